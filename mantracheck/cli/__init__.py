@@ -1,0 +1,62 @@
+"""The command line: thin click commands that parse, call the API, render and exit.
+
+Heavy modules (spaCy, the engine) are imported inside the commands, so ``--help`` and
+``--version`` stay instant.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from mantracheck import __version__
+from mantracheck.errors import MantracheckError
+
+
+class _ExitTwo(click.ClickException):
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"mantracheck: error: {self.format_message()}", err=True)
+
+
+class Group(click.Group):
+    """Maps every MantracheckError to one line on stderr and exit code 2, in one place."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MantracheckError as exc:
+            raise _ExitTwo(str(exc)) from None
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="mantracheck")
+def cli() -> None:
+    """Check the words a company puts in front of its customers.
+
+    \b
+      mantracheck lint replies/            lint templates, macros, scripts, emails
+      echo "We guarantee it" | mantracheck lint -
+      mantracheck rules                    list the rules; 'rules explain ID' for one
+    """
+
+
+def _register() -> None:
+    from mantracheck.cli import lint, rules
+
+    cli.add_command(lint.lint)
+    cli.add_command(rules.rules)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    cli.main(args=argv, prog_name="mantracheck")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

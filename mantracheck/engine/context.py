@@ -1,0 +1,151 @@
+"""What a rule kind sees of one text: the clean text, the Doc, sentences, and pattern hits."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from mantracheck.text.offsets import OffsetMap
+
+# Same-length normalisation so that regexes need not spell out typographic quotes.
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+# Where a clause ends, for negation and hedging scope (looking left from a hit).
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\b(?:but|however|although|though|yet|so|and then)\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A span of the clean text a rule kind reports, with values for its message."""
+
+    start: int
+    end: int
+    values: Mapping[str, Any] = field(default_factory=dict)
+    replacement: str | None = None
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Compiled cue lexicons (negators, hedges, conditionals) from rules/lexicons.yaml."""
+
+    negators: re.Pattern[str]
+    hedges: re.Pattern[str]
+    conditionals: re.Pattern[str]
+
+    @classmethod
+    def from_lists(cls, negators: Sequence[str], hedges: Sequence[str], conditionals: Sequence[str]) -> Cues:
+        return cls(_cue_regex(negators), _cue_regex(hedges), _cue_regex(conditionals))
+
+
+def _cue_regex(words: Sequence[str]) -> re.Pattern[str]:
+    if not words:
+        return re.compile(r"(?!x)x")
+    alts = sorted({re.escape(w.lower().replace("\u2019", "'")).replace("'", "'") for w in words}, key=len, reverse=True)
+    alts = [a.replace(r"\ ", r"\s+") for a in alts]
+    return re.compile(r"(?<![\w'])(?:" + "|".join(alts) + r")(?![\w'])", re.I)
+
+
+class TextContext:
+    def __init__(self, clean: str, doc: Any, offsets: OffsetMap, matches: Mapping[str, list[tuple[int, int]]], cues: Cues) -> None:
+        self.clean = clean
+        self.doc = doc
+        self.offsets = offsets
+        self.matches = matches
+        self.cues = cues
+
+    @cached_property
+    def normalized(self) -> str:
+        """The clean text with typographic quotes made plain (same length, same offsets)."""
+        return self.clean.translate(_QUOTES)
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        """Sentence spans in the clean text, trimmed; sentences without a word are left out."""
+        spans = []
+        for sent in self.doc.sents:
+            words = [t for t in sent if not (t.is_space or t.is_punct)]
+            if not words:
+                continue
+            spans.append((words[0].idx, sent[-1].idx + len(sent[-1].text.rstrip())))
+        return spans
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s for s, _ in self.sentences]
+
+    @cached_property
+    def word_count(self) -> int:
+        return sum(1 for t in self.doc if t.is_alpha or t.like_num)
+
+    def sentence_at(self, offset: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self._sentence_starts, offset) - 1
+        if i < 0:
+            return (0, len(self.clean))
+        return self.sentences[i]
+
+    def sentence_index(self, offset: int) -> int:
+        return max(bisect.bisect_right(self._sentence_starts, offset) - 1, 0)
+
+    def spans(self, key: str) -> list[tuple[int, int]]:
+        return self.matches.get(key, [])
+
+    # -- conditions that excuse a hit -------------------------------------------------
+    def _left_clause(self, start: int) -> str:
+        sent_start, _ = self.sentence_at(start)
+        left = self.normalized[sent_start:start]
+        breaks = list(_CLAUSE_BREAK.finditer(left))
+        return left[breaks[-1].end():] if breaks else left
+
+    def is_negated(self, start: int) -> bool:
+        return self.cues.negators.search(self._left_clause(start)) is not None
+
+    def is_hedged(self, start: int, end: int) -> bool:
+        sent_start, sent_end = self.sentence_at(start)
+        if self.cues.hedges.search(self._left_clause(start)):
+            return True
+        # A hedge right after the claim, in the same clause: "within 24 hours, usually".
+        right = self.normalized[end:sent_end]
+        cut = _CLAUSE_BREAK.search(right)
+        right = right[: cut.start() + 40] if cut else right
+        return self.cues.hedges.search(right[:60]) is not None
+
+    def is_question(self, start: int) -> bool:
+        _, sent_end = self.sentence_at(start)
+        tail = self.clean[sent_end - 1 : sent_end + 1]
+        return "?" in tail
+
+    def is_conditional(self, start: int) -> bool:
+        sent_start, _ = self.sentence_at(start)
+        return self.cues.conditionals.search(self.normalized[sent_start:start]) is not None
+
+    def excused(self, start: int, end: int, conditions: Sequence[str]) -> bool:
+        for condition in conditions:
+            if condition == "negated" and self.is_negated(start):
+                return True
+            if condition == "hedged" and self.is_hedged(start, end):
+                return True
+            if condition == "question" and self.is_question(start):
+                return True
+            if condition == "conditional" and self.is_conditional(start):
+                return True
+        return False
+
+    def overlaps(self, start: int, end: int, key: str) -> bool:
+        return any(s < end and start < e for s, e in self.spans(key))
+
+    def in_same_sentence(self, start: int, key: str) -> bool:
+        sentence = self.sentence_index(start)
+        return any(self.sentence_index(s) == sentence for s, _ in self.spans(key))
+
+
+def drop_overlaps(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Keep the earliest, then longest, of overlapping spans."""
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(set(spans), key=lambda s: (s[0], -s[1])):
+        if kept and start < kept[-1][1]:
+            continue
+        kept.append((start, end))
+    return kept

@@ -1,0 +1,92 @@
+"""require: the text, or its opening or closing, must contain one of the patterns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from mantracheck.engine.context import Hit, TextContext
+from mantracheck.engine.kinds import Kind, pattern_key
+from mantracheck.engine.schema import SKIP_CONDITIONS, Checker, Pattern, Rule
+
+REGIONS = ("whole", "opening", "closing")
+KEYS = {
+    "region": f"one of {', '.join(REGIONS)}: where a pattern must appear (default whole)",
+    "sentences": "how many sentences the opening or closing region holds (default 2)",
+    "when": "patterns: the requirement applies only when one of these is present",
+    "when_skip": f"a list drawn from {', '.join(SKIP_CONDITIONS)}: 'when' matches to ignore",
+    "min_words": "the requirement applies only to texts of at least this many words (default 0)",
+}
+
+
+def parse(checker: Checker) -> tuple[dict[str, Any], dict[str, tuple[Pattern, ...]]]:
+    region = checker.choice("region", REGIONS, default="whole")
+    sentences = checker.number("sentences", default=2, minimum=1)
+    min_words = checker.number("min_words", default=0, minimum=0)
+    when_skip = checker.string_list("when_skip")
+    for condition in when_skip:
+        if condition not in SKIP_CONDITIONS:
+            raise checker.fail("when_skip", f"expected a list drawn from {', '.join(SKIP_CONDITIONS)}, got {condition!r}")
+    extra = {}
+    if "when" in checker.raw:
+        extra["when"] = checker.patterns("when", required=True)
+    return {"region": region, "sentences": int(sentences or 2), "min_words": int(min_words or 0), "when_skip": when_skip}, extra
+
+
+def _region(rule: Rule, ctx: TextContext) -> tuple[int, int] | None:
+    sentences = ctx.sentences
+    if not sentences:
+        return None
+    n = rule.options["sentences"]
+    region = rule.options["region"]
+    if region == "opening":
+        chosen = sentences[:n]
+    elif region == "closing":
+        chosen = sentences[-n:]
+    else:
+        chosen = sentences
+    return chosen[0][0], chosen[-1][1]
+
+
+def _first_line(ctx: TextContext, start: int, end: int) -> tuple[int, int]:
+    newline = ctx.clean.find("\n", start, end)
+    end = newline if newline >= 0 else end
+    return start, max(len(ctx.clean[start:end].rstrip()) + start, start + 1)
+
+
+def check(rule: Rule, ctx: TextContext) -> Iterable[Hit]:
+    if ctx.word_count < rule.options["min_words"]:
+        return
+    trigger = None
+    if "when" in rule.extra_patterns:
+        for start, end in sorted(ctx.spans(pattern_key(rule.id, "when"))):
+            if not ctx.excused(start, end, rule.options["when_skip"]):
+                trigger = (start, end)
+                break
+        if trigger is None:
+            return
+    region = _region(rule, ctx)
+    if region is None:
+        return
+    exceptions = pattern_key(rule.id, "exceptions")
+    for start, end in ctx.spans(rule.id):
+        if region[0] <= start and end <= region[1] and not ctx.overlaps(start, end, exceptions):
+            return
+    if trigger is not None:
+        yield Hit(trigger[0], trigger[1], {"when": ctx.clean[trigger[0]:trigger[1]]})
+        return
+    if rule.options["region"] == "closing":
+        sentence = ctx.sentences[-1]
+    else:
+        sentence = ctx.sentences[0]
+    start, end = _first_line(ctx, *sentence)
+    yield Hit(start, end, {"region": rule.options["region"]})
+
+
+KIND = Kind(
+    name="require",
+    summary="the text, or its opening or closing sentences, must contain one of the patterns (optionally only 'when' a trigger is present)",
+    keys=KEYS,
+    parse=parse,
+    check=check,
+)

@@ -1,0 +1,73 @@
+"""The fixed list of measures a metric rule may compare with a threshold.
+
+Each measure yields ``(start, end, value)`` items over the clean text: per sentence, per
+word, or once for the whole text. Nothing here evaluates user text as code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from mantracheck.engine.context import TextContext
+
+Item = tuple[int, int, float]
+_CAPS_WORD = re.compile(r"(?<![\w'’-])[A-Z][A-Z'’-]*[A-Z](?![\w'’-])")
+_BANG_RUN = re.compile(r"[!?]*![!?]*")
+
+
+def sentence_words(ctx: TextContext) -> Iterator[Item]:
+    """Words in each sentence (a placeholder counts as one word)."""
+    doc = ctx.doc
+    for start, end in ctx.sentences:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        yield start, end, sum(1 for t in span if t.is_alpha or t.like_num or "-" in t.text and t.text.strip("-").isalnum())
+
+
+def text_words(ctx: TextContext) -> Iterator[Item]:
+    """Words in the whole text (reported at its first sentence)."""
+    if ctx.sentences:
+        start, end = ctx.sentences[0]
+        yield start, end, ctx.word_count
+
+
+def reading_grade(ctx: TextContext) -> Iterator[Item]:
+    """Flesch-Kincaid grade of the whole text (textstat), reported at its first sentence."""
+    if not ctx.sentences:
+        return
+    import textstat
+
+    start, end = ctx.sentences[0]
+    yield start, end, round(float(textstat.flesch_kincaid_grade(ctx.clean)), 1)
+
+
+def exclamation_marks(ctx: TextContext) -> Iterator[Item]:
+    """Exclamation marks in the whole text, reported at the last one."""
+    count = ctx.clean.count("!")
+    if count:
+        last = ctx.clean.rfind("!")
+        yield last, last + 1, count
+
+
+def exclamation_run(ctx: TextContext) -> Iterator[Item]:
+    """Length of each run of exclamation (and question) marks: "!!!", "?!"."""
+    for match in _BANG_RUN.finditer(ctx.clean):
+        yield match.start(), match.end(), match.end() - match.start()
+
+
+def caps_word_length(ctx: TextContext) -> Iterator[Item]:
+    """Letters in each word written in capitals ("PLEASE" -> 6); acronyms are short."""
+    for match in _CAPS_WORD.finditer(ctx.clean):
+        yield match.start(), match.end(), sum(c.isalpha() for c in match.group())
+
+
+MEASURES: dict[str, Callable[[TextContext], Iterator[Item]]] = {
+    "sentence_words": sentence_words,
+    "text_words": text_words,
+    "reading_grade": reading_grade,
+    "exclamation_marks": exclamation_marks,
+    "exclamation_run": exclamation_run,
+    "caps_word_length": caps_word_length,
+}

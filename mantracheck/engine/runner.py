@@ -1,0 +1,164 @@
+"""The runner: extract, analyse, run every active rule, stamp identity, map back to the source."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from mantracheck.engine.context import TextContext
+from mantracheck.engine.kinds import KINDS
+from mantracheck.engine.loader import RuleSet
+from mantracheck.engine.matching import MatcherBank, derived_needs
+from mantracheck.engine.schema import Rule
+from mantracheck.errors import UsageError
+from mantracheck.models import FileReport, Finding, Fix, Notice, Severity
+from mantracheck.nlp import Pipeline, get_pipeline
+from mantracheck.text import LineIndex, extract
+from mantracheck.text.offsets import Extracted
+
+_FIELD = re.compile(r"\{(\w+)\}")
+BATCH = 128
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input: its display path, its decoded text and its format."""
+
+    path: str
+    text: str
+    fmt: str = "text"
+    encoding: str | None = None
+
+
+def render(template: str, values: dict[str, Any]) -> str:
+    """Fill ``{name}`` fields from ``values``; other braces are left alone. No format-spec
+    mini-language, no attribute access: rule files are data."""
+
+    def field(match: re.Match[str]) -> str:
+        value = values.get(match.group(1))
+        return match.group(0) if value is None else str(value)
+
+    return _FIELD.sub(field, template)
+
+
+def select_rules(
+    ruleset: RuleSet,
+    profile: str | None = None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> tuple[str, list[Rule]]:
+    profile = profile or ruleset.default_profile
+    if profile not in ruleset.profiles:
+        raise UsageError(f"unknown profile {profile!r}; expected one of {', '.join(ruleset.profiles)}")
+    ids = ruleset.by_id()
+    packs = set(ruleset.packs)
+    for name in [*select, *ignore]:
+        if name not in ids and name not in packs:
+            raise UsageError(f"unknown rule or pack {name!r}; 'mantracheck rules' lists them")
+    chosen = []
+    for rule in ruleset.rules:
+        in_profile = profile in rule.profiles
+        if select:
+            named = rule.id in select
+            if not (named or (in_profile and rule.pack in select)):
+                continue
+        elif not in_profile:
+            continue
+        if rule.id in ignore or rule.pack in ignore:
+            continue
+        chosen.append(rule)
+    return profile, chosen
+
+
+class Linter:
+    """Lints texts with a fixed set of rules. Build once, reuse for many inputs."""
+
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        *,
+        profile: str | None = None,
+        select: Sequence[str] = (),
+        ignore: Sequence[str] = (),
+        severities: dict[str, Severity] | None = None,
+        pipeline: str | Pipeline | None = None,
+        placeholders: Sequence[str] = (),
+    ) -> None:
+        self.ruleset = ruleset
+        self.profile, rules = select_rules(ruleset, profile, select, ignore)
+        self.pipeline = pipeline if isinstance(pipeline, Pipeline) else get_pipeline(pipeline)
+        self.notices: list[Notice] = []
+        self.rules: list[Rule] = []
+        for rule in rules:
+            missing = derived_needs(rule) - self.pipeline.capabilities
+            if missing:
+                self.notices.append(
+                    Notice(
+                        f"rule {rule.id} skipped: it needs {', '.join(sorted(missing))}, which the "
+                        f"pipeline {self.pipeline.name!r} does not provide (name a trained pipeline with --model)"
+                    )
+                )
+                continue
+            self.rules.append(rule)
+        self.severities = {r.id: (severities or {}).get(r.id, r.severity_for(self.profile)) for r in self.rules}
+        self.placeholders = tuple(placeholders)
+        self._bank = MatcherBank(self.pipeline.nlp, self.rules)
+
+    # -- one text --------------------------------------------------------------------
+    def _check(self, extracted: Extracted, doc: Any, source_text: str, lines: LineIndex) -> list[Finding]:
+        ctx = TextContext(extracted.clean, doc, extracted.offsets, {}, self.ruleset.cues)
+        ctx.matches = self._bank.run(doc, ctx.normalized)
+        findings = []
+        for rule in self.rules:
+            for hit in KINDS[rule.kind].check(rule, ctx):
+                span = extracted.offsets.to_source(hit.start, hit.end)
+                if span is None:
+                    continue  # touches a placeholder or markup: never flagged
+                start, end = span[0] + extracted.base, span[1] + extracted.base
+                line, col = lines.position(start)
+                end_line, end_col = lines.position(end)
+                matched = source_text[start:end]
+                values = {"match": matched, **hit.values}
+                fix = Fix(start, end, hit.replacement) if hit.replacement is not None else None
+                findings.append(
+                    Finding(
+                        rule=rule.id,
+                        severity=self.severities[rule.id],
+                        line=line,
+                        column=col,
+                        end_line=end_line,
+                        end_column=end_col,
+                        message=render(rule.message, values),
+                        match=matched,
+                        suggestions=tuple(render(s, values) for s in rule.suggestions),
+                        fix=fix,
+                    )
+                )
+        return findings
+
+    def lint_sources(self, sources: Iterable[Source]) -> Iterator[FileReport]:
+        """Lint many inputs, batching the NLP work; yields one report per input, in order."""
+        batch: list[tuple[Source, list[Extracted]]] = []
+        for source in sources:
+            batch.append((source, extract(source.text, source.fmt, self.placeholders)))
+            if len(batch) >= BATCH:
+                yield from self._flush(batch)
+                batch = []
+        if batch:
+            yield from self._flush(batch)
+
+    def _flush(self, batch: list[tuple[Source, list[Extracted]]]) -> Iterator[FileReport]:
+        texts = [e.clean for _, parts in batch for e in parts]
+        docs = iter(self.pipeline.nlp.pipe(texts))
+        for source, parts in batch:
+            lines = LineIndex(source.text)
+            findings: list[Finding] = []
+            for extracted in parts:
+                findings.extend(self._check(extracted, next(docs), source.text, lines))
+            findings.sort(key=Finding.sort_key)
+            yield FileReport(path=source.path, findings=tuple(findings), encoding=source.encoding)
+
+    def lint_text(self, text: str, path: str = "<text>", fmt: str = "text") -> FileReport:
+        return next(self.lint_sources([Source(path, text, fmt)]))

@@ -1,0 +1,20 @@
+"""The stable, versioned JSON report (documented in README.md)."""
+
+from __future__ import annotations
+
+import json
+
+from mantracheck.models import LintResult
+
+#: Bumped when a field changes meaning or disappears (adding fields does not bump it).
+JSON_VERSION = 1
+
+
+def format_json(result: LintResult) -> str:
+    payload = {
+        "version": JSON_VERSION,
+        "files": [r.to_dict() for r in result.files],
+        "summary": result.summary(),
+        "notices": [str(n) for n in result.notices],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
