@@ -1,0 +1,1 @@
+"""Scores: the mantra score (mantra.py) and the courtesy score (courtesy.py)."""
