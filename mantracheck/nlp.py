@@ -62,6 +62,9 @@ def _register_components() -> None:
             span = doc.char_span(match.end(), match.end() + 1, alignment_mode="expand")
             if span is not None and span.start > 0:
                 doc[span.start].is_sent_start = True
+                gap = doc[span.start - 1]
+                if gap.is_space and gap.i > 0 and gap.is_sent_start:
+                    gap.is_sent_start = False  # the break belongs to the sentence before it
         return doc
 
     _registered = True

@@ -1,0 +1,125 @@
+"""The command line, through click's runner and as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from mantracheck.cli import cli
+from tests.conftest import run_cli, shared
+
+OVERPROMISE = "We guarantee your refund will arrive within 24 hours.\n"
+COURTEOUS = "Hi Sam, we can't promise a date yet, but we'll update you as soon as we hear back. Thanks for your patience! Best, Ana\n"
+LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|info) (?P<rule>[a-z0-9.-]+) (?P<msg>.+)$")
+
+
+def invoke(*args: str, input: str | None = None):
+    return CliRunner().invoke(cli, list(args), input=input)
+
+
+def test_overpromise_from_stdin_exits_1_with_positions() -> None:
+    result = invoke("lint", "-", input=OVERPROMISE)
+    assert result.exit_code == 1, result.output
+    found = {m["rule"]: (int(m["line"]), int(m["col"])) for m in map(LINE.match, result.output.splitlines()) if m}
+    assert found["overpromise.guarantee"] == (1, 1)
+    time_rules = [r for r in found if r.startswith("overpromise.") and r != "overpromise.guarantee"]
+    assert time_rules, result.output
+    assert (1, 38) in {found[r] for r in time_rules}  # "within 24 hours" starts at column 38
+    assert "suggestion:" in result.output
+
+
+def test_courteous_hedged_reply_exits_0_without_overpromise() -> None:
+    result = invoke("lint", "-", input=COURTEOUS)
+    assert result.exit_code == 0, result.output
+    assert "overpromise." not in result.output
+
+
+def test_json_output_follows_the_documented_schema() -> None:
+    result = invoke("lint", "--format", "json", "-", input=OVERPROMISE)
+    assert result.exit_code == 1
+    payload = json.loads(result.output)
+    assert payload["version"] == 1
+    assert set(payload) == {"version", "files", "summary", "notices"}
+    (file,) = payload["files"]
+    assert file["path"] == "<stdin>"
+    for finding in file["findings"]:
+        assert set(finding) == {"rule", "severity", "line", "column", "end_line", "end_column", "message", "match", "suggestions", "fix"}
+        assert finding["severity"] in ("error", "warning", "info")
+        assert OVERPROMISE.splitlines()[finding["line"] - 1][finding["column"] - 1 : finding["end_column"] - 1] == finding["match"]
+    assert payload["summary"]["findings"] == len(file["findings"])
+    assert payload["summary"]["error"] >= 1
+
+
+def test_json_over_postmark_templates_parses_and_points_at_matches() -> None:
+    folder = shared("support-templates", "postmark")
+    result = invoke("lint", "--format", "json", str(folder))
+    assert result.exit_code in (0, 1), result.output
+    payload = json.loads(result.output)
+    assert len(payload["files"]) >= 10
+    for file in payload["files"]:
+        lines = Path(file["path"]).read_text(encoding="utf-8").splitlines()
+        for f in file["findings"]:
+            if f["line"] == f["end_line"]:
+                assert lines[f["line"] - 1][f["column"] - 1 : f["end_column"] - 1] == f["match"]
+
+
+def test_fail_on_controls_exit_code() -> None:
+    text = "Your order shipped this morning and will be with you in a few days, so keep an eye out.\n"
+    assert invoke("lint", "-", input=text).exit_code == 0  # warnings only
+    assert invoke("lint", "--fail-on", "warning", "-", input=text).exit_code == 1
+
+
+def test_usage_errors_exit_2_with_one_line() -> None:
+    for args in (["lint"], ["lint", "--select", "nonsense", "-"], ["lint", "--profile", "sales", "-"], ["lint", "no/such/file.txt"]):
+        result = invoke(*args, input="")
+        assert result.exit_code == 2, (args, result.output)
+        assert len(result.output.strip().splitlines()) == 1, result.output
+        assert "Traceback" not in result.output
+
+
+def test_rules_listing_and_explain() -> None:
+    result = invoke("rules")
+    assert result.exit_code == 0
+    assert "overpromise.guarantee" in result.output and "courtesy.greeting" in result.output
+    listed = json.loads(invoke("rules", "--format", "json").output)
+    assert {"id", "kind", "severity", "profiles", "summary", "link"} <= set(listed[0])
+    explain = invoke("rules", "explain", "overpromise.guarantee")
+    assert explain.exit_code == 0
+    assert "16 CFR 239" in explain.output or "part-239" in explain.output
+    assert "Bad:" in explain.output and "Good:" in explain.output
+    unknown = invoke("rules", "explain", "guarantee")
+    assert unknown.exit_code == 2 and "Did you mean overpromise.guarantee" in unknown.output
+
+
+def test_broken_user_rule_pack_exits_2_naming_file(tmp_path: Path) -> None:
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "x.yaml").write_text("kind: existence\n", encoding="utf-8")
+    result = invoke("lint", "--rules", str(tmp_path), "-", input="hello")
+    assert result.exit_code == 2
+    assert str(tmp_path / "team" / "x.yaml") in result.output
+
+
+def test_subprocess_end_to_end_offline(tmp_path: Path) -> None:
+    """python -m mantracheck as a real process, with every socket call made to fail."""
+    bad = tmp_path / "refund.txt"
+    bad.write_text(OVERPROMISE, encoding="utf-8")
+    result = run_cli("lint", str(bad))
+    assert result.returncode == 1, result.stderr
+    assert f"{bad}:1:1: error overpromise.guarantee" in result.stdout
+    assert "Traceback" not in result.stderr
+    clean = run_cli("lint", "-", input=COURTEOUS)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+
+
+def test_subprocess_version_and_help_do_not_import_spacy() -> None:
+    probe = run_cli("--version")
+    assert probe.returncode == 0 and "mantracheck" in probe.stdout
+    import subprocess
+    import sys
+
+    code = "import sys; from mantracheck.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit: pass\nprint('spacy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip().endswith("False"), out.stdout + out.stderr

@@ -1,0 +1,94 @@
+"""The pipeline: blank by default, a trained one only when named, never downloaded;
+rules that need tags run with a pipeline that has them and are skipped (with a notice) without."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from mantracheck.api import Options, lint_paths, make_linter
+from mantracheck.errors import PipelineError
+from mantracheck.nlp import get_pipeline
+
+POS_RULE = """\
+    kind: existence
+    severity: warning
+    needs: [pos]
+    message: "'{match}' opens a bare command."
+    description: Commands at the start of a sentence read as orders.
+    patterns:
+      - tokens: [{IS_SENT_START: true, POS: VERB}]
+    unless_sentence: [please]
+    suggestions: ["Add please."]
+    examples:
+      good: ["Please send the receipt."]
+      bad: ["Send the receipt."]
+"""
+
+
+@pytest.fixture(scope="module")
+def tagged_pipeline(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A tiny pipeline of our own whose attribute ruler hand-sets POS tags (no trained model)."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("attribute_ruler")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()  # (initialize clears the ruler, so its patterns come after)
+    ruler.add([[{"LOWER": {"IN": ["send", "reply", "check"]}}]], {"POS": "VERB"})
+    ruler.add([[{"LOWER": {"IN": ["receipt", "email"]}}]], {"POS": "NOUN"})
+    path = tmp_path_factory.mktemp("pipeline") / "tagged"
+    nlp.to_disk(path)
+    return str(path)
+
+
+@pytest.fixture
+def pos_pack(tmp_path: Path) -> str:
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "bare-command.yaml").write_text(textwrap.dedent(POS_RULE), encoding="utf-8")
+    return str(tmp_path)
+
+
+def test_default_pipeline_is_blank_with_lemmas(no_network: None) -> None:
+    pipeline = get_pipeline()
+    assert pipeline.name == "blank:en"
+    assert pipeline.capabilities == {"lemma"}
+    doc = pipeline.nlp("Thanks for the refunds.\n\nBest,\nAna")
+    assert [t.lemma_ for t in doc][:4] == ["thank", "for", "the", "refund"]
+    assert len(list(doc.sents)) == 2  # a blank line ends a sentence
+
+
+def test_rule_needing_pos_is_skipped_with_one_notice_on_blank(pos_pack: str) -> None:
+    result = lint_paths(["-"], stdin_text="Send the receipt.", rule_paths=(pos_pack,), select=("team",))
+    assert result.findings == ()
+    assert [n.message for n in result.notices] == [
+        "rule team.bare-command skipped: it needs pos, which the pipeline 'blank:en' does not provide (name a trained pipeline with --model)"
+    ]
+
+
+def test_rule_needing_pos_runs_with_a_tagged_pipeline(pos_pack: str, tagged_pipeline: str, no_network: None) -> None:
+    linter = make_linter(Options(rule_paths=(pos_pack,), select=("team",), model=tagged_pipeline))
+    assert "pos" in linter.pipeline.capabilities
+    assert linter.notices == []
+    findings = linter.lint_text("Send the receipt. Please check the email.").findings
+    assert [(f.rule, f.column, f.match) for f in findings] == [("team.bare-command", 1, "Send")]
+
+
+def test_missing_trained_pipeline_is_a_one_line_error() -> None:
+    with pytest.raises(PipelineError, match="'en_core_web_sm' is not installed .*never downloads"):
+        get_pipeline("en_core_web_sm")
+
+
+def test_cli_missing_model_exits_2() -> None:
+    from click.testing import CliRunner
+
+    from mantracheck.cli import cli
+
+    result = CliRunner().invoke(cli, ["lint", "--model", "no_such_pipeline_xyz", "-"], input="Hello there.")
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "mantracheck: error: spaCy pipeline 'no_such_pipeline_xyz' is not installed (mantracheck never downloads one); "
+        "install it as a package or give a path to a saved pipeline"
+    ]
