@@ -122,9 +122,22 @@ class FileReport:
 
 
 @dataclass(frozen=True, slots=True)
+class RuleMeta:
+    """What machine-readable outputs say about a rule that ran (SARIF's reportingDescriptor)."""
+
+    id: str
+    severity: Severity
+    summary: str
+    description: str
+    link: str | None = None
+    suggestions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class LintResult:
     files: tuple[FileReport, ...]
     notices: tuple[Notice, ...] = ()
+    rules: tuple[RuleMeta, ...] = ()
 
     @property
     def findings(self) -> tuple[Finding, ...]:

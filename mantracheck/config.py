@@ -1,0 +1,343 @@
+"""Configuration: discovery, validation and per-path merging into frozen settings.
+
+Looked for, walking up from the starting folder, in each folder in this order:
+``.mantracheck.toml``, ``.mantracheck.yaml`` (or ``.yml``), ``pyproject.toml`` with a
+``[tool.mantracheck]`` table. The first one found wins; ``--config FILE`` names one and
+``--no-config`` uses none. Paths in a config file are relative to its folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from mantracheck.errors import ConfigError
+from mantracheck.models import Severity
+from mantracheck.yamlio import YamlError, load_yaml_file
+
+CONFIG_NAMES = (".mantracheck.toml", ".mantracheck.yaml", ".mantracheck.yml", "pyproject.toml")
+SEVERITY_NAMES = ("error", "warning", "info")
+
+#: key -> what is expected (the message when a value is wrong)
+TOP_KEYS: dict[str, str] = {
+    "profile": "a profile name",
+    "select": "a list of rule ids or pack names",
+    "ignore": "a list of rule ids or pack names",
+    "severity": "a table of rule id -> error, warning or info",
+    "fail_on": "one of error, warning, info",
+    "rule_paths": "a list of folders holding your own rule packs",
+    "placeholders": "a list of regular expressions for extra template placeholders",
+    "exclude": "a list of glob patterns of paths not to lint",
+    "overrides": "a table of glob pattern -> settings (profile, select, ignore, severity)",
+    "model": "the name or path of an installed trained spaCy pipeline",
+    "min_courtesy": "a number from 0 to 100",
+}
+OVERRIDE_KEYS = ("profile", "select", "ignore", "severity")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What applies to one file (the config's base settings, or with an override merged)."""
+
+    profile: str | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: tuple[tuple[str, Severity], ...] = ()
+
+    def severity_map(self) -> dict[str, Severity]:
+        return dict(self.severity)
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None = None
+    root: Path = field(default_factory=Path.cwd)
+    base: Settings = field(default_factory=Settings)
+    fail_on: Severity | None = None
+    rule_paths: tuple[str, ...] = ()
+    placeholders: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    overrides: tuple[tuple[str, Settings], ...] = ()
+    model: str | None = None
+    min_courtesy: float | None = None
+
+    def settings_for(self, path: str) -> Settings:
+        """The base settings with every override whose glob matches ``path`` merged in order."""
+        rel = _relative(path, self.root)
+        settings = self.base
+        for pattern, override in self.overrides:
+            if rel is not None and glob_match(pattern, rel):
+                settings = Settings(
+                    profile=override.profile or settings.profile,
+                    select=override.select or settings.select,
+                    ignore=tuple(dict.fromkeys(settings.ignore + override.ignore)),
+                    severity=tuple({**dict(settings.severity), **dict(override.severity)}.items()),
+                )
+        return settings
+
+    def is_excluded(self, path: str) -> bool:
+        rel = _relative(path, self.root)
+        if rel is None:
+            return False
+        parts = rel.split("/")
+        # A pattern excludes a file when it matches the file or any folder above it.
+        candidates = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+        return any(glob_match(p, c) for p in self.exclude for c in candidates)
+
+    def to_dict(self, path: str | None = None) -> dict[str, Any]:
+        settings = self.settings_for(path) if path else self.base
+        return {
+            "config_file": str(self.path) if self.path else None,
+            "profile": settings.profile,
+            "select": list(settings.select),
+            "ignore": list(settings.ignore),
+            "severity": {k: str(v) for k, v in settings.severity},
+            "fail_on": str(self.fail_on) if self.fail_on else None,
+            "rule_paths": list(self.rule_paths),
+            "placeholders": list(self.placeholders),
+            "exclude": list(self.exclude),
+            "overrides": {p: _settings_dict(s) for p, s in self.overrides},
+            "model": self.model,
+            "min_courtesy": self.min_courtesy,
+        }
+
+
+def _settings_dict(s: Settings) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if s.profile:
+        out["profile"] = s.profile
+    if s.select:
+        out["select"] = list(s.select)
+    if s.ignore:
+        out["ignore"] = list(s.ignore)
+    if s.severity:
+        out["severity"] = {k: str(v) for k, v in s.severity}
+    return out
+
+
+def _relative(path: str, root: Path) -> str | None:
+    try:
+        return Path(os.path.abspath(path)).relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=256)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    out, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def glob_match(pattern: str, rel_path: str) -> bool:
+    """gitignore-like: ``*`` stays in one folder, ``**`` crosses folders; a pattern without a
+    slash matches a name in any folder."""
+    pattern = pattern.strip().lstrip("./") if pattern.startswith("./") else pattern.strip()
+    if "/" not in pattern.rstrip("/"):
+        return _glob_regex(pattern.rstrip("/")).match(rel_path.rsplit("/", 1)[-1]) is not None
+    return _glob_regex(pattern.strip("/")).match(rel_path) is not None
+
+
+# -- reading -------------------------------------------------------------------------
+def _read_toml(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def read_raw(path: Path) -> dict[str, Any] | None:
+    """The mantracheck table of a config file; None for a pyproject.toml without one."""
+    if path.name == "pyproject.toml":
+        table = _read_toml(path).get("tool", {}).get("mantracheck")
+        if table is None:
+            return None
+    elif path.suffix == ".toml":
+        table = _read_toml(path)
+    else:
+        try:
+            table = load_yaml_file(str(path))
+        except YamlError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+        if table is None:
+            table = {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: expected a table of settings, got {type(table).__name__}")
+    return table
+
+
+def discover(start: str | os.PathLike[str] | None = None) -> Path | None:
+    folder = Path(start or os.getcwd()).resolve()
+    if folder.is_file():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        for name in CONFIG_NAMES:
+            path = candidate / name
+            if path.is_file() and (name != "pyproject.toml" or read_raw(path) is not None):
+                return path
+    return None
+
+
+def load_config(explicit: str | None = None, *, use_config: bool = True, start: str | None = None) -> Config:
+    if not use_config:
+        return Config()
+    if explicit is not None:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"{explicit}: config file not found")
+    else:
+        found = discover(start)
+        if found is None:
+            return Config()
+        path = found
+    raw = read_raw(path)
+    if raw is None:
+        raise ConfigError(f"{path}: no [tool.mantracheck] table")
+    return parse_config(raw, path)
+
+
+def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
+    where = str(path)
+
+    def fail(key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{where}: {key}: {problem}")
+
+    for key in raw:
+        if key not in TOP_KEYS:
+            raise fail(str(key), f"unknown key; expected one of {', '.join(TOP_KEYS)}")
+    root = path.parent.resolve()
+    base = _parse_settings(raw, "", fail)
+    fail_on = None
+    if "fail_on" in raw:
+        fail_on = _severity(raw["fail_on"], "fail_on", fail)
+    overrides = []
+    table = raw.get("overrides", {})
+    if not isinstance(table, dict):
+        raise fail("overrides", "expected " + TOP_KEYS["overrides"])
+    for pattern, value in table.items():
+        key = f"overrides.{pattern}"
+        if not isinstance(value, dict):
+            raise fail(key, "expected a table with " + ", ".join(OVERRIDE_KEYS))
+        for sub in value:
+            if sub not in OVERRIDE_KEYS:
+                raise fail(f"{key}.{sub}", f"unknown key; expected one of {', '.join(OVERRIDE_KEYS)}")
+        overrides.append((str(pattern), _parse_settings(value, key + ".", fail)))
+    min_courtesy = raw.get("min_courtesy")
+    if min_courtesy is not None and (isinstance(min_courtesy, bool) or not isinstance(min_courtesy, (int, float)) or not 0 <= min_courtesy <= 100):
+        raise fail("min_courtesy", f"expected {TOP_KEYS['min_courtesy']}, got {min_courtesy!r}")
+    model = raw.get("model")
+    if model is not None and not isinstance(model, str):
+        raise fail("model", f"expected {TOP_KEYS['model']}, got {model!r}")
+    rule_paths = tuple(str((root / p).resolve()) for p in _strings(raw, "rule_paths", fail))
+    for p in rule_paths:
+        if not os.path.isdir(p):
+            raise fail("rule_paths", f"folder {p} does not exist")
+    placeholders = _strings(raw, "placeholders", fail)
+    for p in placeholders:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            raise fail("placeholders", f"invalid regular expression {p!r}: {exc}") from None
+    return Config(
+        path=path,
+        root=root,
+        base=base,
+        fail_on=fail_on,
+        rule_paths=rule_paths,
+        placeholders=placeholders,
+        exclude=_strings(raw, "exclude", fail),
+        overrides=tuple(overrides),
+        model=model if model is None or os.path.isabs(model) or not (root / model).exists() else str(root / model),
+        min_courtesy=min_courtesy,
+    )
+
+
+def _strings(raw: Mapping[str, Any], key: str, fail: Any, prefix: str = "") -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise fail(prefix + key, f"expected {TOP_KEYS[key]}, got {value!r}")
+    return tuple(value)
+
+
+def _severity(value: Any, key: str, fail: Any) -> Severity:
+    if not isinstance(value, str) or value.lower() not in SEVERITY_NAMES:
+        raise fail(key, f"expected one of {', '.join(SEVERITY_NAMES)}, got {value!r}")
+    return Severity.parse(value)
+
+
+def _parse_settings(raw: Mapping[str, Any], prefix: str, fail: Any) -> Settings:
+    profile = raw.get("profile")
+    if profile is not None and not isinstance(profile, str):
+        raise fail(prefix + "profile", f"expected a profile name, got {profile!r}")
+    severity = raw.get("severity", {})
+    if not isinstance(severity, dict):
+        raise fail(prefix + "severity", "expected " + TOP_KEYS["severity"])
+    sev = tuple((str(k), _severity(v, f"{prefix}severity.{k}", fail)) for k, v in severity.items())
+    return Settings(
+        profile=profile,
+        select=_strings(raw, "select", fail, prefix),
+        ignore=_strings(raw, "ignore", fail, prefix),
+        severity=sev,
+    )
+
+
+def check_names(config: Config, rule_ids: Sequence[str], packs: Sequence[str], profiles: Sequence[str]) -> None:
+    """Unknown rule ids, packs and profiles in a config are errors naming the file and key."""
+    known = set(rule_ids) | set(packs)
+    where = str(config.path)
+    scopes = [("", config.base)] + [(f"overrides.{p}.", s) for p, s in config.overrides]
+    for prefix, settings in scopes:
+        if settings.profile is not None and settings.profile not in profiles:
+            raise ConfigError(f"{where}: {prefix}profile: unknown profile {settings.profile!r}; expected one of {', '.join(profiles)}")
+        for key in ("select", "ignore"):
+            for name in getattr(settings, key):
+                if name not in known:
+                    raise ConfigError(f"{where}: {prefix}{key}: unknown rule or pack {name!r}; 'mantracheck rules' lists them")
+        for name, _ in settings.severity:
+            if name not in rule_ids:
+                raise ConfigError(f"{where}: {prefix}severity.{name}: unknown rule id; 'mantracheck rules' lists them")
+
+
+def with_cli(config: Config, **changes: Any) -> Config:
+    """The config with command-line options laid over it (None means 'not given')."""
+    base_changes = {k: v for k, v in changes.items() if k in ("profile", "select", "ignore") and v}
+    other = {k: v for k, v in changes.items() if k not in ("profile", "select", "ignore") and v}
+    if "rule_paths" in other:
+        other["rule_paths"] = tuple(dict.fromkeys(config.rule_paths + tuple(other["rule_paths"])))
+    base = replace(config.base, **base_changes)
+    # A profile given on the command line wins over per-folder overrides too.
+    overrides = config.overrides
+    if "profile" in base_changes:
+        overrides = tuple((p, replace(s, profile=None)) for p, s in overrides)
+    return replace(config, base=base, overrides=overrides, **other)

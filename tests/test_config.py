@@ -1,0 +1,115 @@
+"""Configuration discovery, validation and per-path merging."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from mantracheck.config import check_names, discover, glob_match, load_config, with_cli
+from mantracheck.errors import ConfigError
+from mantracheck.models import Severity
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path", "expected"),
+    [
+        ("templates/support/**", "templates/support/a/b.txt", True),
+        ("templates/support/**", "templates/marketing/a.txt", False),
+        ("emails/*.txt", "emails/a.txt", True),
+        ("emails/*.txt", "emails/old/a.txt", False),
+        ("*.md", "deep/in/here.md", True),
+        ("**/drafts/**", "a/drafts/b.txt", True),
+        ("drafts", "a/drafts", True),
+    ],
+)
+def test_glob_match(pattern: str, path: str, expected: bool) -> None:
+    assert glob_match(pattern, path) is expected
+
+
+def test_discovery_walks_up_and_prefers_dedicated_files(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", "[project]\nname = 'x'\n")  # no [tool.mantracheck]
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    assert discover(deep) is None
+    write(tmp_path / "pyproject.toml", "[tool.mantracheck]\nprofile = 'script'\n")
+    assert discover(deep) == tmp_path / "pyproject.toml"
+    write(tmp_path / "a" / ".mantracheck.yaml", "profile: marketing\n")
+    assert discover(deep) == tmp_path / "a" / ".mantracheck.yaml"
+    assert load_config(start=str(deep)).base.profile == "marketing"
+    assert load_config(use_config=False, start=str(deep)).path is None
+
+
+def test_overrides_merge_per_path(tmp_path: Path) -> None:
+    cfg = write(
+        tmp_path / "pyproject.toml",
+        """
+[tool.mantracheck]
+profile = "support"
+ignore = ["courtesy.greeting"]
+severity = {"overpromise.guarantee" = "warning"}
+exclude = ["vendor/**"]
+fail_on = "warning"
+
+[tool.mantracheck.overrides]
+"templates/support/**" = {profile = "support"}
+"emails/**" = {profile = "marketing", ignore = ["overpromise.time-commitment"]}
+""",
+    )
+    config = load_config(str(cfg))
+    assert config.fail_on is Severity.WARNING
+    emails = config.settings_for(str(tmp_path / "emails" / "spring.txt"))
+    assert emails.profile == "marketing"
+    assert emails.ignore == ("courtesy.greeting", "overpromise.time-commitment")
+    assert emails.severity_map() == {"overpromise.guarantee": Severity.WARNING}
+    assert config.settings_for(str(tmp_path / "other.txt")).profile == "support"
+    assert config.is_excluded(str(tmp_path / "vendor" / "x" / "y.txt"))
+    assert not config.is_excluded(str(tmp_path / "emails" / "y.txt"))
+    # A profile on the command line wins everywhere.
+    forced = with_cli(config, profile="script")
+    assert forced.settings_for(str(tmp_path / "emails" / "spring.txt")).profile == "script"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("[tool.mantracheck]\ncolour = 'red'\n", "pyproject.toml: colour: unknown key; expected one of profile, select"),
+        ("[tool.mantracheck]\nfail_on = 'fatal'\n", "pyproject.toml: fail_on: expected one of error, warning, info, got 'fatal'"),
+        ("[tool.mantracheck]\nseverity = {'overpromise.guarantee' = 'loud'}\n", "severity.overpromise.guarantee: expected one of error, warning, info"),
+        ("[tool.mantracheck.overrides]\n'emails/**' = {profil = 'marketing'}\n", "overrides.emails/**.profil: unknown key; expected one of profile, select, ignore, severity"),
+        ("[tool.mantracheck]\nrule_paths = ['nowhere']\n", "rule_paths: folder"),
+        ("[tool.mantracheck]\nplaceholders = ['(unclosed']\n", "placeholders: invalid regular expression"),
+        ("[tool.mantracheck\n", "invalid TOML"),
+    ],
+)
+def test_invalid_config_names_file_and_key(tmp_path: Path, body: str, message: str) -> None:
+    cfg = write(tmp_path / "pyproject.toml", body)
+    with pytest.raises(ConfigError) as info:
+        load_config(str(cfg))
+    assert str(info.value).startswith(str(cfg))
+    assert message in str(info.value)
+
+
+def test_yaml_config_errors_name_the_file(tmp_path: Path) -> None:
+    cfg = write(tmp_path / ".mantracheck.yaml", "profile: [unclosed\n")
+    with pytest.raises(ConfigError, match=r"\.mantracheck\.yaml: invalid YAML at line"):
+        load_config(str(cfg))
+
+
+def test_unknown_rule_ids_in_config_are_errors(tmp_path: Path) -> None:
+    cfg = write(tmp_path / ".mantracheck.toml", "ignore = ['courtesy.nope']\n")
+    config = load_config(str(cfg))
+    with pytest.raises(ConfigError, match=r"\.mantracheck\.toml: ignore: unknown rule or pack 'courtesy.nope'"):
+        check_names(config, ["courtesy.greeting"], ["courtesy"], ["support"])
+
+
+def test_missing_explicit_config_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(os.path.join(tmp_path, "nope.toml"))
