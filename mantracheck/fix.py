@@ -105,3 +105,20 @@ def _encode(text: str, encoding: str, original: bytes) -> bytes:
             if original.startswith(bom) and codec.startswith(encoding):
                 return bom + text.encode(codec)
     return text.encode(encoding)
+
+
+def write_text_atomically(path: str, text: str, encoding: str = "utf-8") -> None:
+    """Write a file we generate (docs) via a temporary file and a rename."""
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".mantracheck-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -83,3 +83,106 @@ def explain(ctx: click.Context, rule_id: str) -> None:
     for text in rule.good:
         click.echo(f"  + {text}")
     click.echo(f"\nDefined in {rule.path}")
+
+
+@rules.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Write to this file instead of standard output.")
+@click.option("--check", is_flag=True, help="Exit 1 if --output is not current (for CI and tests).")
+def docs(output: str | None, check: bool) -> None:
+    """Write the Markdown rule reference generated from the rule YAML."""
+    import sys
+
+    from mantracheck.docs import render_reference
+    from mantracheck.engine.loader import load_rules
+    from mantracheck.errors import UsageError
+
+    text = render_reference(load_rules())
+    if output is None:
+        if check:
+            raise UsageError("--check needs --output FILE")
+        click.echo(text, nl=False)
+        return
+    if check:
+        try:
+            with open(output, encoding="utf-8") as handle:
+                current = handle.read() == text
+        except OSError:
+            current = False
+        if not current:
+            click.echo(f"{output} is out of date; run: mantracheck rules docs --output {output}", err=True)
+            sys.exit(1)
+        click.echo(f"{output} is current.")
+        return
+    from mantracheck.fix import write_text_atomically
+
+    write_text_atomically(output, text)
+    click.echo(f"wrote {output}")
+
+
+@rules.command("test")
+@click.argument("paths", nargs=-1, type=click.Path())
+def test_rules(paths: tuple[str, ...]) -> None:
+    """Validate rule packs and run their examples (all built-in rules when no PATHS).
+
+    PATHS are rule files or pack folders. Exit 1 when an example fails, 2 when a rule is
+    invalid.
+    """
+    import sys
+
+    from mantracheck.engine.selftest import check_examples, load_for_test
+
+    ruleset, chosen = load_for_test(paths)
+    failures = check_examples(ruleset, chosen)
+    for failure in failures:
+        click.echo(str(failure))
+    examples = sum(len(r.good) + len(r.bad) for r in chosen)
+    click.echo(f"{len(chosen)} rules, {examples} examples: {examples - len(failures)} passed, {len(failures)} failed")
+    sys.exit(1 if failures else 0)
+
+
+RULE_TEMPLATE = """\
+# {rule_id}: one rule, one file. The id comes from the folder and file name.
+kind: existence
+severity: warning
+# profiles: [support, script, marketing]   # which profiles run it (all when left out)
+message: "'{{match}}' -- say what is wrong and why."
+description: >-
+  Why this matters to a customer, in two or three sentences. Cite public guidance with
+  'link' where there is some.
+# link: https://example.com/guideline
+patterns:
+  - "replace me"                 # a phrase: case-insensitive, contractions folded
+  # - lemma: "promise"           # any inflection
+  # - regex: '\\bwithin \\d+ hours?\\b'
+  # - tokens: [{{LOWER: "risk"}}, {{LOWER: "free"}}]
+skip_when: [negated, hedged]
+suggestions:
+  - "What to write instead."
+examples:
+  good:
+    - "A sentence this rule must not flag."
+  bad:
+    - "A sentence with replace me in it."
+"""
+
+
+@rules.command("new")
+@click.argument("rule_id")
+@click.option("--dir", "folder", type=click.Path(file_okay=False), default="rules", show_default=True, help="The folder holding your packs.")
+def new_rule(rule_id: str, folder: str) -> None:
+    """Scaffold PACK.NAME as FOLDER/PACK/NAME.yaml with examples that pass 'rules test'."""
+    import os
+
+    from mantracheck.engine.schema import ID_PART
+    from mantracheck.errors import UsageError
+
+    pack, _, name = rule_id.partition(".")
+    if not (ID_PART.match(pack) and ID_PART.match(name)):
+        raise UsageError(f"rule id {rule_id!r} must be PACK.NAME, each lower-case words joined by '-'")
+    path = os.path.join(folder, pack, f"{name}.yaml")
+    if os.path.exists(path):
+        raise UsageError(f"{path} already exists; not overwriting it")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "x", encoding="utf-8") as handle:
+        handle.write(RULE_TEMPLATE.format(rule_id=rule_id))
+    click.echo(f"created {path}; edit it, then run: mantracheck rules test {path}")

@@ -1,0 +1,62 @@
+"""Run rules' own good/bad examples: for the test suite and ``mantracheck rules test``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from mantracheck.engine.loader import RuleSet, load_pack, load_rules, parse_rule, _load, _pack_dirs
+from mantracheck.engine.runner import Linter
+from mantracheck.engine.schema import Rule
+from mantracheck.errors import RuleError
+
+
+@dataclass(frozen=True)
+class ExampleFailure:
+    rule: Rule
+    key: str  # examples.bad[0]
+    text: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.rule.path}: {self.key}: {self.problem}: {self.text!r}"
+
+
+def check_examples(ruleset: RuleSet, rules: Sequence[Rule]) -> list[ExampleFailure]:
+    """Each bad example must fire its rule; each good one must not."""
+    failures = []
+    for rule in rules:
+        linter = Linter(ruleset, profile=next(iter(sorted(rule.profiles))), select=(rule.id,))
+        if rule not in linter.rules:  # skipped for a capability the pipeline lacks
+            continue
+        for i, text in enumerate(rule.bad):
+            if not any(f.rule == rule.id for f in linter.lint_text(text).findings):
+                failures.append(ExampleFailure(rule, f"examples.bad[{i}]", text, "did not fire"))
+        for i, text in enumerate(rule.good):
+            hits = [f for f in linter.lint_text(text).findings if f.rule == rule.id]
+            if hits:
+                failures.append(ExampleFailure(rule, f"examples.good[{i}]", text, f"fired on {hits[0].match!r}"))
+    return failures
+
+
+def load_for_test(paths: Iterable[str]) -> tuple[RuleSet, list[Rule]]:
+    """The built-in rules plus the rules under ``paths`` (rule files or pack folders)."""
+    builtin = load_rules()
+    paths = list(paths)
+    extra: dict[str, Rule] = {}
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            rules = [r for folder in _pack_dirs(path) for r in load_pack(folder, builtin.profiles, False)]
+        elif path.is_file():
+            rules = [parse_rule(path, path.parent.name, _load(path), builtin.profiles, False)]
+        else:
+            raise RuleError(raw, None, "no such rule file or folder")
+        for rule in rules:
+            extra[rule.id] = rule  # a file under test replaces a loaded rule of the same id
+    merged = {r.id: r for r in builtin.rules}
+    merged.update(extra)
+    ruleset = RuleSet(tuple(sorted(merged.values(), key=lambda r: r.id)), builtin.profiles, builtin.default_profile, builtin.cues)
+    chosen = [merged[i] for i in sorted(extra)] if paths else list(builtin.rules)
+    return ruleset, chosen
