@@ -1,0 +1,60 @@
+"""Findings for a person at a terminal: grouped by file, the source line, a caret under
+the span, colour. Used only on a TTY (never in pipes, JSON, or under CI=true unless asked)."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from collections.abc import Callable
+
+from mantracheck.models import LintResult, Severity
+
+STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+Reader = Callable[[str], "str | None"]
+
+
+def format_terminal(result: LintResult, read: Reader, *, width: int = 100, color: bool = True) -> str:
+    from rich.console import Console
+    from rich.text import Text
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, color_system="standard" if color else None, width=width, highlight=False, soft_wrap=True)
+    for report in result.files:
+        if not report.findings:
+            continue
+        console.print(Text(report.path, style="bold underline"))
+        source = read(report.path)
+        lines = source.splitlines() if source is not None else []
+        for f in report.findings:
+            head = Text()
+            head.append(f"  {f.line}:{f.column}", style="dim")
+            head.append(f"  {f.severity}", style=STYLES[f.severity])
+            head.append(f"  {f.rule}", style="bold")
+            head.append(f"  {f.message}")
+            console.print(head)
+            if 0 < f.line <= len(lines):
+                line = lines[f.line - 1].expandtabs(1)
+                end = f.end_column if f.end_line == f.line else len(line) + 1
+                width_ = max(end - f.column, 1)
+                console.print(Text("    │ ", style="dim") + Text(line))
+                console.print(Text("    │ ", style="dim") + Text(" " * (f.column - 1) + "^" * width_, style=STYLES[f.severity]))
+            for suggestion in f.suggestions:
+                console.print(Text("    = ", style="dim") + Text(suggestion, style="green"))
+        console.print()
+    summary = result.summary()
+    if summary["findings"]:
+        counts = ", ".join(f"{summary[k]} {k}" for k in ("error", "warning", "info") if summary[k])
+        console.print(Text(f"Found {summary['findings']} problems ({counts}) in {summary['files_with_findings']} of {summary['files']} files.", style="bold"))
+    else:
+        console.print(Text(f"No problems in {summary['files']} files.", style="bold green"))
+    return buffer.getvalue()
+
+
+def format_statistics(result: LintResult) -> str:
+    """Counts per rule, most frequent first (``--statistics``)."""
+    counts = Counter((f.rule, f.severity) for f in result.findings)
+    if not counts:
+        return ""
+    width = max(len(rule) for rule, _ in counts)
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
+    return "".join(f"{n:>6}  {rule:<{width}}  {sev}\n" for (rule, sev), n in rows)
