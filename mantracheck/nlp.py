@@ -43,12 +43,35 @@ def _register_components() -> None:
     from spacy.pipeline import Lemmatizer
 
     class LowerLookupLemmatizer(Lemmatizer):
-        """spaCy's lookup lemmatizer, keyed on the lower-cased form ("Thanks" -> "thanks")."""
+        """spaCy's lookup lemmatizer, keyed on the lower-cased form ("Thanks" -> "thanks").
+
+        Lemmas depend only on the lower-cased word, so they are cached per word and written
+        with one ``Doc.from_array`` call instead of a Python call per token.
+        """
 
         def lookup_lemmatize(self, token: Any) -> list[str]:
             table = self.lookups.get_table("lemma_lookup", {})
             lower = token.lower_
             return [table.get(lower, lower)]
+
+        def __call__(self, doc: Any) -> Any:
+            import numpy
+
+            if len(doc) == 0:
+                return doc
+            cache = self.__dict__.setdefault("_mc_cache", {})
+            table = self.lookups.get_table("lemma_lookup", {})
+            strings = doc.vocab.strings
+            lowers = doc.to_array("LOWER").tolist()
+            lemmas = []
+            for h in lowers:
+                lemma = cache.get(h)
+                if lemma is None:
+                    word = strings[h]
+                    lemma = cache[h] = strings.add(table.get(word, word))
+                lemmas.append(lemma)
+            doc.from_array(["LEMMA"], numpy.asarray(lemmas, dtype="uint64").reshape(-1, 1))
+            return doc
 
     @Language.factory("mantracheck_lemmatizer", default_config={"mode": "lookup", "overwrite": True})
     def make_lemmatizer(nlp: Any, name: str, mode: str, overwrite: bool) -> Any:
