@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 
+from mantracheck.config import Config, Settings, check_names, with_cli
 from mantracheck.engine.loader import RuleSet, load_rules
 from mantracheck.engine.runner import Linter, Source
 from mantracheck.errors import InputError, UsageError
-from mantracheck.models import FileReport, Finding, LintResult, Notice, Severity
+from mantracheck.models import FileReport, Finding, LintResult, Notice, RuleMeta, Severity
 from mantracheck.text import format_for_path, read_file
 from mantracheck.text.formats import FORMATS
 
 STDIN = "-"
+STDIN_NAME = "<stdin>"
 #: Folders never descended into when linting a directory.
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
+FIX_MODES = (None, "fix", "diff")
 
 
 @dataclass(frozen=True)
@@ -50,28 +53,135 @@ def lint_text(text: str, *, path: str = "<text>", input_format: str = "text", op
     return list(make_linter(options).lint_text(text, path, options.input_format or input_format).findings)
 
 
-def lint_paths(paths: Sequence[str], *, options: Options | None = None, stdin_text: str | None = None, **kwargs: object) -> LintResult:
-    """Lint files and folders (recursing into text-like files); ``-`` reads ``stdin_text``."""
-    options = _options(options, kwargs)
-    linter = make_linter(options)
-    reports: list[FileReport] = []
-    notices: list[Notice] = list(linter.notices)
+class _Session:
+    """One run: the merged config, the rules, and one Linter per distinct set of settings."""
 
-    def sources() -> Iterator[Source]:
-        for path, fmt in iter_inputs(paths, options.input_format, notices):
-            if path == STDIN:
-                yield Source("<stdin>", stdin_text or "", fmt)
-                continue
+    def __init__(self, options: Options, config: Config, fix: str | None) -> None:
+        self.options = options
+        self.config = with_cli(
+            config,
+            profile=options.profile,
+            select=options.select,
+            ignore=options.ignore,
+            rule_paths=options.rule_paths,
+            placeholders=options.placeholders,
+            model=options.model,
+        )
+        self.ruleset = load_rules(tuple(self.config.rule_paths))
+        if self.config.path is not None:
+            check_names(self.config, [r.id for r in self.ruleset.rules], self.ruleset.packs, list(self.ruleset.profiles))
+        self.fix = fix
+        self._linters: dict[Settings, Linter] = {}
+
+    def linter_for(self, path: str) -> Linter:
+        settings = self.config.base if path == STDIN_NAME else self.config.settings_for(path)
+        linter = self._linters.get(settings)
+        if linter is None:
+            linter = Linter(
+                self.ruleset,
+                profile=settings.profile,
+                select=settings.select,
+                ignore=settings.ignore,
+                severities={**settings.severity_map(), **self.options.severities},
+                pipeline=self.config.model,
+                placeholders=self.config.placeholders,
+            )
+            self._linters[settings] = linter
+        return linter
+
+    def prepare(self, paths: Iterable[str]) -> None:
+        """Build every linter the inputs need before workers fork (they inherit them warm)."""
+        for path in paths:
+            self.linter_for(path)
+        if not self._linters:
+            self.linter_for(STDIN_NAME)
+
+    @property
+    def linters(self) -> list[Linter]:
+        return list(self._linters.values())
+
+    def lint_chunk(self, chunk: Sequence[tuple[str, str]]) -> list[FileReport]:
+        reports: list[FileReport | None] = [None] * len(chunk)
+        groups: dict[int, tuple[Linter, list[tuple[int, Source]]]] = {}
+        for i, (path, fmt) in enumerate(chunk):
             try:
                 src = read_file(path)
             except InputError as exc:
-                reports.append(FileReport(path=path, error=str(exc)))
+                reports[i] = FileReport(path=path, error=str(exc))
                 continue
-            yield Source(path, src.text, fmt, src.encoding)
+            linter = self.linter_for(path)
+            groups.setdefault(id(linter), (linter, []))[1].append((i, Source(path, src.text, fmt, src.encoding)))
+        for linter, items in groups.values():
+            for (i, source), report in zip(items, linter.lint_sources(s for _, s in items)):
+                reports[i] = self.apply_fix(source, report)
+        return [r for r in reports if r is not None]
 
-    reports.extend(linter.lint_sources(sources()))
+    def apply_fix(self, source: Source, report: FileReport) -> FileReport:
+        fixes = [f.fix for f in report.findings if f.fix is not None]
+        if self.fix is None or not fixes:
+            return report
+        from mantracheck.fix import fix_file
+
+        if source.path == STDIN_NAME:
+            return report
+        try:
+            outcome = fix_file(source.path, source.text, source.encoding or "utf-8", fixes, write=self.fix == "fix")
+        except InputError as exc:
+            return replace(report, error=str(exc))
+        if self.fix == "diff":
+            return replace(report, diff=outcome.diff or None)
+        remaining = tuple(f for f in report.findings if f.fix is None)
+        return replace(report, findings=remaining, fixed=outcome.applied)
+
+
+def lint_paths(
+    paths: Sequence[str],
+    *,
+    options: Options | None = None,
+    config: Config | None = None,
+    stdin_text: str | None = None,
+    jobs: int | None = 1,
+    fix: str | None = None,
+    progress: Callable[[FileReport], None] | None = None,
+    **kwargs: object,
+) -> LintResult:
+    """Lint files and folders (recursing into text-like files); ``-`` reads ``stdin_text``.
+
+    ``config`` comes from ``mantracheck.config.load_config`` (none by default); ``jobs``
+    is the number of processes (None: one per CPU for many files); ``fix`` is None,
+    ``"fix"`` (write fixes atomically) or ``"diff"`` (attach a diff, write nothing).
+    """
+    from mantracheck.parallel import default_jobs, map_chunks
+
+    if fix not in FIX_MODES:
+        raise UsageError(f"fix must be one of fix, diff, got {fix!r}")
+    options = _options(options, kwargs)
+    session = _Session(options, config or Config(), fix)
+    notices: list[Notice] = []
+    inputs = [(p, f) for p, f in iter_inputs(paths, options.input_format, notices) if p == STDIN or not session.config.is_excluded(p)]
+    files = [(p, f) for p, f in inputs if p != STDIN]
+    session.prepare(p for p, _ in files)
+    reports: list[FileReport] = []
+    for path, fmt in inputs:
+        if path == STDIN:
+            report = session.linter_for(STDIN_NAME).lint_text(stdin_text or "", STDIN_NAME, fmt)
+            reports.append(report)
+            if progress:
+                progress(report)
+    n_jobs = default_jobs(len(files)) if jobs is None else max(1, jobs)
+    for report in map_chunks(session.lint_chunk, files, n_jobs):
+        reports.append(report)
+        if progress:
+            progress(report)
     reports.sort(key=lambda r: r.path)
-    return LintResult(files=tuple(reports), notices=tuple(notices))
+    for linter in session.linters:
+        notices.extend(n for n in linter.notices if n not in notices)
+    metas = {r.id: RuleMeta(r.id, linter.severities[r.id], r.one_line(), r.description, r.link, r.suggestions) for linter in session.linters for r in linter.rules}
+    return LintResult(files=tuple(reports), notices=tuple(notices), rules=tuple(metas[k] for k in sorted(metas)))
+
+
+def count_inputs(paths: Sequence[str], input_format: str | None = None) -> int:
+    return sum(1 for _ in iter_inputs(paths, input_format, []))
 
 
 def iter_inputs(paths: Iterable[str], forced: str | None, notices: list[Notice]) -> Iterator[tuple[str, str]]:

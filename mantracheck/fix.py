@@ -78,10 +78,12 @@ def write_atomically(path: str, old_text: str, new_text: str, encoding: str) -> 
         data = b""
     if not same:
         raise InputError(f"cannot fix: the file changed since it was read, or its {encoding} encoding does not round-trip; left unchanged")
-    if not os.access(path, os.W_OK):
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    # Honour the file's mode even where the user could override it (root): a read-only
+    # template is read-only on purpose.
+    if not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         raise InputError("cannot fix: file is read-only; left unchanged")
     folder = os.path.dirname(os.path.abspath(path))
-    mode = stat.S_IMODE(os.stat(path).st_mode)
     fd, tmp = tempfile.mkstemp(prefix=".mantracheck-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -108,6 +108,8 @@ class FileReport:
     error: str | None = None
     encoding: str | None = None
     scores: dict[str, Any] | None = None
+    fixed: int = 0
+    diff: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -118,6 +120,8 @@ class FileReport:
             out["error"] = self.error
         if self.scores is not None:
             out["scores"] = self.scores
+        if self.fixed:
+            out["fixed"] = self.fixed
         return out
 
 
@@ -153,6 +157,7 @@ class LintResult:
             "unreadable_files": sum(1 for r in self.files if r.error is not None),
             "findings": sum(counts.values()),
             **counts,
+            "fixed": sum(r.fixed for r in self.files),
         }
 
     def exit_code(self, fail_on: Severity) -> ExitCode:

@@ -48,6 +48,7 @@ def _register() -> None:
     from mantracheck.cli import lint, rules
 
     cli.add_command(lint.lint)
+    cli.add_command(lint.show_config)
     cli.add_command(rules.rules)
 
 

@@ -1,37 +1,89 @@
-"""``mantracheck lint``."""
+"""``mantracheck lint`` and ``mantracheck config``."""
 
 from __future__ import annotations
 
+import os
 import sys
+from typing import Any
 
 import click
 
 from mantracheck.cli.options import SEVERITIES, model_option, rule_paths_option, split_names
 
+OUTPUT_FORMATS = ("text", "concise", "json", "sarif", "github")
+PROGRESS_THRESHOLD = 200
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+
+def _use_color(option: bool | None, stream: Any) -> bool:
+    if option is not None:
+        return option
+    if os.environ.get("NO_COLOR") or _in_ci():
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Use this config file instead of searching for one.")
+no_config_option = click.option("--no-config", is_flag=True, help="Ignore configuration files.")
+
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="text", show_default=True, help="text: grouped with source lines on a terminal, one line per finding otherwise; concise: always one line per finding.")
 @click.option("--profile", default=None, help="Which rules apply: support (default), script or marketing.")
 @click.option("--select", multiple=True, help="Only these rules or packs (comma-separated, repeatable).")
 @click.option("--ignore", multiple=True, help="Skip these rules or packs (comma-separated, repeatable).")
-@click.option("--fail-on", type=click.Choice(SEVERITIES), default="error", show_default=True, help="Lowest severity that makes the exit code 1.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None, help="Lowest severity that makes the exit code 1 (default: error, or fail_on from the config).")
 @click.option("--input-format", default=None, help="Read every input as this format instead of guessing from the extension.")
+@click.option("--fix", "fix", flag_value="fix", default=None, help="Apply safe fixes to the files (atomically); report what is left.")
+@click.option("--diff", "fix", flag_value="diff", help="Show the fixes as a diff; change no file.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes to use (default: one per CPU for many files).")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of each finding.")
+@click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary, no notices.")
+@click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal, unless CI or NO_COLOR is set).")
+@click.option("--progress/--no-progress", default=None, help=f"A progress bar on stderr (default: on a terminal for more than {PROGRESS_THRESHOLD} files, never under CI).")
+@config_option
+@no_config_option
 @rule_paths_option
 @model_option
-def lint(paths: tuple[str, ...], fmt: str, profile: str | None, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str, input_format: str | None, rule_paths: tuple[str, ...], model: str | None) -> None:
+def lint(
+    paths: tuple[str, ...],
+    fmt: str,
+    profile: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    input_format: str | None,
+    fix: str | None,
+    jobs: int | None,
+    statistics: bool,
+    quiet: bool,
+    color: bool | None,
+    progress: bool | None,
+    config_path: str | None,
+    no_config: bool,
+    rule_paths: tuple[str, ...],
+    model: str | None,
+) -> None:
     """Lint files, folders, or - (standard input).
 
     Exit status: 0 when nothing reaches --fail-on, 1 when something does, 2 for usage,
     configuration or rule errors.
     """
-    from mantracheck.api import Options, lint_paths
+    from mantracheck.api import Options, count_inputs, lint_paths
+    from mantracheck.config import load_config
     from mantracheck.errors import UsageError
     from mantracheck.formatters import FORMATTERS
     from mantracheck.models import Severity
 
     if not paths:
         raise UsageError("nothing to lint: give files, folders, or - for standard input")
+    if fix == "fix" and "-" in paths:
+        raise UsageError("--fix cannot write to standard input; use --diff")
+    config = load_config(config_path, use_config=not no_config)
     stdin_text = sys.stdin.read() if "-" in paths else None
     options = Options(
         profile=profile,
@@ -41,11 +93,95 @@ def lint(paths: tuple[str, ...], fmt: str, profile: str | None, select: tuple[st
         model=model,
         input_format=input_format,
     )
-    result = lint_paths(paths, options=options, stdin_text=stdin_text)
-    for notice in result.notices:
-        click.echo(f"mantracheck: {notice}", err=True)
+    stderr = click.get_text_stream("stderr")
+    show_progress = progress
+    if show_progress is None:
+        show_progress = bool(stderr.isatty()) and not _in_ci() and fmt in ("text", "concise") and count_inputs(paths, input_format) > PROGRESS_THRESHOLD
+    if show_progress:
+        result = _lint_with_progress(paths, options, config, stdin_text, jobs, fix, lint_paths, count_inputs(paths, input_format))
+    else:
+        result = lint_paths(paths, options=options, config=config, stdin_text=stdin_text, jobs=jobs, fix=fix)
+
+    if not quiet:
+        for notice in result.notices:
+            click.echo(f"mantracheck: {notice}", err=True)
     for report in result.files:
         if report.error is not None:
             click.echo(f"mantracheck: {report.path}: {report.error}", err=True)
-    click.echo(FORMATTERS[fmt](result), nl=False)
-    sys.exit(int(result.exit_code(Severity.parse(fail_on))))
+    if fix == "diff":
+        for report in result.files:
+            if report.diff:
+                click.echo(report.diff, nl=False)
+    elif statistics:
+        from mantracheck.formatters.terminal import format_statistics
+
+        click.echo(format_statistics(result), nl=False)
+    else:
+        stdout = click.get_text_stream("stdout")
+        use_color = _use_color(color, stdout)
+        if fmt == "text" and use_color:
+            from mantracheck.formatters.terminal import format_terminal
+
+            click.echo(format_terminal(result, _source_reader(stdin_text), width=_width()), nl=False, color=True)
+        else:
+            out = FORMATTERS["text" if fmt == "concise" else fmt](result)
+            if quiet and fmt in ("text", "concise"):
+                out = "".join(line + "\n" for line in out.splitlines() if not line.startswith("Found "))
+            click.echo(out, nl=False)
+    summary = result.summary()
+    if fix == "fix" and summary["fixed"] and not quiet:
+        click.echo(f"Fixed {summary['fixed']} problem{'s' if summary['fixed'] != 1 else ''}.", err=True)
+    threshold = fail_on or (str(config.fail_on) if config.fail_on else "error")
+    sys.exit(int(result.exit_code(Severity.parse(threshold))))
+
+
+def _width() -> int:
+    import shutil
+
+    return max(60, min(shutil.get_terminal_size((100, 20)).columns, 140))
+
+
+def _source_reader(stdin_text: str | None) -> Any:
+    def read(path: str) -> str | None:
+        if path == "<stdin>":
+            return stdin_text
+        from mantracheck.errors import InputError
+        from mantracheck.text import read_file
+
+        try:
+            return read_file(path).text
+        except InputError:
+            return None
+
+    return read
+
+
+def _lint_with_progress(paths: Any, options: Any, config: Any, stdin_text: Any, jobs: Any, fix: Any, lint_paths: Any, total: int) -> Any:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    with Progress(TextColumn("linting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console, transient=True) as bar:
+        task = bar.add_task("lint", total=total)
+        return lint_paths(paths, options=options, config=config, stdin_text=stdin_text, jobs=jobs, fix=fix, progress=lambda _: bar.advance(task))
+
+
+@click.command("config")
+@click.argument("path", required=False, type=click.Path())
+@config_option
+@no_config_option
+def show_config(path: str | None, config_path: str | None, no_config: bool) -> None:
+    """Print the effective configuration (for PATH, with per-path overrides applied)."""
+    import json
+
+    from mantracheck.config import check_names, load_config
+    from mantracheck.engine.loader import load_rules
+
+    config = load_config(config_path, use_config=not no_config)
+    ruleset = load_rules(tuple(config.rule_paths))
+    if config.path is not None:
+        check_names(config, [r.id for r in ruleset.rules], ruleset.packs, list(ruleset.profiles))
+    payload = config.to_dict(path)
+    if payload["profile"] is None:
+        payload["profile"] = ruleset.default_profile
+    click.echo(json.dumps(payload, indent=2))

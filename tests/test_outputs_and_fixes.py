@@ -1,0 +1,245 @@
+"""Output formats (SARIF against its official schema, GitHub annotations), fixes, --jobs,
+per-folder configuration, and the promise that nothing is written without --fix."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import textwrap
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from mantracheck.api import lint_paths
+from mantracheck.cli import cli
+
+DATA = Path(__file__).resolve().parent / "data"
+
+SWAP_RULE = """\
+    kind: substitution
+    severity: warning
+    message: "Write '{replacement}' instead of '{match}'."
+    description: Say it plainly.
+    swap:
+      - {phrase: asap, replacement: as soon as we can}
+      - {phrase: per my last email, replacement: as I mentioned}
+    suggestions: ["Use '{replacement}'."]
+    examples:
+      good: ["We'll reply as soon as we can."]
+      bad: ["We'll reply ASAP."]
+"""
+PROMISE_RULE = """\
+    kind: existence
+    severity: error
+    message: "'{match}' is a promise."
+    description: Promises need a basis.
+    patterns: [{lemma: guarantee}]
+    skip_when: [negated]
+    suggestions: ["Say what you will do."]
+    examples:
+      good: ["We can't guarantee it."]
+      bad: ["We guarantee it."]
+"""
+
+
+def make_pack(root: Path, rules: dict[str, str]) -> str:
+    pack = root / "team"
+    pack.mkdir(parents=True, exist_ok=True)
+    for name, body in rules.items():
+        (pack / f"{name}.yaml").write_text(textwrap.dedent(body), encoding="utf-8")
+    return str(root)
+
+
+def invoke(*args: str, input: str | None = None):
+    return CliRunner().invoke(cli, list(args), input=input)
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def rules_dir(tmp_path: Path) -> str:
+    return make_pack(tmp_path / "packs", {"asap": SWAP_RULE, "promise": PROMISE_RULE})
+
+
+def test_sarif_validates_against_the_official_schema(tmp_path: Path, rules_dir: str) -> None:
+    schema = json.loads((DATA / "sarif-2.1.0-rtm.5.json").read_text(encoding="utf-8"))
+    (tmp_path / "a.txt").write_text("We guarantee a reply ASAP.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Thanks!\n", encoding="utf-8")
+    result = invoke("lint", "--no-config", "--format", "sarif", "--rules", rules_dir, str(tmp_path / "a.txt"), str(tmp_path / "b.txt"))
+    assert result.exit_code == 1, result.output
+    sarif = json.loads(result.output)
+    jsonschema.validate(sarif, schema)
+    run = sarif["runs"][0]
+    ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert ids == sorted(ids) and "team.promise" in ids
+    results = {r["ruleId"]: r for r in run["results"]}
+    promise = results["team.promise"]
+    assert promise["level"] == "error"
+    region = promise["locations"][0]["physicalLocation"]["region"]
+    assert (region["startLine"], region["startColumn"], region["endColumn"], region["snippet"]["text"]) == (1, 4, 13, "guarantee")
+    fix = results["team.asap"]["fixes"][0]["artifactChanges"][0]["replacements"][0]
+    assert fix["insertedContent"]["text"] == "as soon as we can"
+    # Deterministic: a second run prints the same bytes.
+    again = invoke("lint", "--no-config", "--format", "sarif", "--rules", rules_dir, str(tmp_path / "a.txt"), str(tmp_path / "b.txt"))
+    assert again.output == result.output
+
+
+def test_github_annotations(rules_dir: str) -> None:
+    result = invoke("lint", "--no-config", "--format", "github", "--rules", rules_dir, "--select", "team", "-", input="Hi, we guarantee it, 100%, ok\n")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "::error file=<stdin>,line=1,col=8,endLine=1,endColumn=17,title=team.promise::'guarantee' is a promise. Suggestion: Say what you will do."
+    ]
+
+
+def test_fix_changes_only_fixable_spans_and_is_idempotent(tmp_path: Path, rules_dir: str) -> None:
+    target = tmp_path / "reply.txt"
+    original = "Hi {{ name }},\r\nWe'll reply ASAP, per my last email.\r\nWe guarantee it.\r\n"
+    target.write_bytes(b"\xef\xbb\xbf" + original.encode("utf-8"))  # BOM + CRLF
+    os.chmod(target, 0o640)
+    untouched = tmp_path / "clean.txt"
+    untouched.write_bytes(b"Thanks for writing in.\n")
+    before_clean = untouched.read_bytes()
+
+    first = invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--fix", str(target), str(untouched))
+    assert first.exit_code == 1  # the guarantee is not fixable and remains
+    assert "team.promise" in first.output and "team.asap" not in first.output
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data[3:].decode("utf-8") == "Hi {{ name }},\r\nWe'll reply as soon as we can, as I mentioned.\r\nWe guarantee it.\r\n"
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o640
+    assert untouched.read_bytes() == before_clean
+
+    second = invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--fix", str(target))
+    assert target.read_bytes() == data
+    assert "Fixed" not in second.output
+
+
+def test_diff_shows_changes_and_writes_nothing(tmp_path: Path, rules_dir: str) -> None:
+    target = tmp_path / "reply.txt"
+    target.write_text("We'll reply ASAP.\n", encoding="utf-8")
+    before = target.read_bytes()
+    result = invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--diff", str(target))
+    assert "-We'll reply ASAP." in result.output and "+We'll reply as soon as we can." in result.output
+    assert target.read_bytes() == before
+
+
+def test_fix_on_read_only_file_reports_and_leaves_it(tmp_path: Path, rules_dir: str) -> None:
+    target = tmp_path / "reply.txt"
+    target.write_text("We'll reply ASAP.\n", encoding="utf-8")
+    os.chmod(target, 0o444)
+    result = invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--fix", str(target))
+    assert "reply.txt: cannot fix: file is read-only; left unchanged" in result.output
+    assert target.read_text(encoding="utf-8") == "We'll reply ASAP.\n"
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o444
+
+
+def test_fix_refuses_when_access_says_no(tmp_path: Path, rules_dir: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "reply.txt"
+    target.write_text("We'll reply ASAP.\n", encoding="utf-8")
+    monkeypatch.setattr(os, "access", lambda path, mode: not (mode == os.W_OK and str(path) == str(target)))
+    result = lint_paths([str(target)], rule_paths=(rules_dir,), select=("team",), fix="fix")
+    (report,) = result.files
+    assert report.error is not None and "read-only" in report.error
+    assert target.read_text(encoding="utf-8") == "We'll reply ASAP.\n"
+
+
+def test_failure_halfway_leaves_the_original(tmp_path: Path, rules_dir: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "reply.txt"
+    target.write_text("We'll reply ASAP.\n", encoding="utf-8")
+
+    def boom(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", boom)
+    result = lint_paths([str(target)], rule_paths=(rules_dir,), select=("team",), fix="fix")
+    assert "No space left on device" in (result.files[0].error or "")
+    assert target.read_text(encoding="utf-8") == "We'll reply ASAP.\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".mantracheck-")] == []
+
+
+def test_no_file_is_written_without_fix(tmp_path: Path, rules_dir: str) -> None:
+    tree = tmp_path / "tree"
+    for i in range(30):
+        sub = tree / f"d{i % 3}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"r{i}.txt").write_text(f"Reply {i}: we guarantee it ASAP.\n", encoding="utf-8")
+    (tree / "bin.txt").write_bytes(b"\x00\x01binary")
+    before = tree_digest(tree)
+    mtimes = {p: p.stat().st_mtime_ns for p in tree.rglob("*")}
+    for fmt in ("text", "json", "sarif", "github"):
+        invoke("lint", "--no-config", "--rules", rules_dir, "--format", fmt, str(tree))
+    invoke("lint", "--no-config", "--rules", rules_dir, "--diff", str(tree))
+    assert tree_digest(tree) == before
+    assert {p: p.stat().st_mtime_ns for p in tree.rglob("*")} == mtimes
+
+
+def test_jobs_do_not_change_findings(tmp_path: Path, rules_dir: str) -> None:
+    for i in range(150):
+        (tmp_path / f"r{i:03}.txt").write_text(f"Reply {i}. We guarantee it ASAP." + (" Thanks!" if i % 2 else ""), encoding="utf-8")
+    one = invoke("lint", "--no-config", "--rules", rules_dir, "--format", "json", "--jobs", "1", str(tmp_path))
+    two = invoke("lint", "--no-config", "--rules", rules_dir, "--format", "json", "--jobs", "2", str(tmp_path))
+    assert json.loads(one.output)["summary"]["findings"] >= 300
+    assert one.output == two.output
+
+
+def test_per_folder_profiles_and_team_pack_from_pyproject(tmp_path: Path) -> None:
+    make_pack(tmp_path / "team-rules", {"promise": PROMISE_RULE})
+    (tmp_path / "pyproject.toml").write_text(
+        textwrap.dedent(
+            """\
+            [tool.mantracheck]
+            rule_paths = ["team-rules"]
+            exclude = ["drafts/**"]
+
+            [tool.mantracheck.overrides]
+            "templates/support/**" = {profile = "support"}
+            "emails/**" = {profile = "marketing"}
+            """
+        ),
+        encoding="utf-8",
+    )
+    text = "Your parcel is on its way and should arrive on Tuesday, so keep an eye out for it. We guarantee it.\n"
+    for folder in ("templates/support", "emails", "drafts"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "note.txt").write_text(text, encoding="utf-8")
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = invoke("lint", "--format", "json", ".")
+        effective = json.loads(invoke("config", "emails/note.txt").output)
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 1, result.output
+    files = {f["path"].replace(os.sep, "/").lstrip("./"): {x["rule"] for x in f["findings"]} for f in json.loads(result.output)["files"]}
+    assert set(files) == {"templates/support/note.txt", "emails/note.txt"}  # drafts excluded
+    assert "team.promise" in files["emails/note.txt"] and "team.promise" in files["templates/support/note.txt"]
+    assert "courtesy.greeting" in files["templates/support/note.txt"]  # support asks for a greeting
+    assert "courtesy.greeting" not in files["emails/note.txt"]  # marketing does not
+    assert effective["profile"] == "marketing" and effective["config_file"].endswith("pyproject.toml")
+
+
+def test_config_with_unknown_key_exits_2_naming_file_and_key(tmp_path: Path) -> None:
+    cfg = tmp_path / ".mantracheck.toml"
+    cfg.write_text("profle = 'support'\n", encoding="utf-8")
+    result = invoke("lint", "--config", str(cfg), "-", input="Hello")
+    assert result.exit_code == 2
+    assert result.output.strip() == f"mantracheck: error: {cfg}: profle: unknown key; expected one of profile, select, ignore, severity, fail_on, rule_paths, placeholders, exclude, overrides, model, min_courtesy"
+
+
+def test_terminal_view_statistics_and_quiet(rules_dir: str) -> None:
+    text = "We guarantee it ASAP.\n"
+    colored = invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--color", "-", input=text)
+    assert "\x1b[" in colored.output and "│ We guarantee it ASAP." in colored.output and "^^^^^^^^^" in colored.output
+    plain = invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "-", input=text)
+    assert "\x1b[" not in plain.output
+    stats = invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--statistics", "-", input=text)
+    assert [line.split() for line in stats.output.splitlines()] == [["1", "team.asap", "warning"], ["1", "team.promise", "error"]]
+    quiet = invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "-q", "-", input=text)
+    assert "Found" not in quiet.output and quiet.output.count("<stdin>:1:") == 2
