@@ -2,39 +2,98 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from mantracheck.text.offsets import Extracted, TextBuilder
-from mantracheck.text.placeholders import STAND_IN, compile_placeholders, is_block
+from mantracheck.text.placeholders import add_text, compile_placeholders
 
-Extractor = Callable[[str, "re.Pattern[str]"], list[Extracted]]
-
-
-def add_text(builder: TextBuilder, source: str, start: int, end: int, placeholders: re.Pattern[str]) -> None:
-    """Copy ``source[start:end]`` into ``builder``, turning placeholders into stand-ins."""
-    pos = start
-    for match in placeholders.finditer(source, start, end):
-        builder.copy(pos, match.start())
-        if is_block(match):
-            builder.opaque(" ", match.start(), match.end())
-        else:
-            builder.opaque(STAND_IN, match.start(), match.end())
-        pos = match.end()
-    builder.copy(pos, end)
+__all__ = ["FORMATS", "EXTENSIONS", "TextOptions", "extract", "format_for_path", "add_text"]
 
 
-def extract_plain(source: str, placeholders: re.Pattern[str]) -> list[Extracted]:
-    builder = TextBuilder(source)
-    add_text(builder, source, 0, len(source), placeholders)
-    return [builder.build()]
+@dataclass(frozen=True)
+class TextOptions:
+    """What an extractor needs besides the text: the placeholder regex and, for YAML and
+    JSON exports, which string fields to lint."""
+
+    placeholders: re.Pattern[str]
+    fields: tuple[str, ...] = ()
+
+
+Extractor = Callable[[str, TextOptions], list[Extracted]]
+
+
+def extract_plain(source: str, options: TextOptions) -> list[Extracted]:
+    from mantracheck.text.plain import extract_plain as plain
+
+    return [plain(source, options.placeholders)]
+
+
+def extract_markdown(source: str, options: TextOptions) -> list[Extracted]:
+    from mantracheck.text.markdown import extract_markdown as markdown
+
+    return [markdown(source, options.placeholders)]
+
+
+def extract_html(source: str, options: TextOptions) -> list[Extracted]:
+    from mantracheck.text.html import extract_html as html
+
+    return [html(source, options.placeholders)]
+
+
+def extract_email(source: str, options: TextOptions) -> list[Extracted]:
+    from mantracheck.text.mime import extract_email as email
+
+    return email(source, options.placeholders)
+
+
+def _field_specs(options: TextOptions) -> list:  # type: ignore[type-arg]
+    from mantracheck.text.fields import DEFAULT_FIELDS, FieldSpec
+
+    return [FieldSpec.parse(s) for s in (options.fields or DEFAULT_FIELDS)]
+
+
+def extract_yaml(source: str, options: TextOptions) -> list[Extracted]:
+    from mantracheck.text.fields import fields_to_texts, parse_yaml, yaml_comments
+
+    tree = parse_yaml(source)
+    texts = fields_to_texts(source, tree, _field_specs(options), options.placeholders, json_style=False)
+    return _with_file_comments(source, texts, yaml_comments(source, tree))
+
+
+def extract_json(source: str, options: TextOptions) -> list[Extracted]:
+    from mantracheck.text.fields import fields_to_texts, parse_json
+
+    tree = parse_json(source)
+    return fields_to_texts(source, tree, _field_specs(options), options.placeholders, json_style=True)
+
+
+def _with_file_comments(source: str, texts: list[Extracted], comments: tuple[tuple[int, int, str], ...]) -> list[Extracted]:
+    """Comments that belong to no field ride on the first text (an empty one if none)."""
+    if not comments:
+        return texts
+    if not texts:
+        return [TextBuilder(source).build(label="comments", comments=comments)]
+    first = texts[0]
+    merged = tuple(sorted(first.comments + comments))
+    return [dataclasses.replace(first, comments=merged), *texts[1:]]
 
 
 #: name -> extractor. Other modules register more formats here.
-FORMATS: dict[str, Extractor] = {"text": extract_plain}
+FORMATS: dict[str, Extractor] = {
+    "text": extract_plain,
+    "markdown": extract_markdown,
+    "html": extract_html,
+    "email": extract_email,
+    "yaml": extract_yaml,
+    "json": extract_json,
+}
 
-#: file extension -> format name. Only these are picked up when a directory is linted.
+#: file extension -> format name. Only these are picked up when a directory is linted; the
+#: longest matching ending wins (``.html.erb`` before ``.erb``).
 EXTENSIONS: dict[str, str] = {
     ".txt": "text",
     ".text": "text",
@@ -45,20 +104,43 @@ EXTENSIONS: dict[str, str] = {
     ".jinja2": "text",
     ".liquid": "text",
     ".mustache": "text",
+    ".erb": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".hbs": "html",
+    ".handlebars": "html",
+    ".twig": "html",
+    ".html.erb": "html",
+    ".html.j2": "html",
+    ".html.jinja": "html",
+    ".html.jinja2": "html",
+    ".html.liquid": "html",
+    ".html.mustache": "html",
+    ".md.j2": "markdown",
+    ".md.liquid": "markdown",
+    ".eml": "email",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".json": "json",
 }
 
 
 def format_for_path(path: str) -> str | None:
     name = os.path.basename(path).lower()
-    for ext, fmt in EXTENSIONS.items():
+    for ext in sorted(EXTENSIONS, key=len, reverse=True):
         if name.endswith(ext):
-            return fmt
+            return EXTENSIONS[ext]
     return None
 
 
-def extract(source: str, fmt: str = "text", extra_placeholders: tuple[str, ...] = ()) -> list[Extracted]:
+def extract(source: str, fmt: str = "text", extra_placeholders: Sequence[str] = (), fields: Sequence[str] = ()) -> list[Extracted]:
+    """Clean texts with maps back to ``source``. Raises ``InputError`` when the source is not
+    valid in its format (broken YAML or JSON), ``ValueError`` for an unknown format."""
     try:
         extractor = FORMATS[fmt]
     except KeyError:
         raise ValueError(f"unknown input format {fmt!r}; expected one of {', '.join(sorted(FORMATS))}") from None
-    return extractor(source, compile_placeholders(extra_placeholders))
+    return extractor(source, TextOptions(compile_placeholders(extra_placeholders), tuple(fields)))

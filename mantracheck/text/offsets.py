@@ -6,7 +6,9 @@ An extractor builds the clean text piece by piece with a ``TextBuilder``:
 - ``replace(text, start, end)``: clean ``text`` standing for source ``[start, end)``, such as a
   decoded HTML entity (``&amp;`` -> ``&``); a span touching it maps to the whole source piece;
 - ``opaque(text, start, end)``: a stand-in for something that must never be flagged, such as a
-  placeholder (``{{ first_name }}`` -> ``Placeholder``); a hit overlapping it is dropped;
+  placeholder (``{{ first_name }}`` -> ``Placeholder``); a hit overlapping it is dropped. The
+  stand-in may be empty (an inline HTML tag such as ``<b>``): a hit that runs across it is
+  dropped, a hit that only ends or starts next to it is kept;
 - ``gap(text)``: clean text with no source at all (a sentence break between two HTML blocks).
 
 Every hit found in the clean text maps back to a source span with ``OffsetMap.to_source``;
@@ -77,6 +79,11 @@ class OffsetMap:
             src_end = last.src_end
         return src_start, max(src_end, src_start)
 
+    def is_copy(self, start: int, end: int) -> bool:
+        """True when clean ``[start, end)`` is the source text itself (safe to rewrite)."""
+        pieces = self._pieces_in(start, max(end, start + 1))
+        return bool(pieces) and all(p.kind == COPY for p in pieces)
+
     def clean_to_source_offset(self, offset: int) -> int:
         """A single position (for reporting a region start); snaps into replaced pieces."""
         piece = self._piece_at(offset)
@@ -107,7 +114,7 @@ class TextBuilder:
         self._src_pos = 0  # end of the last source piece consumed (for gap anchoring)
 
     def _add(self, text: str, src_start: int, src_end: int, kind: int) -> None:
-        if not text:
+        if not text and not (kind == OPAQUE and src_end > src_start):
             return
         if kind == COPY and self._pieces:
             last = self._pieces[-1]
@@ -140,6 +147,20 @@ class TextBuilder:
     def clean_length(self) -> int:
         return self._len
 
+    def checkpoint(self) -> tuple[int, int, int, int, Piece | None]:
+        """A state to ``rollback`` to if what follows turns out not to be placeable."""
+        last = self._pieces[-1] if self._pieces else None
+        return len(self._parts), len(self._pieces), self._len, self._src_pos, last
+
+    def rollback(self, state: tuple[int, int, int, int, Piece | None]) -> None:
+        parts, pieces, length, src_pos, last = state
+        text = "".join(self._parts)[:length]
+        self._parts = [text] if text else []
+        del self._pieces[pieces:]
+        if last is not None:
+            self._pieces[-1] = last
+        self._len, self._src_pos = length, src_pos
+
     def build(self, **kwargs: object) -> Extracted:
         return Extracted(clean="".join(self._parts), offsets=OffsetMap(self._pieces), **kwargs)  # type: ignore[arg-type]
 
@@ -147,6 +168,9 @@ class TextBuilder:
 @dataclass(frozen=True)
 class Extracted:
     """One lintable text taken from a source file.
+
+    ``comments`` are (start, end, text) of the comments met on the way (where directives
+    live), in the same source coordinates as the map.
 
     ``base`` is where this text's source starts in the whole file (for YAML/JSON fields), so
     that the map's source offsets are relative to ``source`` and ``base + offset`` indexes the
@@ -158,6 +182,61 @@ class Extracted:
     base: int = 0
     label: str | None = None
     comments: tuple[tuple[int, int, str], ...] = field(default=())
+    #: False when rewriting the source could break its syntax (a quoted YAML or JSON string);
+    #: fixes are offered only where the text is fixable and the span was copied verbatim.
+    fixable: bool = True
+
+
+def compose(inner: OffsetMap, outer: OffsetMap) -> OffsetMap:
+    """Chain two maps: ``inner`` maps clean text to a *value* (say a YAML block scalar after
+    its indentation was removed), ``outer`` maps that value to the file. The result maps clean
+    text straight to the file. A copied span stays a copy only where the value itself was
+    copied from the file; elsewhere it takes the kind and whole source span of the outer piece.
+    """
+    out: list[Piece] = []
+
+    def add(piece: Piece) -> None:
+        if out and piece.kind == COPY:
+            last = out[-1]
+            if last.kind == COPY and last.clean_end == piece.clean_start and last.src_end == piece.src_start:
+                out[-1] = Piece(last.clean_start, piece.clean_end, last.src_start, piece.src_end, COPY)
+                return
+        out.append(piece)
+
+    for p in inner.pieces:
+        if p.kind == GAP:
+            anchor = outer.clean_to_source_offset(p.src_start)
+            add(Piece(p.clean_start, p.clean_end, anchor, anchor, GAP))
+        elif p.kind != COPY:
+            lo, hi = _envelope(outer, p.src_start, p.src_end)
+            add(Piece(p.clean_start, p.clean_end, lo, hi, p.kind))
+        else:
+            for q in outer._pieces_in(p.src_start, p.src_end):
+                v0, v1 = max(p.src_start, q.clean_start), min(p.src_end, q.clean_end)
+                c0, c1 = p.clean_start + (v0 - p.src_start), p.clean_start + (v1 - p.src_start)
+                if q.kind == COPY:
+                    s0 = q.src_start + (v0 - q.clean_start)
+                    add(Piece(c0, c1, s0, s0 + (v1 - v0), COPY))
+                else:
+                    add(Piece(c0, c1, q.src_start, q.src_end, q.kind))
+    return OffsetMap(out)
+
+
+def _envelope(outer: OffsetMap, start: int, end: int) -> tuple[int, int]:
+    """The smallest source span that holds everything value ``[start, end)`` came from."""
+    real = [q for q in outer._pieces_in(start, max(end, start + 1)) if q.kind != GAP]
+    if not real:
+        anchor = outer.clean_to_source_offset(start)
+        return anchor, anchor
+    first, last = real[0], real[-1]
+    lo = first.src_start + max(start - first.clean_start, 0) if first.kind == COPY else first.src_start
+    hi = last.src_start + (min(end, last.clean_end) - last.clean_start) if last.kind == COPY else last.src_end
+    return lo, max(hi, lo)
+
+
+def map_comments(comments: tuple[tuple[int, int, str], ...], outer: OffsetMap) -> tuple[tuple[int, int, str], ...]:
+    """Comment spans found in a value, moved to the file through ``outer``."""
+    return tuple((*_envelope(outer, s, e), text) for s, e, text in comments)
 
 
 class LineIndex:

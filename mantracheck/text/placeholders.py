@@ -1,23 +1,37 @@
-"""Template placeholders: found in the source, replaced by a stand-in word, never flagged."""
+"""Template placeholders, URLs and email addresses: found in the source, never flagged.
+
+A value placeholder (``{{ first_name }}``, ``%{ticket.number}``), a URL or an email address
+becomes one stand-in word in the clean text; a block tag (``{% if %}``, ``{{#if}}``) or a
+template comment becomes a space. Template comments are also where inline suppression
+directives live (``{# mantracheck: disable=... #}``).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+
+from mantracheck.text.offsets import TextBuilder
 
 #: What a value placeholder becomes in the clean text: one ordinary, capitalised word, so
 #: that "Hi {{ first_name }}," reads as a greeting with a name.
 STAND_IN = "Placeholder"
 
-# Block and comment tags stand for no word: they become a space (never glue words together).
-_BLOCK = [
-    r"\{%-?.*?-?%\}",  # Jinja / Liquid / Twig tags
-    r"\{#.*?#\}",  # Jinja comments
+# Template comments stand for no word (and may hold directives).
+_COMMENT = [
+    r"\{#.*?#\}",  # Jinja / Twig comments
     r"\{\{!--.*?--\}\}",  # Handlebars comments
     r"\{\{![^}]*\}\}",  # Mustache / Handlebars comments
-    r"\{\{[#/^>][^}]*\}\}",  # Handlebars / Mustache sections and partials
-    r"\{\{\s*else\s*\}\}",  # Handlebars else
-    r"<%(?!=)-?.*?-?%>",  # ERB statements
+    r"<%#.*?%>",  # ERB comments
+    r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}",  # Liquid comments
+]
+# Block tags stand for no word: they become a space (never glue words together).
+_BLOCK = [
+    r"\{%-?.*?-?%\}",  # Jinja / Liquid / Twig tags
+    r"\{\{~?[#/^>][^}]*\}\}",  # Handlebars / Mustache sections and partials
+    r"\{\{~?\s*else\b[^}]*\}\}",  # Handlebars else / else if
+    r"<%(?![=#])-?.*?-?%>",  # ERB statements
 ]
 # Value placeholders stand for a word.
 _VALUE = [
@@ -29,23 +43,95 @@ _VALUE = [
     r"%\([A-Za-z_][\w.]*\)[sdif]",  # %(var)s
     r"\[\[[^\]\n]*\]\]",  # [[var]]
 ]
+# URLs and email addresses are opaque words too: nothing inside them is prose.
+_LINKS = [
+    r"(?:\b(?:https?|ftp)://|\bmailto:|\bwww\.)[^\s<>\"'`{}\[\]()]*[^\s<>\"'`{}\[\]().,;:!?*_~]",
+    r"(?<![\w.%+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b",
+]
 
-_DEFAULT = re.compile(
-    "|".join(f"(?P<b{i}>{p})" for i, p in enumerate(_BLOCK))
-    + "|"
-    + "|".join(f"(?P<v{i}>{p})" for i, p in enumerate(_VALUE)),
-    re.DOTALL,
-)
+
+def _alternation(prefix: str, patterns: list[str]) -> list[str]:
+    return [f"(?P<{prefix}{i}>{p})" for i, p in enumerate(patterns)]
+
+
+_DEFAULT_PARTS = _alternation("c", _COMMENT) + _alternation("b", _BLOCK) + _alternation("v", _VALUE)
+_DEFAULT = re.compile("|".join(_DEFAULT_PARTS + _alternation("u", _LINKS)), re.DOTALL)
 
 
 def compile_placeholders(extra: Iterable[str] = ()) -> re.Pattern[str]:
-    """The placeholder regex, with a team's extra value-placeholder patterns added."""
+    """The placeholder regex, with a team's extra value-placeholder patterns added (they are
+    tried after the built-in placeholders and before URLs and email addresses)."""
     extra = list(extra)
     if not extra:
         return _DEFAULT
-    parts = [_DEFAULT.pattern] + [f"(?P<x{i}>{p})" for i, p in enumerate(extra)]
+    parts = _DEFAULT_PARTS + _alternation("x", extra) + _alternation("u", _LINKS)
     return re.compile("|".join(parts), re.DOTALL)
 
 
 def is_block(match: re.Match[str]) -> bool:
-    return (match.lastgroup or "").startswith("b")
+    """A block tag or a template comment: stands for no word."""
+    return (match.lastgroup or "").startswith(("b", "c"))
+
+
+def is_comment(match: re.Match[str]) -> bool:
+    return (match.lastgroup or "").startswith("c")
+
+
+@dataclass(frozen=True, slots=True)
+class Mask:
+    start: int
+    end: int
+    block: bool
+    comment: bool
+
+
+class Masker:
+    """Every placeholder, URL and email address of one text, found once, before any markup
+    parser sees the text.
+
+    ``masked`` is the text with each of them overwritten by ``x`` (line breaks kept), same
+    length, so that an HTML or Markdown parser never reads ``<%= name %>`` as a tag or
+    ``{{ first_name }}`` as emphasis, and every offset the parser reports is still an offset
+    into the text. ``emit`` then copies a range of the *original* text into a builder, turning
+    what was found into opaque stand-ins.
+    """
+
+    def __init__(self, text: str, pattern: re.Pattern[str]) -> None:
+        self.text = text
+        self.masks = [Mask(m.start(), m.end(), is_block(m), is_comment(m)) for m in pattern.finditer(text) if m.end() > m.start()]
+        self._starts = [m.start for m in self.masks]
+        parts, pos = [], 0
+        for m in self.masks:
+            parts.append(text[pos : m.start])
+            parts.append(re.sub(r"[^\r\n]", "x", text[m.start : m.end]))
+            pos = m.end
+        parts.append(text[pos:])
+        self.masked = "".join(parts)
+
+    @property
+    def comments(self) -> tuple[tuple[int, int, str], ...]:
+        return tuple((m.start, m.end, self.text[m.start : m.end]) for m in self.masks if m.comment)
+
+    def emit(self, builder: TextBuilder, start: int, end: int) -> None:
+        """Copy ``text[start:end]`` into ``builder`` (whose source is ``text``)."""
+        import bisect
+
+        pos = start
+        i = max(bisect.bisect_right(self._starts, start) - 1, 0)
+        while i < len(self.masks) and pos < end:
+            m = self.masks[i]
+            i += 1
+            if m.end <= pos:
+                continue
+            if m.start >= end:
+                break
+            builder.copy(pos, max(m.start, pos))
+            lo, hi = max(m.start, pos), min(m.end, end)
+            builder.opaque(" " if m.block else STAND_IN, lo, hi)
+            pos = hi
+        builder.copy(pos, end)
+
+
+def add_text(builder: TextBuilder, source: str, start: int, end: int, placeholders: re.Pattern[str]) -> None:
+    """Copy ``source[start:end]`` into ``builder``, turning placeholders into stand-ins."""
+    Masker(source, placeholders).emit(builder, start, end)

@@ -1,0 +1,138 @@
+"""HTML: the text a reader sees, with block elements ending sentences and entities decoded.
+
+Parsed with the standard library's ``html.parser.HTMLParser``; every event's position comes
+from the parser (``getpos()``), so the map back to the source is exact. Tags become empty
+opaque pieces (a hit running across ``<b>`` is dropped, one ending next to it is kept); a
+block element also adds a paragraph break that has no source (``gap``) so that sentences do
+not run from one block into the next; ``<br>`` becomes a line break. ``script``, ``style``,
+``template``, ``title`` and comments are left out; comments are kept for directives.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+from mantracheck.text.offsets import Extracted, TextBuilder
+from mantracheck.text.placeholders import Masker
+
+SKIPPED = frozenset({"script", "style", "template", "title", "head"})
+BLOCKS = frozenset(
+    """address article aside blockquote body caption center dd details div dl dt fieldset
+    figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre
+    section summary table tbody td tfoot th thead tr ul""".split()
+)
+VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+#: Quoted earlier messages in HTML email (Gmail, Thunderbird, Yahoo).
+QUOTE_CLASSES = frozenset({"gmail_quote", "gmail_attr", "moz-cite-prefix", "yahoo_quoted"})
+
+
+class _Events(HTMLParser):
+    """Records (offset, kind, tag, attrs) for every parser event."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self._lines = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.events: list[tuple[int, str, str, list[tuple[str, str | None]]]] = []
+
+    def _at(self) -> int:
+        line, col = self.getpos()
+        return self._lines[line - 1] + col
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.events.append((self._at(), "start", tag, attrs))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.events.append((self._at(), "startend", tag, attrs))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.events.append((self._at(), "end", tag, []))
+
+    def handle_data(self, data: str) -> None:
+        self.events.append((self._at(), "data", data, []))
+
+    def handle_entityref(self, name: str) -> None:
+        self.events.append((self._at(), "entity", name, []))
+
+    def handle_charref(self, name: str) -> None:
+        self.events.append((self._at(), "entity", "#" + name, []))
+
+    def handle_comment(self, data: str) -> None:
+        self.events.append((self._at(), "comment", "", []))
+
+    def handle_decl(self, decl: str) -> None:
+        self.events.append((self._at(), "other", "", []))
+
+    def handle_pi(self, data: str) -> None:
+        self.events.append((self._at(), "other", "", []))
+
+    def unknown_decl(self, data: str) -> None:
+        self.events.append((self._at(), "other", "", []))
+
+
+def _is_quote(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+    if tag == "blockquote":
+        return True
+    classes = " ".join(v or "" for k, v in attrs if k == "class").split()
+    return any(c in QUOTE_CLASSES for c in classes)
+
+
+def html_into(
+    builder: TextBuilder,
+    masker: Masker,
+    start: int,
+    end: int,
+    comments: list[tuple[int, int, str]],
+    skip_quotes: bool = False,
+) -> None:
+    """Add the readable text of ``masker.text[start:end]`` (HTML) to ``builder``."""
+    text = masker.text
+    parser = _Events(masker.masked[start:end])
+    parser.feed(masker.masked[start:end])
+    parser.close()
+    events = parser.events
+    skipping: list[str] = []  # the element being skipped, once per nesting level
+    for i, (rel, kind, name, attrs) in enumerate(events):
+        s = start + rel
+        e = start + events[i + 1][0] if i + 1 < len(events) else end
+        if kind == "data":
+            e = s + len(name)
+        elif kind == "entity":
+            e = s + 1 + len(name)
+            if e < end and text[e] == ";":
+                e += 1
+        if kind == "comment":
+            comments.append((s, e, text[s:e]))
+        if skipping:
+            if kind == "start" and name == skipping[0] and name not in VOID:
+                skipping.append(name)
+            elif kind == "end" and name == skipping[0]:
+                skipping.pop()
+            continue
+        if kind == "data":
+            masker.emit(builder, s, e)
+        elif kind == "entity":
+            builder.replace(html.unescape(text[s:e]), s, e)
+        elif kind in ("start", "startend", "end"):
+            if kind == "start" and (name in SKIPPED or (skip_quotes and _is_quote(name, attrs))):
+                builder.opaque("", s, e)
+                builder.gap("\n\n")
+                skipping.append(name)
+            elif name == "br":
+                builder.opaque("\n", s, e)
+            elif name in BLOCKS:
+                builder.opaque("", s, e)
+                builder.gap("\n\n")
+            else:
+                builder.opaque("", s, e)
+        else:
+            builder.opaque("", s, e)
+
+
+def extract_html(source: str, placeholders: re.Pattern[str], skip_quotes: bool = False) -> Extracted:
+    masker = Masker(source, placeholders)
+    builder = TextBuilder(source)
+    comments = list(masker.comments)
+    html_into(builder, masker, 0, len(source), comments, skip_quotes)
+    return builder.build(comments=tuple(sorted(comments)))
