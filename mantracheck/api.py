@@ -31,6 +31,9 @@ class Options:
     input_format: str | None = None
     placeholders: tuple[str, ...] = ()
     severities: dict[str, Severity] = field(default_factory=dict)
+    #: string fields linted in YAML/JSON exports (KEY or KEY[SIBLING=VALUE]); () = the defaults
+    fields: tuple[str, ...] = ()
+    report_unused_directives: bool = False
 
 
 def make_linter(options: Options | None = None, ruleset: RuleSet | None = None) -> Linter:
@@ -44,6 +47,8 @@ def make_linter(options: Options | None = None, ruleset: RuleSet | None = None) 
         severities=options.severities,
         pipeline=options.model,
         placeholders=options.placeholders,
+        fields=options.fields,
+        report_unused_directives=options.report_unused_directives,
     )
 
 
@@ -85,6 +90,8 @@ class _Session:
                 severities={**settings.severity_map(), **self.options.severities},
                 pipeline=self.config.model,
                 placeholders=self.config.placeholders,
+                fields=self.options.fields,
+                report_unused_directives=self.options.report_unused_directives,
             )
             self._linters[settings] = linter
         return linter
@@ -210,7 +217,7 @@ def _options(options: Options | None, kwargs: dict[str, object]) -> Options:
         raise TypeError("pass either options= or keyword options, not both")
     if options is not None:
         return options
-    for key in ("select", "ignore", "rule_paths", "placeholders"):
+    for key in ("select", "ignore", "rule_paths", "placeholders", "fields"):
         if isinstance(kwargs.get(key), str):
             kwargs[key] = (kwargs[key],)
         elif key in kwargs:

@@ -11,6 +11,8 @@ import click
 from mantracheck.cli.options import SEVERITIES, model_option, rule_paths_option, split_names
 
 OUTPUT_FORMATS = ("text", "concise", "json", "sarif", "github")
+#: mirrors mantracheck.text.formats.FORMATS (kept literal so that --help stays instant)
+INPUT_FORMATS = ("text", "markdown", "html", "email", "yaml", "json")
 PROGRESS_THRESHOLD = 200
 
 
@@ -37,7 +39,8 @@ no_config_option = click.option("--no-config", is_flag=True, help="Ignore config
 @click.option("--select", multiple=True, help="Only these rules or packs (comma-separated, repeatable).")
 @click.option("--ignore", multiple=True, help="Skip these rules or packs (comma-separated, repeatable).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None, help="Lowest severity that makes the exit code 1 (default: error, or fail_on from the config).")
-@click.option("--input-format", default=None, help="Read every input as this format instead of guessing from the extension.")
+@click.option("--input-format", type=click.Choice(INPUT_FORMATS), default=None, help="Read every input as this format instead of guessing from the extension.")
+@click.option("--report-unused-directives", is_flag=True, help="Report inline 'mantracheck: disable' directives that suppressed nothing.")
 @click.option("--fix", "fix", flag_value="fix", default=None, help="Apply safe fixes to the files (atomically); report what is left.")
 @click.option("--diff", "fix", flag_value="diff", help="Show the fixes as a diff; change no file.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes to use (default: one per CPU for many files).")
@@ -57,6 +60,7 @@ def lint(
     ignore: tuple[str, ...],
     fail_on: str | None,
     input_format: str | None,
+    report_unused_directives: bool,
     fix: str | None,
     jobs: int | None,
     statistics: bool,
@@ -92,6 +96,7 @@ def lint(
         rule_paths=rule_paths,
         model=model,
         input_format=input_format,
+        report_unused_directives=report_unused_directives,
     )
     stderr = click.get_text_stream("stderr")
     show_progress = progress

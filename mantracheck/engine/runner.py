@@ -7,12 +7,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mantracheck.engine import suppress
 from mantracheck.engine.context import TextContext
 from mantracheck.engine.kinds import KINDS
 from mantracheck.engine.loader import RuleSet
 from mantracheck.engine.matching import MatcherBank, derived_needs
 from mantracheck.engine.schema import Rule
-from mantracheck.errors import UsageError
+from mantracheck.errors import InputError, UsageError
 from mantracheck.models import FileReport, Finding, Fix, Notice, Severity
 from mantracheck.nlp import Pipeline, get_pipeline
 from mantracheck.text import LineIndex, extract
@@ -85,6 +86,8 @@ class Linter:
         severities: dict[str, Severity] | None = None,
         pipeline: str | Pipeline | None = None,
         placeholders: Sequence[str] = (),
+        fields: Sequence[str] = (),
+        report_unused_directives: bool = False,
     ) -> None:
         self.ruleset = ruleset
         self.profile, rules = select_rules(ruleset, profile, select, ignore)
@@ -104,6 +107,8 @@ class Linter:
             self.rules.append(rule)
         self.severities = {r.id: (severities or {}).get(r.id, r.severity_for(self.profile)) for r in self.rules}
         self.placeholders = tuple(placeholders)
+        self.fields = tuple(fields)
+        self.report_unused_directives = report_unused_directives
         self._bank = MatcherBank(self.pipeline.nlp, self.rules)
 
     # -- one text --------------------------------------------------------------------
@@ -121,7 +126,8 @@ class Linter:
                 end_line, end_col = lines.position(end)
                 matched = source_text[start:end]
                 values = {"match": matched, **hit.values}
-                fix = Fix(start, end, hit.replacement) if hit.replacement is not None else None
+                fixable = extracted.fixable and extracted.offsets.is_copy(hit.start, hit.end)
+                fix = Fix(start, end, hit.replacement) if hit.replacement is not None and fixable else None
                 findings.append(
                     Finding(
                         rule=rule.id,
@@ -140,25 +146,39 @@ class Linter:
 
     def lint_sources(self, sources: Iterable[Source]) -> Iterator[FileReport]:
         """Lint many inputs, batching the NLP work; yields one report per input, in order."""
-        batch: list[tuple[Source, list[Extracted]]] = []
+        batch: list[tuple[Source, list[Extracted] | str]] = []
         for source in sources:
-            batch.append((source, extract(source.text, source.fmt, self.placeholders)))
+            try:
+                parts: list[Extracted] | str = extract(source.text, source.fmt, self.placeholders, self.fields)
+            except InputError as exc:
+                parts = str(exc)  # not valid in its format (broken YAML or JSON): reported
+            batch.append((source, parts))
             if len(batch) >= BATCH:
                 yield from self._flush(batch)
                 batch = []
         if batch:
             yield from self._flush(batch)
 
-    def _flush(self, batch: list[tuple[Source, list[Extracted]]]) -> Iterator[FileReport]:
-        texts = [e.clean for _, parts in batch for e in parts]
+    def _flush(self, batch: list[tuple[Source, list[Extracted] | str]]) -> Iterator[FileReport]:
+        texts = [e.clean for _, parts in batch if not isinstance(parts, str) for e in parts]
         docs = iter(self.pipeline.nlp.pipe(texts))
         for source, parts in batch:
+            if isinstance(parts, str):
+                yield FileReport(path=source.path, error=parts, encoding=source.encoding)
+                continue
             lines = LineIndex(source.text)
             findings: list[Finding] = []
             for extracted in parts:
                 findings.extend(self._check(extracted, next(docs), source.text, lines))
-            findings.sort(key=Finding.sort_key)
+            findings = self._suppress(findings, parts, source.text, lines)
             yield FileReport(path=source.path, findings=tuple(findings), encoding=source.encoding)
+
+    def _suppress(self, findings: list[Finding], parts: list[Extracted], text: str, lines: LineIndex) -> list[Finding]:
+        """Apply the inline ``mantracheck:`` directives found in the texts' comments."""
+        comments = [(e.base + s, e.base + end, c) for e in parts for s, end, c in e.comments]
+        directives, problems = suppress.parse(comments, lines, text)
+        known = {r.id for r in self.ruleset.rules} | set(self.ruleset.packs)
+        return suppress.apply(findings, directives, problems, known, lines, text, self.report_unused_directives)
 
     def lint_text(self, text: str, path: str = "<text>", fmt: str = "text") -> FileReport:
         return next(self.lint_sources([Source(path, text, fmt)]))
