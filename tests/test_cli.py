@@ -66,10 +66,17 @@ def test_json_over_postmark_templates_parses_and_points_at_matches() -> None:
                 assert lines[f["line"] - 1][f["column"] - 1 : f["end_column"] - 1] == f["match"]
 
 
-def test_fail_on_controls_exit_code() -> None:
-    text = "Your order shipped this morning and will be with you in a few days, so keep an eye out.\n"
-    assert invoke("lint", "-", input=text).exit_code == 0  # warnings only
-    assert invoke("lint", "--fail-on", "warning", "-", input=text).exit_code == 1
+def test_fail_on_controls_exit_code(tmp_path: Path) -> None:
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "soon.yaml").write_text(
+        "kind: existence\nseverity: warning\nmessage: m\ndescription: d\npatterns: [soon]\n"
+        "suggestions: [s]\nexamples: {good: [later], bad: [soon]}\n",
+        encoding="utf-8",
+    )
+    args = ["lint", "--no-config", "--rules", str(tmp_path), "--select", "team"]
+    assert invoke(*args, "-", input="See you soon.").exit_code == 0  # a warning only
+    assert invoke(*args, "--fail-on", "warning", "-", input="See you soon.").exit_code == 1
+    assert invoke(*args, "--fail-on", "warning", "-", input="See you later.").exit_code == 0
 
 
 def test_usage_errors_exit_2_with_one_line() -> None:
