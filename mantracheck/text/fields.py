@@ -26,9 +26,9 @@ from mantracheck.text.offsets import Extracted, OffsetMap, TextBuilder, compose,
 from mantracheck.text.placeholders import Masker
 from mantracheck.text.plain import plain_into
 
-#: osTicket templates (``subject``, ``body``; canned ``response``) and Zendesk-style macro
+#: osTicket templates (``subject``, ``body``, ticket ``message``; canned ``response``) and Zendesk-style macro
 #: exports (``actions[].value`` where ``field`` is ``comment_value`` or ``comment_value_html``).
-DEFAULT_FIELDS = ("subject", "body", "response", "value[field=comment_value]", "value[field=comment_value_html]")
+DEFAULT_FIELDS = ("subject", "body", "message", "response", "value[field=comment_value]", "value[field=comment_value_html]")
 _SPEC = re.compile(r"^(?P<key>[^\[\]=]+)(?:\[(?P<sib>[^\[\]=]+)=(?P<val>[^\[\]]*)\])?$")
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|<!--")
 
