@@ -165,7 +165,13 @@ def lint_paths(
     options = _options(options, kwargs)
     session = _Session(options, config or Config(), fix)
     notices: list[Notice] = []
-    inputs = [(p, f) for p, f in iter_inputs(paths, options.input_format, notices) if p == STDIN or not session.config.is_excluded(p)]
+    # Rule packs are YAML too, but data for mantracheck, not texts for customers.
+    rule_dirs = tuple(os.path.join(os.path.abspath(d), "") for d in session.config.rule_paths)
+    inputs = [
+        (p, f)
+        for p, f in iter_inputs(paths, options.input_format, notices)
+        if p == STDIN or not (session.config.is_excluded(p) or os.path.abspath(p).startswith(rule_dirs))
+    ]
     files = [(p, f) for p, f in inputs if p != STDIN]
     session.prepare(p for p, _ in files)
     reports: list[FileReport] = []
