@@ -11,6 +11,7 @@ rather than guessed.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -26,6 +27,7 @@ class _Misplaced(Exception):
     """The tokens of a block do not line up with its source: leave the block out."""
 
 
+@functools.lru_cache(maxsize=1)
 def _parser() -> Any:
     from markdown_it import MarkdownIt
 
