@@ -157,3 +157,18 @@ def test_require_rule_reports_at_the_opening() -> None:
     findings = linter.lint_text(text).findings
     assert [(f.rule, f.line, f.column) for f in findings] == [("courtesy.greeting", 1, 1)]
     assert linter.lint_text("Hi {{ first_name }}, " + text).findings == ()
+
+
+def test_region_findings_are_reported_even_when_the_region_holds_a_placeholder(tmp_path: Path) -> None:
+    """A missing greeting is about the opening sentence; a placeholder in it must not hide it,
+    while a matched word inside a placeholder is still never reported."""
+    long_sentence = GOOD_RULE.replace("kind: existence", "kind: metric\n    measure: sentence_words\n    max: 5").replace(
+        "    patterns: [synergy]\n", ""
+    ).replace('good: ["We work together."]', 'good: ["We work well."]').replace('bad: ["Pure synergy."]', 'bad: ["One two three four five six."]')
+    write_pack(tmp_path, "team", {"long.yaml": long_sentence})
+    linter = make_linter(Options(rule_paths=(str(tmp_path),), select=("team", "courtesy.greeting")))
+    text = "Your order {{ order_id }} shipped this morning and will be with you in a few days, so keep an eye out for it."
+    found = {(f.rule, f.line, f.column, f.match) for f in linter.lint_text(text).findings}
+    first_line = text
+    assert ("team.long", 1, 1, first_line) in found
+    assert any(rule == "courtesy.greeting" and (line, col) == (1, 1) for rule, line, col, _ in found)

@@ -25,6 +25,9 @@ class Hit:
     end: int
     values: Mapping[str, Any] = field(default_factory=dict)
     replacement: str | None = None
+    #: The span names a place (a sentence, the opening), not matched words: placeholders
+    #: inside it do not make it unreportable.
+    region: bool = False
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@ class Linter:
         findings = []
         for rule in self.rules:
             for hit in KINDS[rule.kind].check(rule, ctx):
-                span = extracted.offsets.to_source(hit.start, hit.end)
+                span = extracted.offsets.to_source(hit.start, hit.end, region=hit.region)
                 if span is None:
                     continue  # touches a placeholder or markup: never flagged
                 start, end = span[0] + extracted.base, span[1] + extracted.base

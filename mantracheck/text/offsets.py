@@ -59,11 +59,16 @@ class OffsetMap:
     def touches_opaque(self, start: int, end: int) -> bool:
         return any(p.kind == OPAQUE for p in self._pieces_in(start, max(end, start + 1)))
 
-    def to_source(self, start: int, end: int) -> tuple[int, int] | None:
+    def to_source(self, start: int, end: int, *, region: bool = False) -> tuple[int, int] | None:
         """The source span for clean ``[start, end)``, or None if it touches an opaque piece
-        or lies wholly in text that has no source."""
+        or lies wholly in text that has no source.
+
+        ``region=True`` is for spans that name a place rather than matched words (a sentence
+        lacking a greeting): placeholders inside it are part of the place, not a reason to
+        drop it.
+        """
         pieces = self._pieces_in(start, max(end, start + 1))
-        if not pieces or any(p.kind == OPAQUE for p in pieces):
+        if not pieces or (not region and any(p.kind == OPAQUE for p in pieces)):
             return None
         real = [p for p in pieces if p.kind != GAP]
         if not real:

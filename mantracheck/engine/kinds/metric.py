@@ -28,17 +28,22 @@ def parse(checker: Checker) -> tuple[dict[str, Any], dict[str, tuple[Pattern, ..
     return {"measure": measure, "max": high, "min": low, "min_words": int(min_words or 0)}, {}
 
 
+#: Measures whose items are sentences or the whole text (places, not matched words).
+REGION_MEASURES = frozenset({"sentence_words", "text_words", "reading_grade"})
+
+
 def check(rule: Rule, ctx: TextContext) -> Iterable[Hit]:
     if ctx.word_count < rule.options["min_words"]:
         return
     high, low = rule.options["max"], rule.options["min"]
+    measure = rule.options["measure"]
     exceptions = pattern_key(rule.id, "exceptions")
     for start, end, value in MEASURES[rule.options["measure"]](ctx):
         if (high is not None and value > high) or (low is not None and value < low):
             if ctx.overlaps(start, end, exceptions):
                 continue
             shown = int(value) if float(value).is_integer() else value
-            yield Hit(start, end, {"value": shown, "max": high, "min": low})
+            yield Hit(start, end, {"value": shown, "max": high, "min": low}, region=measure in REGION_MEASURES)
 
 
 KIND = Kind(

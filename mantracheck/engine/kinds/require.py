@@ -80,7 +80,7 @@ def check(rule: Rule, ctx: TextContext) -> Iterable[Hit]:
     else:
         sentence = ctx.sentences[0]
     start, end = _first_line(ctx, *sentence)
-    yield Hit(start, end, {"region": rule.options["region"]})
+    yield Hit(start, end, {"region": rule.options["region"]}, region=True)
 
 
 KIND = Kind(
