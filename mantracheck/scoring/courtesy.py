@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mantracheck.models import Severity
-from mantracheck.scoring.courtesy_markers import Detector, fold
+from mantracheck.scoring.courtesy_markers import Detector
 from mantracheck.scoring.courtesy_model import CourtesyModel, Expected, load_model
 from mantracheck.scoring.courtesy_overpromise import OverpromiseHit, overpromise_hits
 
@@ -127,19 +127,17 @@ def courtesy_score(clean: str, doc: Any, *, model: CourtesyModel | None = None, 
     model = model or load_model()
     det = detector(model, _pipeline_nlp(pipeline))
     weights = {s.name: s.weight for s in model.strategies}
-    items: list[tuple[int, int, str]] = [(f.start, f.end, f.name) for f in det.strategies_in(clean, doc)]
-    items += [(s, e, "lexicon") for w, s, e in det.words_in(doc) if w in model.lexicon]
+    items: list[tuple[int, int, str, str]] = [(f.start, f.end, f.name, f.name) for f in det.strategies_in(clean, doc)]
+    items += [(s, e, "lexicon", w) for w, s, e in det.words_in(doc) if w in model.lexicon]
     items.sort()
-    counted: set[str] = set()
+    counted: set[tuple[str, str]] = set()
     markers = []
-    for start, end, name in items:
-        text = clean[start:end]
-        key = name if name != "lexicon" else "lexicon:" + fold(text)
-        weight = weights[name] if name != "lexicon" else model.lexicon[fold(text)]
-        if key in counted:
-            weight = 0.0  # each strategy and word counts once per text
-        counted.add(key)
-        markers.append(Marker(name, start, end, text, weight))
+    for start, end, name, entry in items:
+        weight = model.lexicon[entry] if name == "lexicon" else weights[name]
+        if (name, entry) in counted:
+            weight = 0.0  # each strategy and lexicon entry counts once per text
+        counted.add((name, entry))
+        markers.append(Marker(name, start, end, clean[start:end], weight))
     logit = model.intercept + sum(m.weight for m in markers)
     missing = tuple(Missing(e.name, e.message) for e in model.expected if _is_missing(e, clean, doc, markers))
     return CourtesyScore(round(100 * sigmoid(logit)), tuple(markers), missing)

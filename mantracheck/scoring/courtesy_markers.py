@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mantracheck.errors import RuleError
-from mantracheck.scoring.courtesy_model import LEXICON_WORD, CourtesyModel, Strategy
+from mantracheck.scoring.courtesy_model import CourtesyModel, Strategy
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +113,16 @@ class Detector:
         return sorted(found, key=lambda f: (f.start, f.end, f.name))
 
     def words_in(self, doc: Any) -> Iterator[tuple[str, int, int]]:
-        """Candidate lexicon words: lower-cased word tokens that belong to no strategy."""
-        for token in doc:
-            word = fold(token.text)
-            if word not in self._taken and LEXICON_WORD.match(word):
-                yield word, token.idx, token.idx + len(token.text)
+        """Candidate lexicon entries with their spans: every lower-cased token (punctuation
+        included) that belongs to no strategy, and every pair of adjacent tokens ("thanks
+        in", "? i"), white space skipped. The lexicon learned from the ratings is drawn from
+        these, and the scorer looks its entries up here, so both see the same features."""
+        tokens = [(fold(t.text), t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
+        for word, start, end in tokens:
+            if word not in self._taken:
+                yield word, start, end
+        for (a, start, _), (b, _, end) in zip(tokens, tokens[1:]):
+            yield f"{a} {b}", start, end
 
 
 def _token_at(doc: Any, starts: Sequence[int], offset: int) -> int | None:

@@ -22,7 +22,8 @@ POSITIONS = ("anywhere", "sentence_start", "not_sentence_start", "sentence_openi
 REGIONS = ("whole", "opening", "closing")
 SEVERITIES = ("error", "warning", "info")
 NAME = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
-LEXICON_WORD = re.compile(r"^[a-z][a-z']*$")
+#: A lexicon entry: one lower-cased token, or two separated by one space ("thanks in", "? i").
+LEXICON_ENTRY = re.compile(r"^[^\sA-Z]+(?: [^\sA-Z]+)?$")
 
 TOP_KEYS = ("version", "strategies", "expected", "overpromise", "fitted")
 STRATEGY_KEYS = ("side", "paper", "detect", "words", "lemmas", "tokens", "regex", "position", "opening_words")
@@ -245,8 +246,8 @@ def parse_model(raw: Any, path: str, *, fitting: bool = False) -> CourtesyModel:
     lexicon: dict[str, float] = {}
     for word, weight in check.mapping(fitted.get("lexicon", {}), "fitted.lexicon").items():
         key = f"fitted.lexicon.{word}"
-        if not isinstance(word, str) or not LEXICON_WORD.match(word):
-            raise check.fail(key, "expected a lower-case word")
+        if not isinstance(word, str) or not LEXICON_ENTRY.match(word):
+            raise check.fail(key, "expected one lower-case token or two separated by one space")
         if word in taken:
             raise check.fail(key, "the word already belongs to a strategy; it would be counted twice")
         lexicon[word] = check.number(weight, key, minimum=-20, maximum=20)
