@@ -71,6 +71,8 @@ class _Session:
             rule_paths=options.rule_paths,
             placeholders=options.placeholders,
             model=options.model,
+            fields=options.fields,
+            report_unused_directives=options.report_unused_directives,
         )
         self.ruleset = load_rules(tuple(self.config.rule_paths))
         if self.config.path is not None:
@@ -90,8 +92,8 @@ class _Session:
                 severities={**settings.severity_map(), **self.options.severities},
                 pipeline=self.config.model,
                 placeholders=self.config.placeholders,
-                fields=self.options.fields,
-                report_unused_directives=self.options.report_unused_directives,
+                fields=self.config.fields,
+                report_unused_directives=self.config.report_unused_directives,
             )
             self._linters[settings] = linter
         return linter

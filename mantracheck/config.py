@@ -37,6 +37,8 @@ TOP_KEYS: dict[str, str] = {
     "overrides": "a table of glob pattern -> settings (profile, select, ignore, severity)",
     "model": "the name or path of an installed trained spaCy pipeline",
     "min_courtesy": "a number from 0 to 100",
+    "fields": "a list of string fields to lint in YAML/JSON exports (KEY or KEY[SIBLING=VALUE])",
+    "report_unused_directives": "true or false",
 }
 OVERRIDE_KEYS = ("profile", "select", "ignore", "severity")
 
@@ -66,6 +68,8 @@ class Config:
     overrides: tuple[tuple[str, Settings], ...] = ()
     model: str | None = None
     min_courtesy: float | None = None
+    fields: tuple[str, ...] = ()
+    report_unused_directives: bool = False
 
     def settings_for(self, path: str) -> Settings:
         """The base settings with every override whose glob matches ``path`` merged in order."""
@@ -105,6 +109,8 @@ class Config:
             "overrides": {p: _settings_dict(s) for p, s in self.overrides},
             "model": self.model,
             "min_courtesy": self.min_courtesy,
+            "fields": list(self.fields),
+            "report_unused_directives": self.report_unused_directives,
         }
 
 
@@ -267,6 +273,9 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
             re.compile(p)
         except re.error as exc:
             raise fail("placeholders", f"invalid regular expression {p!r}: {exc}") from None
+    unused = raw.get("report_unused_directives", False)
+    if not isinstance(unused, bool):
+        raise fail("report_unused_directives", f"expected true or false, got {unused!r}")
     return Config(
         path=path,
         root=root,
@@ -278,6 +287,8 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
         overrides=tuple(overrides),
         model=model if model is None or os.path.isabs(model) or not (root / model).exists() else str(root / model),
         min_courtesy=min_courtesy,
+        fields=_strings(raw, "fields", fail),
+        report_unused_directives=unused,
     )
 
 
@@ -332,6 +343,7 @@ def check_names(config: Config, rule_ids: Sequence[str], packs: Sequence[str], p
 def with_cli(config: Config, **changes: Any) -> Config:
     """The config with command-line options laid over it (None means 'not given')."""
     base_changes = {k: v for k, v in changes.items() if k in ("profile", "select", "ignore") and v}
+    # Flags given on the command line add to the file's setting.
     other = {k: v for k, v in changes.items() if k not in ("profile", "select", "ignore") and v}
     if "rule_paths" in other:
         other["rule_paths"] = tuple(dict.fromkeys(config.rule_paths + tuple(other["rule_paths"])))

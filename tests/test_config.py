@@ -113,3 +113,16 @@ def test_unknown_rule_ids_in_config_are_errors(tmp_path: Path) -> None:
 def test_missing_explicit_config_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="config file not found"):
         load_config(os.path.join(tmp_path, "nope.toml"))
+
+
+def test_fields_and_unused_directives_from_config_reach_the_linter(tmp_path: Path) -> None:
+    from mantracheck.api import lint_paths
+
+    cfg = write(tmp_path / ".mantracheck.toml", "fields = ['note']\nreport_unused_directives = true\n")
+    export = write(tmp_path / "macros.json", '{"note": "We guarantee it.", "body": "We guarantee that too."}\n')
+    config = load_config(str(cfg))
+    assert config.fields == ("note",) and config.report_unused_directives is True
+    result = lint_paths([str(export)], config=config, select=("overpromise.guarantee",))
+    assert [(f.line, f.column) for f in result.findings] == [(1, 11)]  # "note" linted, "body" not
+    with pytest.raises(ConfigError, match="report_unused_directives: expected true or false"):
+        load_config(str(write(tmp_path / "bad.toml", "report_unused_directives = 'yes'\n")))
