@@ -34,6 +34,8 @@ class Options:
     #: string fields linted in YAML/JSON exports (KEY or KEY[SIBLING=VALUE]); () = the defaults
     fields: tuple[str, ...] = ()
     report_unused_directives: bool = False
+    #: compute the courtesy and overpromise-risk scores of every text (about 1 ms a text)
+    scores: bool = False
 
 
 def make_linter(options: Options | None = None, ruleset: RuleSet | None = None) -> Linter:
@@ -49,6 +51,7 @@ def make_linter(options: Options | None = None, ruleset: RuleSet | None = None) 
         placeholders=options.placeholders,
         fields=options.fields,
         report_unused_directives=options.report_unused_directives,
+        scores=options.scores,
     )
 
 
@@ -94,6 +97,7 @@ class _Session:
                 placeholders=self.config.placeholders,
                 fields=self.config.fields,
                 report_unused_directives=self.config.report_unused_directives,
+                scores=self.options.scores or self.config.min_courtesy is not None,
             )
             self._linters[settings] = linter
         return linter

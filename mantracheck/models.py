@@ -160,7 +160,13 @@ class LintResult:
             "fixed": sum(r.fixed for r in self.files),
         }
 
-    def exit_code(self, fail_on: Severity) -> ExitCode:
-        if any(f.severity >= fail_on for f in self.findings):
+    def below_courtesy(self, minimum: float | None) -> tuple[FileReport, ...]:
+        """Files whose courtesy score is below ``minimum`` (none when it is None)."""
+        if minimum is None:
+            return ()
+        return tuple(r for r in self.files if r.scores is not None and r.scores["courtesy"]["value"] < minimum)
+
+    def exit_code(self, fail_on: Severity, min_courtesy: float | None = None) -> ExitCode:
+        if any(f.severity >= fail_on for f in self.findings) or self.below_courtesy(min_courtesy):
             return ExitCode.FINDINGS
         return ExitCode.CLEAN

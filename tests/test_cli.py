@@ -130,3 +130,29 @@ def test_subprocess_version_and_help_do_not_import_spacy() -> None:
     code = "import sys; from mantracheck.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit: pass\nprint('spacy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.strip().endswith("False"), out.stdout + out.stderr
+
+
+def test_scores_in_json_text_and_min_courtesy_gate() -> None:
+    polite = "Hi Sam,\n\nThanks so much for your patience, and sorry for the wait. Could you please send us the order number?\n\nBest,\nAna\n"
+    curt = "Send the order number.\n"
+    payload = json.loads(invoke("lint", "--no-config", "--format", "json", "-", input=polite).output)
+    scores = payload["files"][0]["scores"]
+    assert set(scores) == {"courtesy", "overpromise_risk"}
+    assert {"value", "markers", "missing"} <= set(scores["courtesy"])
+    names = {m["name"] for m in scores["courtesy"]["markers"]}
+    assert {"greeting", "gratitude", "please"} <= names
+    for marker in scores["courtesy"]["markers"]:
+        if marker["line"] is not None:
+            line = polite.splitlines()[marker["line"] - 1]
+            assert line[marker["column"] - 1 :].startswith(marker["text"].split("\n")[0])
+    curt_value = json.loads(invoke("lint", "--no-config", "--format", "json", "-", input=curt).output)["files"][0]["scores"]["courtesy"]["value"]
+    assert scores["courtesy"]["value"] > curt_value
+    promise = json.loads(invoke("lint", "--no-config", "--format", "json", "-", input="We guarantee it.").output)["files"][0]["scores"]
+    assert promise["overpromise_risk"]["value"] > 0
+    text = invoke("lint", "--no-config", "--scores", "-", input=polite)
+    assert "<stdin>: courtesy " in text.output and "overpromise risk 0/100" in text.output
+    threshold = (scores["courtesy"]["value"] + curt_value) / 2
+    assert invoke("lint", "--no-config", "--min-courtesy", str(threshold), "-", input=polite).exit_code == 0
+    gated = invoke("lint", "--no-config", "--min-courtesy", str(threshold), "-", input=curt)
+    assert gated.exit_code == 1 and "is below the minimum" in gated.output
+    assert "<stdin>: courtesy" not in invoke("lint", "--no-config", "-", input=curt).output  # text: only with --scores

@@ -44,6 +44,8 @@ no_config_option = click.option("--no-config", is_flag=True, help="Ignore config
 @click.option("--fix", "fix", flag_value="fix", default=None, help="Apply safe fixes to the files (atomically); report what is left.")
 @click.option("--diff", "fix", flag_value="diff", help="Show the fixes as a diff; change no file.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes to use (default: one per CPU for many files).")
+@click.option("--scores", is_flag=True, help="Compute each file's courtesy and overpromise-risk scores (always in JSON).")
+@click.option("--min-courtesy", type=click.FloatRange(0, 100), default=None, help="Exit 1 when a file's courtesy score is below this (0-100).")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of each finding.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary, no notices.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal, unless CI or NO_COLOR is set).")
@@ -63,6 +65,8 @@ def lint(
     report_unused_directives: bool,
     fix: str | None,
     jobs: int | None,
+    scores: bool,
+    min_courtesy: float | None,
     statistics: bool,
     quiet: bool,
     color: bool | None,
@@ -97,6 +101,7 @@ def lint(
         model=model,
         input_format=input_format,
         report_unused_directives=report_unused_directives,
+        scores=scores or fmt == "json" or min_courtesy is not None or config.min_courtesy is not None,
     )
     stderr = click.get_text_stream("stderr")
     show_progress = progress
@@ -137,7 +142,10 @@ def lint(
     if fix == "fix" and summary["fixed"] and not quiet:
         click.echo(f"Fixed {summary['fixed']} problem{'s' if summary['fixed'] != 1 else ''}.", err=True)
     threshold = fail_on or (str(config.fail_on) if config.fail_on else "error")
-    sys.exit(int(result.exit_code(Severity.parse(threshold))))
+    minimum = min_courtesy if min_courtesy is not None else config.min_courtesy
+    for report in result.below_courtesy(minimum):
+        click.echo(f"mantracheck: {report.path}: courtesy {report.scores['courtesy']['value']} is below the minimum of {minimum:g}", err=True)  # type: ignore[index]
+    sys.exit(int(result.exit_code(Severity.parse(threshold), minimum)))
 
 
 def _width() -> int:

@@ -88,6 +88,7 @@ class Linter:
         placeholders: Sequence[str] = (),
         fields: Sequence[str] = (),
         report_unused_directives: bool = False,
+        scores: bool = False,
     ) -> None:
         self.ruleset = ruleset
         self.profile, rules = select_rules(ruleset, profile, select, ignore)
@@ -109,18 +110,22 @@ class Linter:
         self.placeholders = tuple(placeholders)
         self.fields = tuple(fields)
         self.report_unused_directives = report_unused_directives
+        self.scores = scores
         self._bank = MatcherBank(self.pipeline.nlp, self.rules)
 
     # -- one text --------------------------------------------------------------------
-    def _check(self, extracted: Extracted, doc: Any, source_text: str, lines: LineIndex) -> list[Finding]:
+    def _check(self, extracted: Extracted, doc: Any, source_text: str, lines: LineIndex) -> tuple[list[Finding], Any]:
         ctx = TextContext(extracted.clean, doc, extracted.offsets, {}, self.ruleset.cues)
         ctx.matches = self._bank.run(doc, ctx.normalized)
         findings = []
+        promises = []
         for rule in self.rules:
             for hit in KINDS[rule.kind].check(rule, ctx):
                 span = extracted.offsets.to_source(hit.start, hit.end, region=hit.region)
                 if span is None:
                     continue  # touches a placeholder or markup: never flagged
+                if self.scores and rule.pack == "overpromise":
+                    promises.append((rule.id, hit.start, hit.end, self.severities[rule.id]))
                 start, end = span[0] + extracted.base, span[1] + extracted.base
                 line, col = lines.position(start)
                 end_line, end_col = lines.position(end)
@@ -142,7 +147,17 @@ class Linter:
                         fix=fix,
                     )
                 )
-        return findings
+        return findings, (self._score(extracted, doc, promises) if self.scores else None)
+
+    def _score(self, extracted: Extracted, doc: Any, promises: list[tuple[str, int, int, Severity]]) -> Any:
+        from mantracheck.scoring.courtesy import OverpromiseHit, score_text
+
+        hits = [OverpromiseHit(rule, start, end, severity) for rule, start, end, severity in promises]
+        return score_text(extracted.clean, doc, profile=self.profile, overpromise=hits, pipeline=self._pipeline_name)
+
+    @property
+    def _pipeline_name(self) -> str | None:
+        return None if self.pipeline.name == "blank:en" else self.pipeline.name
 
     def lint_sources(self, sources: Iterable[Source]) -> Iterator[FileReport]:
         """Lint many inputs, batching the NLP work; yields one report per input, in order."""
@@ -168,10 +183,15 @@ class Linter:
                 continue
             lines = LineIndex(source.text)
             findings: list[Finding] = []
+            scored = []
             for extracted in parts:
-                findings.extend(self._check(extracted, next(docs), source.text, lines))
+                found, score = self._check(extracted, next(docs), source.text, lines)
+                findings.extend(found)
+                if score is not None:
+                    scored.append((extracted, score))
             findings = self._suppress(findings, parts, source.text, lines)
-            yield FileReport(path=source.path, findings=tuple(findings), encoding=source.encoding)
+            scores = file_scores(scored, lines) if self.scores else None
+            yield FileReport(path=source.path, findings=tuple(findings), encoding=source.encoding, scores=scores)
 
     def _suppress(self, findings: list[Finding], parts: list[Extracted], text: str, lines: LineIndex) -> list[Finding]:
         """Apply the inline ``mantracheck:`` directives found in the texts' comments."""
@@ -182,3 +202,28 @@ class Linter:
 
     def lint_text(self, text: str, path: str = "<text>", fmt: str = "text") -> FileReport:
         return next(self.lint_sources([Source(path, text, fmt)]))
+
+
+def file_scores(scored: list[tuple[Extracted, Any]], lines: LineIndex) -> dict[str, Any] | None:
+    """The scores of a file's texts, with marker positions in the file. A file of several
+    texts (YAML/JSON fields) gets the mean value and every text's markers."""
+    if not scored:
+        return None
+    out: dict[str, Any] = {}
+    for name in ("courtesy", "overpromise_risk"):
+        values, markers, missing = [], [], []
+        for extracted, score in scored:
+            part = getattr(score, name)
+            values.append(part.value)
+            for m in part.markers:
+                span = extracted.offsets.to_source(m.start, m.end)
+                where = lines.position(span[0] + extracted.base) if span is not None else (None, None)
+                markers.append({"name": m.name, "text": m.text, "weight": m.weight, "line": where[0], "column": where[1]})
+            for item in getattr(part, "missing", ()):
+                entry = item.to_dict()
+                if entry not in missing:
+                    missing.append(entry)
+        out[name] = {"value": round(sum(values) / len(values)), "markers": markers}
+        if name == "courtesy":
+            out[name]["missing"] = missing
+    return out

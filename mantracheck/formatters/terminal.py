@@ -19,8 +19,12 @@ def format_terminal(result: LintResult, read: Reader, *, width: int = 100, color
 
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, color_system="standard" if color else None, width=width, highlight=False, soft_wrap=True)
+    from mantracheck.formatters.text import score_line
+
     for report in result.files:
         if not report.findings:
+            if report.scores is not None:
+                console.print(Text(score_line(report.path, report.scores), style="dim"))
             continue
         console.print(Text(report.path, style="bold underline"))
         source = read(report.path)
@@ -40,6 +44,8 @@ def format_terminal(result: LintResult, read: Reader, *, width: int = 100, color
                 console.print(Text("    │ ", style="dim") + Text(" " * (f.column - 1) + "^" * width_, style=STYLES[f.severity]))
             for suggestion in f.suggestions:
                 console.print(Text("    = ", style="dim") + Text(suggestion, style="green"))
+        if report.scores is not None:
+            console.print(Text("  " + score_line(report.path, report.scores).split(": ", 1)[1], style="dim"))
         console.print()
     summary = result.summary()
     if summary["findings"]:
