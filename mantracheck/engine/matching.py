@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from mantracheck.engine.kinds import pattern_key
@@ -12,6 +12,118 @@ from mantracheck.engine.schema import Pattern, Rule
 from mantracheck.errors import RuleError
 
 _POS_ATTRS = {"POS", "TAG", "MORPH"}
+#: Token attributes a phrase matcher can key on (TEXT is ORTH).
+_STRING_ATTRS = {"LOWER": "LOWER", "NORM": "NORM", "ORTH": "ORTH", "TEXT": "ORTH", "LEMMA": "LEMMA"}
+#: Boolean token flags checked after a phrase match.
+_FLAGS = {
+    "IS_SENT_START": "is_sent_start",
+    "IS_TITLE": "is_title",
+    "IS_PUNCT": "is_punct",
+    "IS_SPACE": "is_space",
+    "IS_ALPHA": "is_alpha",
+    "IS_DIGIT": "is_digit",
+    "IS_UPPER": "is_upper",
+    "IS_LOWER": "is_lower",
+    "LIKE_NUM": "like_num",
+    "LIKE_URL": "like_url",
+    "LIKE_EMAIL": "like_email",
+}
+#: A token pattern is compiled to at most this many phrases; past it, spaCy's Matcher runs it.
+MAX_VARIANTS = 2000
+Check = tuple[int, str, bool]
+
+
+def norm_checker(nlp: Any) -> Callable[[str], bool]:
+    """Whether matching ``value`` on NORM is exactly matching it on LOWER (and on ORTH, for
+    caseless values): true unless a tokenizer exception or a lexeme norm makes some token's
+    NORM differ from its lower-cased text in a way that involves ``value``."""
+    from spacy.attrs import NORM, ORTH
+
+    special: set[str] = set()
+    for tokens in nlp.tokenizer.rules.values():
+        for token in tokens:
+            orth, norm = token.get(ORTH), token.get(NORM)
+            if orth is not None and norm is not None and norm != orth.lower():
+                special.update((norm, orth.lower()))
+    vocab = nlp.vocab
+
+    def ok(value: str) -> bool:
+        return value not in special and value == value.lower() and vocab[value].norm_ == value
+
+    return ok
+
+
+def compile_to_phrases(pattern: list[dict[str, Any]], norm_ok: Callable[[str], bool] | None = None) -> tuple[str, list[tuple[list[str], list[Check]]]] | None:
+    """A token pattern as phrases of one attribute plus flag checks, when that is exact.
+
+    Every token must name one string attribute (a value or an ``IN`` list), shared by the
+    whole pattern, plus optional boolean flags and an optional ``?``. LOWER, ORTH and NORM
+    may be mixed when ``norm_ok`` says every LOWER/ORTH value means the same on NORM.
+    Anything else (other operators, predicates, wildcards, POS/DEP) returns None: spaCy's
+    Matcher runs it. The phrase matcher is a hash trie; the Matcher calls Python for every
+    ``IN`` at every token, which made it most of the run time.
+    """
+    attrs = {_STRING_ATTRS.get(str(k).upper()) for spec in pattern for k in spec} - {None}
+    if len(attrs) > 1:
+        if norm_ok is None or not attrs <= {"LOWER", "NORM", "ORTH"}:
+            return None
+        unified = []
+        for spec in pattern:
+            spec = dict(spec)
+            for key in [k for k in spec if str(k).upper() in ("LOWER", "ORTH", "TEXT")]:
+                value = spec.pop(key)
+                values = value["IN"] if isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list) else [value]
+                if not all(isinstance(v, str) and norm_ok(v) and (str(key).upper() == "LOWER" or v.lower() == v.upper()) for v in values):
+                    return None
+                if "NORM" in spec:
+                    return None
+                spec["NORM"] = value
+            unified.append(spec)
+        pattern = unified
+    attr = None
+    per_token: list[tuple[list[str], list[tuple[str, bool]], bool]] = []
+    for spec in pattern:
+        words: list[str] | None = None
+        flags: list[tuple[str, bool]] = []
+        optional = False
+        for key, value in spec.items():
+            name = str(key).upper()
+            if name == "OP":
+                if value != "?":
+                    return None
+                optional = True
+            elif name in _STRING_ATTRS:
+                if words is not None or (attr is not None and _STRING_ATTRS[name] != attr):
+                    return None
+                attr = _STRING_ATTRS[name]
+                if isinstance(value, str):
+                    words = [value]
+                elif isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list) and value["IN"] and all(isinstance(v, str) for v in value["IN"]):
+                    words = list(dict.fromkeys(value["IN"]))
+                else:
+                    return None
+            elif name in _FLAGS and isinstance(value, bool):
+                flags.append((_FLAGS[name], value))
+            else:
+                return None
+        if words is None:
+            return None
+        per_token.append((words, flags, optional))
+    if attr is None:
+        return None
+    variants: list[tuple[list[str], list[Check]]] = [([], [])]
+    for words, flags, optional in per_token:
+        grown = []
+        for done, checks in variants:
+            for word in words:
+                at = len(done)
+                grown.append((done + [word], checks + [(at, f, v) for f, v in flags]))
+            if optional:
+                grown.append((done, checks))
+        if len(grown) > MAX_VARIANTS:
+            return None
+        variants = grown
+    return attr, [(w, c) for w, c in variants if w]
 _DEP_ATTRS = {"DEP", "HEAD", "ENT_TYPE"}
 
 
@@ -45,16 +157,28 @@ def _roles(rule: Rule) -> Iterable[tuple[str, Sequence[Pattern]]]:
 
 
 class MatcherBank:
+    """Phrases (NORM), lemma phrases (LEMMA), token patterns and regexes of all rules of a run.
+
+    Token patterns that ``compile_to_phrases`` can express exactly go into phrase matchers
+    keyed per attribute, with their flag checks applied to each match; the rest run in one
+    spaCy Matcher.
+    """
+
     def __init__(self, nlp: Any, rules: Sequence[Rule]) -> None:
         from spacy.matcher import Matcher, PhraseMatcher
+        from spacy.tokens import Doc
 
         self._strings = nlp.vocab.strings
         self._phrase = PhraseMatcher(nlp.vocab, attr="NORM")
         self._lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self._tokens = Matcher(nlp.vocab, validate=True)
+        self._compiled: dict[str, Any] = {}
+        self._checks: dict[int, tuple[str, list[Check]]] = {}
         self._regexes: list[tuple[str, Any]] = []
         phrases: dict[str, list[str]] = defaultdict(list)
         lemmas: dict[str, list[str]] = defaultdict(list)
+        validator = Matcher(nlp.vocab, validate=True)
+        norm_ok = norm_checker(nlp)
         for rule in rules:
             for role, patterns in _roles(rule):
                 key = pattern_key(rule.id, role)
@@ -67,25 +191,43 @@ class MatcherBank:
                         self._regexes.append((key, compile_regex(pattern.value, pattern.case_sensitive)))
                     else:
                         try:
-                            self._tokens.add(key, [pattern.value])
+                            validator.add("check", [pattern.value])
                         except Exception as exc:  # spaCy raises ValueError / MatchPatternError
                             detail = " ".join(str(exc).split())
                             raise RuleError(rule.path, pattern.where + ".tokens", f"invalid spaCy token pattern: {detail[:300]}") from None
+                        compiled = compile_to_phrases(pattern.value, norm_ok)
+                        if compiled is None:
+                            self._tokens.add(key, [pattern.value])
+                            continue
+                        attr, variants = compiled
+                        matcher = self._compiled.get(attr)
+                        if matcher is None:
+                            matcher = self._compiled[attr] = PhraseMatcher(nlp.vocab, attr=attr)
+                        for words, checks in variants:
+                            variant_key = f"{key}\x1f{len(self._checks)}"
+                            doc = Doc(nlp.vocab, words=words, lemmas=words if attr == "LEMMA" else None)
+                            matcher.add(variant_key, [doc])
+                            self._checks[self._strings.add(variant_key)] = (key, checks)
         for key, texts in phrases.items():
             self._phrase.add(key, list(nlp.tokenizer.pipe(texts)))
         for key, texts in lemmas.items():
             self._lemma.add(key, list(nlp.pipe(texts)))
-        self._has = (bool(phrases), bool(lemmas), len(self._tokens) > 0)
+        self._plain = [m for m, present in ((self._phrase, phrases), (self._lemma, lemmas), (self._tokens, len(self._tokens))) if present]
 
     def run(self, doc: Any, normalized: str) -> dict[str, list[tuple[int, int]]]:
         out: dict[str, list[tuple[int, int]]] = defaultdict(list)
         strings = self._strings
-        for matcher, present in zip((self._phrase, self._lemma, self._tokens), self._has):
-            if not present:
-                continue
+        for matcher in self._plain:
             for match_id, start, end in matcher(doc):
                 last = doc[end - 1]
                 out[strings[match_id]].append((doc[start].idx, last.idx + len(last.text)))
+        checks = self._checks
+        for matcher in self._compiled.values():
+            for match_id, start, end in matcher(doc):
+                key, flags = checks[match_id]
+                if all(getattr(doc[start + i], flag) == value for i, flag, value in flags):
+                    last = doc[end - 1]
+                    out[key].append((doc[start].idx, last.idx + len(last.text)))
         for key, regex in self._regexes:
             narrow = MATCH_GROUP in regex.groupindex
             for match in regex.finditer(normalized):

@@ -1,0 +1,67 @@
+"""Token patterns compiled to phrase matchers must match exactly what spaCy's Matcher does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mantracheck.engine.matching import compile_to_phrases
+from mantracheck.nlp import get_pipeline
+
+VOCAB = ["wo", "n't", "ca", "hi", "Hi", "hello", "please", "send", "Send", "us", "the", "receipt", "can", "you", "we", "'ll", "will", "fix", "it", ".", ",", "!", "\n\n", "Thanks", "Best"]
+PATTERNS: list[list[dict[str, Any]]] = [
+    [{"IS_SENT_START": True, "LOWER": {"IN": ["hi", "hello"]}}],
+    [{"LOWER": "can"}, {"LOWER": "you"}, {"LOWER": "please", "OP": "?"}, {"LOWER": {"IN": ["send", "fix"]}}],
+    [{"NORM": "will"}, {"LOWER": "fix"}],  # mixed attributes: not compiled
+    [{"NORM": "we"}, {"NORM": "will"}, {"NORM": {"IN": ["fix", "send"]}}],
+    [{"ORTH": "Send", "IS_TITLE": True}, {"LOWER": "us", "OP": "?"}],
+    [{"LOWER": "send"}, {"IS_PUNCT": True}],  # a wildcard token: not compiled
+    [{"LOWER": {"IN": ["thanks", "best"]}, "OP": "+"}],  # '+': not compiled
+    [{"LEMMA": {"IN": ["thank", "fix"]}}],
+    [{"NORM": "will"}, {"LOWER": {"IN": ["fix", "send"]}}, {"ORTH": ",", "OP": "?"}, {"LOWER": "it"}],  # unified on NORM
+    [{"LOWER": {"IN": ["can", "we"]}}, {"NORM": "will"}],  # 'can' is a special norm: not unified
+]
+
+
+def test_compile_declines_what_it_cannot_express_exactly() -> None:
+    assert compile_to_phrases(PATTERNS[0]) is not None
+    assert compile_to_phrases(PATTERNS[2]) is None
+    from mantracheck.engine.matching import norm_checker
+
+    ok = norm_checker(get_pipeline().nlp)
+    assert compile_to_phrases(PATTERNS[8], ok)[0] == "NORM"  # type: ignore[index]
+    assert compile_to_phrases(PATTERNS[9], ok) is None
+    assert compile_to_phrases(PATTERNS[8]) is None  # without the checker, mixed attributes stay in the Matcher
+    assert compile_to_phrases(PATTERNS[5]) is None
+    assert compile_to_phrases(PATTERNS[6]) is None
+    attr, variants = compile_to_phrases(PATTERNS[1])  # type: ignore[misc]
+    assert attr == "LOWER"
+    assert sorted(" ".join(w) for w, _ in variants) == ["can you fix", "can you please fix", "can you please send", "can you send"] and len(variants) == 4
+
+
+@pytest.mark.parametrize("index", range(len(PATTERNS)))
+@settings(max_examples=60, deadline=None)
+@given(words=st.lists(st.sampled_from(VOCAB), min_size=1, max_size=25))
+def test_compiled_patterns_match_like_the_matcher(index: int, words: list[str]) -> None:
+    from spacy.matcher import Matcher
+
+    from mantracheck.engine.matching import MatcherBank
+    from mantracheck.engine.schema import Pattern, Rule
+    from mantracheck.models import Severity
+
+    nlp = get_pipeline().nlp
+    text = " ".join(words)
+    doc = nlp(text)
+    matcher = Matcher(nlp.vocab)
+    matcher.add("p", [PATTERNS[index]])
+    expected = sorted({(doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)) for _, s, e in matcher(doc)})
+    rule = Rule(
+        id="t.p", pack="t", name="p", kind="existence", severity=Severity.INFO, profile_severity={}, profiles=frozenset({"support"}),
+        message="m", description="d", link=None, needs=frozenset(), patterns=(Pattern("tokens", PATTERNS[index]),), exceptions=(),
+        suggestions=("s",), good=("g",), bad=("b",), options={"skip_when": ()}, path="<test>",
+    )
+    got = sorted(set(MatcherBank(nlp, [rule]).run(doc, text)["t.p"]))
+    assert got == expected
