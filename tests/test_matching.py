@@ -65,3 +65,48 @@ def test_compiled_patterns_match_like_the_matcher(index: int, words: list[str]) 
     )
     got = sorted(set(MatcherBank(nlp, [rule]).run(doc, text)["t.p"]))
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"\bwithin\s+\d+\s+hours?", {"within"}),
+        (r"\b(?:will|is)\s+(?:\w+\s+){0,4}?(?P<m>immediately|instantly)\b", {"immediately", "instantly"}),
+        (r"@\w+|\bhttps?://\S+", {"@", "http"}),
+        (r"(?:x)?ABC", {"abc"}),
+        (r"a*|b", None),
+        (r"\w+", None),
+    ],
+)
+def test_literal_prefixes(pattern: str, expected: set[str] | None) -> None:
+    from mantracheck.engine.matching import literal_prefixes
+
+    got = literal_prefixes(pattern)
+    assert (set(got) if got is not None else None) == expected
+
+
+def _builtin_regexes() -> list[tuple[str, bool]]:
+    from mantracheck.engine.loader import load_rules
+
+    out = []
+    for rule in load_rules().rules:
+        for patterns in [rule.patterns, *rule.extra_patterns.values()]:
+            out += [(p.value, p.case_sensitive) for p in patterns if p.type == "regex"]
+    return out
+
+
+REGEX_WORDS = ["We", "will", "'ll", "never", "immediately", "within", "24", "hours", "100%", "guaranteed", "ASAP", "best", "the", "#1", "@user", "https://x.io", "!!", "is", "are", "fixed", "today", "Free", "risk-free", "lifetime", "won't", "happen", "again", "\n", ",", "."]
+
+
+@settings(max_examples=150, deadline=None)
+@given(words=st.lists(st.sampled_from(REGEX_WORDS), min_size=1, max_size=30))
+def test_regex_prefilter_never_hides_a_match(words: list[str]) -> None:
+    from mantracheck.engine.matching import literal_prefixes
+    from mantracheck.engine.regex import compile_regex
+
+    text = " ".join(words)
+    for pattern, case_sensitive in _builtin_regexes():
+        prefixes = literal_prefixes(pattern, case_sensitive)
+        if prefixes is not None and compile_regex(pattern, case_sensitive).search(text):
+            haystack = text if case_sensitive else text.casefold()
+            assert any(p in haystack for p in prefixes), (pattern, text)

@@ -33,6 +33,67 @@ MAX_VARIANTS = 2000
 Check = tuple[int, str, bool]
 
 
+try:  # the regex parser: re._parser since 3.11, sre_parse before
+    from re import _parser as _sre  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_parse as _sre  # type: ignore[no-redef]
+
+MAX_PREFIXES = 64
+
+
+def literal_prefixes(pattern: str, case_sensitive: bool = False) -> frozenset[str] | None:
+    """Strings one of which every match of ``pattern`` must contain, case-folded unless
+    ``case_sensitive``; None when no such set can be read off.
+
+    Used as a prefilter: a regex none of whose required strings occurs in a text cannot
+    match it, so it is not run. Of the required sets the pattern has (one per mandatory
+    literal, group or alternation), the most selective is kept: for
+    ``\b(?:will|is)\s+(?:\w+\s+){0,4}?(?P<m>immediately|instantly)`` that is
+    {"immediately", "instantly"}, not {"will", "is"}.
+    """
+    try:
+        parsed = _sre.parse(pattern, 0 if case_sensitive else 2)  # 2 == re.IGNORECASE
+    except Exception:
+        return None
+    best = _best(_required(list(parsed)))
+    if best is None:
+        return None
+    return frozenset(best if case_sensitive else {p.casefold() for p in best})
+
+
+def _best(candidates: list[set[str]]) -> set[str] | None:
+    usable = [c for c in candidates if c and "" not in c and len(c) <= MAX_PREFIXES]
+    if not usable:
+        return None
+    return max(usable, key=lambda c: (min(len(x) for x in c), -len(c)))
+
+
+def _required(items: list[Any]) -> list[set[str]]:
+    """Sets of strings, each of which some match must contain one of (for a sequence)."""
+    op_literal, op_subpattern, op_branch = _sre.LITERAL, _sre.SUBPATTERN, _sre.BRANCH
+    op_max, op_min = _sre.MAX_REPEAT, _sre.MIN_REPEAT
+    out: list[set[str]] = []
+    run: list[str] = []
+    for op, av in items:
+        if op == op_literal:
+            run.append(chr(av))
+            continue
+        if run:
+            out.append({"".join(run)})
+            run = []
+        if op == op_subpattern:
+            out.extend(_required(list(av[-1])))
+        elif op == op_branch:
+            choices = [_best(_required(list(alternative))) for alternative in av[1]]
+            if all(choices):
+                out.append(set().union(*choices))  # type: ignore[arg-type]
+        elif op in (op_max, op_min) and av[0] >= 1:
+            out.extend(_required(list(av[2])))
+    if run:
+        out.append({"".join(run)})
+    return out
+
+
 def norm_checker(nlp: Any) -> Callable[[str], bool]:
     """Whether matching ``value`` on NORM is exactly matching it on LOWER (and on ORTH, for
     caseless values): true unless a tokenizer exception or a lexeme norm makes some token's
@@ -174,7 +235,7 @@ class MatcherBank:
         self._tokens = Matcher(nlp.vocab, validate=True)
         self._compiled: dict[str, Any] = {}
         self._checks: dict[int, tuple[str, list[Check]]] = {}
-        self._regexes: list[tuple[str, Any]] = []
+        self._regexes: list[tuple[str, Any, frozenset[str] | None, bool]] = []
         phrases: dict[str, list[str]] = defaultdict(list)
         lemmas: dict[str, list[str]] = defaultdict(list)
         validator = Matcher(nlp.vocab, validate=True)
@@ -188,7 +249,8 @@ class MatcherBank:
                     elif pattern.type == "lemma":
                         lemmas[key].append(pattern.value)
                     elif pattern.type == "regex":
-                        self._regexes.append((key, compile_regex(pattern.value, pattern.case_sensitive)))
+                        prefixes = literal_prefixes(pattern.value, pattern.case_sensitive)
+                        self._regexes.append((key, compile_regex(pattern.value, pattern.case_sensitive), prefixes, pattern.case_sensitive))
                     else:
                         try:
                             validator.add("check", [pattern.value])
@@ -228,7 +290,12 @@ class MatcherBank:
                 if all(getattr(doc[start + i], flag) == value for i, flag, value in flags):
                     last = doc[end - 1]
                     out[key].append((doc[start].idx, last.idx + len(last.text)))
-        for key, regex in self._regexes:
+        folded = normalized.casefold() if self._regexes else ""
+        for key, regex, prefixes, case_sensitive in self._regexes:
+            if prefixes is not None:
+                haystack = normalized if case_sensitive else folded
+                if not any(p in haystack for p in prefixes):
+                    continue  # none of its leading literals occurs: it cannot match
             narrow = MATCH_GROUP in regex.groupindex
             for match in regex.finditer(normalized):
                 start, end = match.span(MATCH_GROUP) if narrow and match.group(MATCH_GROUP) is not None else match.span()
