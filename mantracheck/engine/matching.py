@@ -42,14 +42,14 @@ MAX_PREFIXES = 64
 
 
 def literal_prefixes(pattern: str, case_sensitive: bool = False) -> frozenset[str] | None:
-    """Strings one of which every match of ``pattern`` must contain, case-folded unless
+    r"""Strings one of which every match of ``pattern`` must contain, case-folded unless
     ``case_sensitive``; None when no such set can be read off.
 
     Used as a prefilter: a regex none of whose required strings occurs in a text cannot
     match it, so it is not run. Of the required sets the pattern has (one per mandatory
     literal, group or alternation), the most selective is kept: for
     ``\b(?:will|is)\s+(?:\w+\s+){0,4}?(?P<m>immediately|instantly)`` that is
-    {"immediately", "instantly"}, not {"will", "is"}.
+    the alternation's words (the parser factors out their shared "i"), not {"will", "is"}.
     """
     try:
         parsed = _sre.parse(pattern, 0 if case_sensitive else 2)  # 2 == re.IGNORECASE
