@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mantracheck.engine import suppress
-from mantracheck.engine.context import TextContext
+from mantracheck.engine.context import Hit, TextContext
 from mantracheck.engine.kinds import KINDS
 from mantracheck.engine.loader import RuleSet
 from mantracheck.engine.matching import MatcherBank, derived_needs
@@ -121,7 +121,7 @@ class Linter:
         promises = []
         for rule in self.rules:
             for hit in KINDS[rule.kind].check(rule, ctx):
-                span = extracted.offsets.to_source(hit.start, hit.end, region=hit.region)
+                span = self._region_span(extracted, source_text, hit) if hit.region else extracted.offsets.to_source(hit.start, hit.end)
                 if span is None:
                     continue  # touches a placeholder or markup: never flagged
                 if self.scores and rule.pack == "overpromise":
@@ -148,6 +148,19 @@ class Linter:
                     )
                 )
         return findings, (self._score(extracted, doc, promises) if self.scores else None)
+
+    @staticmethod
+    def _region_span(extracted: Extracted, source_text: str, hit: Hit) -> tuple[int, int] | None:
+        """Where a region finding (a missing greeting, a long sentence) is reported: the first run
+        of real words in the region, trimmed, so the span never covers a placeholder, a tag or a
+        URL. None when the region holds no word of its own."""
+        base = extracted.base
+        for lo, hi in extracted.offsets.region_runs(hit.start, hit.end):
+            piece = source_text[base + lo : base + hi]
+            if any(c.isalnum() for c in piece):
+                left = len(piece) - len(piece.lstrip())
+                return lo + left, hi - (len(piece) - len(piece.rstrip()))
+        return None
 
     def _score(self, extracted: Extracted, doc: Any, promises: list[tuple[str, int, int, Severity]]) -> Any:
         from mantracheck.scoring.courtesy import OverpromiseHit, score_text

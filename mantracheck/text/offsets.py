@@ -59,30 +59,34 @@ class OffsetMap:
     def touches_opaque(self, start: int, end: int) -> bool:
         return any(p.kind == OPAQUE for p in self._pieces_in(start, max(end, start + 1)))
 
-    def to_source(self, start: int, end: int, *, region: bool = False) -> tuple[int, int] | None:
+    def to_source(self, start: int, end: int) -> tuple[int, int] | None:
         """The source span for clean ``[start, end)``, or None if it touches an opaque piece
-        or lies wholly in text that has no source.
-
-        ``region=True`` is for spans that name a place rather than matched words (a sentence
-        lacking a greeting): placeholders inside it are part of the place, not a reason to
-        drop it.
-        """
+        or lies wholly in text that has no source."""
         pieces = self._pieces_in(start, max(end, start + 1))
-        if not pieces or (not region and any(p.kind == OPAQUE for p in pieces)):
+        if not pieces or any(p.kind == OPAQUE for p in pieces):
             return None
-        real = [p for p in pieces if p.kind != GAP]
-        if not real:
-            return None
-        first, last = real[0], real[-1]
-        if first.kind == COPY and first.clean_start <= start:
-            src_start = first.src_start + (start - first.clean_start)
-        else:
-            src_start = first.src_start
-        if last.kind == COPY and last.clean_end >= end:
-            src_end = last.src_start + (end - last.clean_start)
-        else:
-            src_end = last.src_end
-        return src_start, max(src_end, src_start)
+        return _span(pieces, start, end)
+
+    def region_runs(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The source spans of the runs of real text in clean ``[start, end)``, split at every
+        opaque piece (placeholder, tag, URL) and every gap.
+
+        For spans that name a place rather than matched words (a sentence lacking a greeting):
+        a placeholder inside the place must not hide it, and the reported span must not cover
+        the placeholder either, so the caller reports one of these runs.
+        """
+        runs: list[tuple[int, int]] = []
+        current: list[Piece] = []
+        for p in [*self._pieces_in(start, max(end, start + 1)), None]:
+            if p is None or p.kind in (OPAQUE, GAP):
+                if current:
+                    span = _span(current, start, end)
+                    if span is not None and span[1] > span[0]:
+                        runs.append(span)
+                current = []
+            else:
+                current.append(p)
+        return runs
 
     def is_copy(self, start: int, end: int) -> bool:
         """True when clean ``[start, end)`` is the source text itself (safe to rewrite)."""
@@ -190,6 +194,23 @@ class Extracted:
     #: False when rewriting the source could break its syntax (a quoted YAML or JSON string);
     #: fixes are offered only where the text is fixable and the span was copied verbatim.
     fixable: bool = True
+
+
+def _span(pieces: list[Piece], start: int, end: int) -> tuple[int, int] | None:
+    """The source span covered by ``pieces`` (no opaque ones) clipped to clean ``[start, end)``."""
+    real = [p for p in pieces if p.kind != GAP]
+    if not real:
+        return None
+    first, last = real[0], real[-1]
+    if first.kind == COPY and first.clean_start <= start:
+        src_start = first.src_start + (start - first.clean_start)
+    else:
+        src_start = first.src_start
+    if last.kind == COPY and last.clean_end >= end:
+        src_end = last.src_start + (end - last.clean_start)
+    else:
+        src_end = last.src_end
+    return src_start, max(src_end, src_start)
 
 
 def compose(inner: OffsetMap, outer: OffsetMap) -> OffsetMap:
