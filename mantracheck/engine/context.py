@@ -65,14 +65,39 @@ class TextContext:
         return self.clean.translate(_QUOTES)
 
     @cached_property
+    def _columns(self) -> Any:
+        """Per-token columns from one ``Doc.to_array`` call (no Token objects are made)."""
+        from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, LENGTH, LIKE_NUM, SENT_START
+
+        return self.doc.to_array([IDX, LENGTH, SENT_START, IS_SPACE, IS_PUNCT, IS_ALPHA, LIKE_NUM]).astype("int64")
+
+    @cached_property
     def sentences(self) -> list[tuple[int, int]]:
-        """Sentence spans in the clean text, trimmed; sentences without a word are left out."""
+        """Sentence spans in the clean text, trimmed; sentences without a word are left out.
+
+        A sentence runs from its first token that is neither space nor punctuation to the
+        end of its last token (a trailing whitespace token ends it where that token starts).
+        """
+        import numpy
+
+        cols = self._columns
+        n = len(cols)
+        if n == 0:
+            return []
+        idx, length, sent_start, space, punct = cols[:, 0], cols[:, 1], cols[:, 2], cols[:, 3], cols[:, 4]
+        starts = numpy.flatnonzero(sent_start == 1)
+        if len(starts) == 0 or starts[0] != 0:
+            starts = numpy.concatenate(([0], starts))
+        wordlike = numpy.flatnonzero((space == 0) & (punct == 0))
+        bounds = numpy.append(starts, n)
+        first = numpy.searchsorted(wordlike, bounds[:-1])  # first word-like token at or after each start
         spans = []
-        for sent in self.doc.sents:
-            words = [t for t in sent if not (t.is_space or t.is_punct)]
-            if not words:
-                continue
-            spans.append((words[0].idx, sent[-1].idx + len(sent[-1].text.rstrip())))
+        for i, j in enumerate(first.tolist()):
+            if j >= len(wordlike) or wordlike[j] >= bounds[i + 1]:
+                continue  # no word in this sentence
+            last = int(bounds[i + 1]) - 1
+            end = int(idx[last]) + (0 if space[last] else int(length[last]))
+            spans.append((int(idx[wordlike[j]]), end))
         return spans
 
     @cached_property
@@ -81,7 +106,8 @@ class TextContext:
 
     @cached_property
     def word_count(self) -> int:
-        return sum(1 for t in self.doc if t.is_alpha or t.like_num)
+        cols = self._columns
+        return int(((cols[:, 5] + cols[:, 6]) > 0).sum()) if len(cols) else 0
 
     def sentence_at(self, offset: int) -> tuple[int, int]:
         i = bisect.bisect_right(self._sentence_starts, offset) - 1
