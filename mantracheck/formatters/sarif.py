@@ -42,7 +42,7 @@ def format_sarif(result: LintResult) -> str:
     seen = {f.rule for f in result.findings}
     known = {m.id for m in metas}
     index = {}
-    rules = []
+    rules: list[dict[str, Any]] = []
     for meta in metas:
         index[meta.id] = len(rules)
         descriptor: dict[str, Any] = {

@@ -201,7 +201,7 @@ def _rebuild_block(text: str, leaf: Leaf, b: TextBuilder) -> None:
     header = text[leaf.start : header_end.start()].split("#")[0].strip()
     chomp = "+" if "+" in header else "-" if "-" in header else ""
     folded = header.startswith(">")
-    lines = []  # (content start, content end, break start, break end)
+    lines: list[tuple[int, int, int, int]] = []  # (content start, content end, break start, break end)
     i = header_end.end()
     while i < leaf.end or (i == leaf.end < len(text) and not lines):
         m = _BREAK.search(text, i)

@@ -38,7 +38,7 @@ def _parser() -> Any:
 
 def _lines(text: str) -> list[tuple[int, int, int]]:
     """(start, end of content, end with the line break) for every line."""
-    out = []
+    out: list[tuple[int, int, int]] = []
     for m in _LINE.finditer(text):
         if m.start() == len(text) and out:
             break
