@@ -61,6 +61,7 @@ _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+")
 _SIGNATURE = re.compile(r"(?<!\w)[\^~]\w+")  # agents sign tweets with ^initials
 _NAMED = re.compile(r"\b(Hi|Hello|Hey|Dear|Thanks|Thank you),?[ \t]+[A-Z][a-z]+\b")
 _VOCATIVE = re.compile(r"(?<=, )[A-Z][a-z]+(?=[.!?])")  # "..., Justin."
+_CLOSING_NAME = re.compile(r"(?<=\s)(?:[-/]\s?)?[A-Z][A-Za-z]*\s*$")  # "... - Mindy", "... /SO", "... Jason"
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ class Hit:
         return self.rule.split(".", 1)[0]
 
 
-def mask(text: str) -> str:
+def mask(text: str, at_end: bool = True) -> str:
     """No handle, URL or email address from the data ever leaves this script (nor an agent's
     ^signature, nor a name right after "Hi", "Thanks"...)."""
     text = _EMAIL.sub("<email>", text)
@@ -92,7 +93,8 @@ def mask(text: str) -> str:
     text = _HANDLE.sub("@user", text)
     text = _SIGNATURE.sub("^agent", text)
     text = _NAMED.sub(lambda m: m.group(1) + " <name>", text)
-    return _VOCATIVE.sub("<name>", text)
+    text = _VOCATIVE.sub("<name>", text)
+    return _CLOSING_NAME.sub("<agent>", text) if at_end else text
 
 
 def load_replies(path: Path) -> list[Reply]:
@@ -146,11 +148,11 @@ def excerpt(h: Hit) -> str:
     one_line = " ".join
     return (
         ("…" if a else "")
-        + mask(one_line(before.split()) + (" " if before[-1:].isspace() else ""))
+        + mask(one_line(before.split()) + (" " if before[-1:].isspace() else ""), at_end=False)
         + "«"
-        + mask(one_line(match.split()))
+        + mask(one_line(match.split()), at_end=False)
         + "»"
-        + mask((" " if after[:1].isspace() else "") + one_line(after.split()))
+        + mask((" " if after[:1].isspace() else "") + one_line(after.split()), at_end=b == len(text))
         + ("…" if b < len(text) else "")
     )
 
@@ -210,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         print("| key | rule | match | excerpt |")
         print("| --- | --- | --- | --- |")
         for h in chosen:
-            match = mask(" ".join(h.reply.text[h.start : h.end].split()))
+            match = mask(" ".join(h.reply.text[h.start : h.end].split()), at_end=False)
             print(f"| `{h.key}` | {h.rule} | {match} | {excerpt(h)} |")
         if args.review:
             marked = [verdicts[h.key] for h in chosen if h.key in verdicts]
