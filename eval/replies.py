@@ -39,15 +39,15 @@ import json
 import re
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mantracheck.api import Options, make_linter  # noqa: E402
-from mantracheck.engine.runner import Source  # noqa: E402
+from mantracheck.api import Options, make_linter
+from mantracheck.engine.runner import Source
 
 DATA = ROOT.parent / "shared" / "data" / "agent-replies" / "ibm-twitter-customer-care.dev.json"
 PACKS = ("courtesy", "overpromise")
@@ -56,12 +56,14 @@ SEED = "mantracheck-replies-2026"
 EXCERPT = 40  # characters of context either side of the match
 
 _HANDLE = re.compile(r"@\w+")
-_URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.I)
+_URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+")
 _SIGNATURE = re.compile(r"(?<!\w)[\^~]\w+")  # agents sign tweets with ^initials
 _NAMED = re.compile(r"\b(Hi|Hello|Hey|Dear|Thanks|Thank you),?[ \t]+[A-Z][a-z]+\b")
 _VOCATIVE = re.compile(r"(?<=, )[A-Z][a-z]+(?=[.!?])")  # "..., Justin."
-_CLOSING_NAME = re.compile(r"(?<=\s)(?:[-/]\s?)?[A-Z][A-Za-z]*\s*$")  # "... - Mindy", "... /SO", "... Jason"
+_CLOSING_NAME = re.compile(
+    r"(?<=\s)(?:[-/]\s?)?[A-Z][A-Za-z]*\s*$"
+)  # "... - Mindy", "... /SO", "... Jason"
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,9 @@ def lint(replies: list[Reply], profile: str) -> tuple[list[Hit], list[str]]:
         for f in report.findings:
             start = offset(reply.text, f.line, f.column)
             end = offset(reply.text, f.end_line, f.end_column)
-            hits.append(Hit(f"{reply.key}:{f.rule}@{start}", f.rule, str(f.severity), start, end, reply))
+            hits.append(
+                Hit(f"{reply.key}:{f.rule}@{start}", f.rule, str(f.severity), start, end, reply)
+            )
     return hits, [n.message for n in linter.notices]
 
 
@@ -152,7 +156,9 @@ def excerpt(h: Hit) -> str:
         + "«"
         + mask(one_line(match.split()), at_end=False)
         + "»"
-        + mask((" " if after[:1].isspace() else "") + one_line(after.split()), at_end=b == len(text))
+        + mask(
+            (" " if after[:1].isspace() else "") + one_line(after.split()), at_end=b == len(text)
+        )
         + ("…" if b < len(text) else "")
     )
 
@@ -173,7 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--profile", default="support")
-    ap.add_argument("--sample", type=int, default=SAMPLE, help="findings sampled per pack (default 50)")
+    ap.add_argument(
+        "--sample", type=int, default=SAMPLE, help="findings sampled per pack (default 50)"
+    )
     ap.add_argument("--review", type=Path, default=None, help="a REVIEW.md whose verdicts to count")
     args = ap.parse_args(argv)
     if not args.data.exists():
@@ -186,24 +194,32 @@ def main(argv: list[str] | None = None) -> int:
     took = time.perf_counter() - t0
     n = len(replies)
     companies = len({r.company for r in replies})
-    print(f"{n} agent replies from {companies} companies; profile {args.profile!r}; linted in {took:.1f}s")
+    print(
+        f"{n} agent replies from {companies} companies; profile {args.profile!r}; linted in {took:.1f}s"
+    )
     for note in notices:
         print(f"notice: {note}")
 
     per_rule = Counter(h.rule for h in hits)
-    replies_per_rule = {rule: len({h.reply.key for h in hits if h.rule == rule}) for rule in per_rule}
+    replies_per_rule = {
+        rule: len({h.reply.key for h in hits if h.rule == rule}) for rule in per_rule
+    }
     severity = {h.rule: h.severity for h in hits}
-    print(f"\n{len(hits)} findings ({100 * len(hits) / n:.1f} per 100 replies); "
-          f"{len({h.reply.key for h in hits})} replies with at least one")
+    print(
+        f"\n{len(hits)} findings ({100 * len(hits) / n:.1f} per 100 replies); "
+        f"{len({h.reply.key for h in hits})} replies with at least one"
+    )
     print(f"{'rule':32} {'severity':8} {'findings':>8} {'per 100':>8} {'replies':>8}")
     for rule, count in sorted(per_rule.items(), key=lambda kv: (-kv[1], kv[0])):
-        print(f"{rule:32} {severity[rule]:8} {count:8d} {100 * count / n:8.1f} {replies_per_rule[rule]:8d}")
+        print(
+            f"{rule:32} {severity[rule]:8} {count:8d} {100 * count / n:8.1f} {replies_per_rule[rule]:8d}"
+        )
     for pack in PACKS:
         total = sum(c for r, c in per_rule.items() if r.startswith(pack + "."))
         print(f"{pack + ' (pack)':32} {'':8} {total:8d} {100 * total / n:8.1f}")
 
     verdicts = read_verdicts(args.review) if args.review else {}
-    summary = []
+    summary: list[tuple[str, int, int, list[str]]] = []
     for pack in PACKS:
         chosen = sample(hits, pack, args.sample)
         total = sum(1 for h in hits if h.pack == pack)
@@ -215,15 +231,17 @@ def main(argv: list[str] | None = None) -> int:
             match = mask(" ".join(h.reply.text[h.start : h.end].split()), at_end=False)
             print(f"| `{h.key}` | {h.rule} | {match} | {excerpt(h)} |")
         if args.review:
-            marked = [verdicts[h.key] for h in chosen if h.key in verdicts]
+            given = [verdicts[h.key] for h in chosen if h.key in verdicts]
             missing = [h.key for h in chosen if h.key not in verdicts]
-            right = marked.count("right")
-            summary.append((pack, right, len(marked), missing))
+            summary.append((pack, given.count("right"), len(given), missing))
     if args.review:
         print(f"\n## precision from the verdicts in {args.review}")
-        for pack, right, marked, missing in summary:
-            share = f"{100 * right / marked:.1f}%" if marked else "n/a"
-            print(f"{pack}: {right}/{marked} right = {share}" + (f"; {len(missing)} sampled findings without a verdict" if missing else ""))
+        for pack, right, judged, missing in summary:
+            share = f"{100 * right / judged:.1f}%" if judged else "n/a"
+            print(
+                f"{pack}: {right}/{judged} right = {share}"
+                + (f"; {len(missing)} sampled findings without a verdict" if missing else "")
+            )
             for key in missing:
                 print(f"  no verdict: {key}")
     return 0
