@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from mantracheck.config import Config, Settings, check_names, with_cli
 from mantracheck.engine.loader import RuleSet, load_rules
 from mantracheck.engine.runner import Linter, Source
-from mantracheck.errors import InputError, UsageError
+from mantracheck.errors import InputError, MantracheckError, UsageError
 from mantracheck.models import FileReport, Finding, LintResult, Notice, RuleMeta, Severity
 from mantracheck.text import format_for_path, read_file
 from mantracheck.text.formats import FORMATS
+from mantracheck.text.reader import MAX_BYTES
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -41,7 +43,7 @@ class Options:
 def make_linter(options: Options | None = None, ruleset: RuleSet | None = None) -> Linter:
     options = options or Options()
     ruleset = ruleset or load_rules(tuple(options.rule_paths))
-    return Linter(
+    return _allow_long_texts(Linter(
         ruleset,
         profile=options.profile,
         select=options.select,
@@ -52,7 +54,7 @@ def make_linter(options: Options | None = None, ruleset: RuleSet | None = None) 
         fields=options.fields,
         report_unused_directives=options.report_unused_directives,
         scores=options.scores,
-    )
+    ))
 
 
 def lint_text(text: str, *, path: str = "<text>", input_format: str = "text", options: Options | None = None, **kwargs: object) -> list[Finding]:
@@ -87,7 +89,7 @@ class _Session:
         settings = self.config.base if path == STDIN_NAME else self.config.settings_for(path)
         linter = self._linters.get(settings)
         if linter is None:
-            linter = Linter(
+            linter = _allow_long_texts(Linter(
                 self.ruleset,
                 profile=settings.profile,
                 select=settings.select,
@@ -98,7 +100,7 @@ class _Session:
                 fields=self.config.fields,
                 report_unused_directives=self.config.report_unused_directives,
                 scores=self.options.scores or self.config.min_courtesy is not None,
-            )
+            ))
             self._linters[settings] = linter
         return linter
 
@@ -120,12 +122,16 @@ class _Session:
             try:
                 src = read_file(path)
             except InputError as exc:
-                reports[i] = FileReport(path=path, error=str(exc))
+                reports[i] = FileReport(path=path, error=str(exc), skipped=exc.skipped)
                 continue
             linter = self.linter_for(path)
+            too_long = _too_long_for(linter, src.text)
+            if too_long:
+                reports[i] = FileReport(path=path, error=too_long, encoding=src.encoding, skipped=True)
+                continue
             groups.setdefault(id(linter), (linter, []))[1].append((i, Source(path, src.text, fmt, src.encoding)))
         for linter, items in groups.values():
-            for (i, source), report in zip(items, linter.lint_sources(s for _, s in items)):
+            for (i, source), report in zip(items, _lint_guarded(linter, [s for _, s in items])):
                 reports[i] = self.apply_fix(source, report)
         return [r for r in reports if r is not None]
 
@@ -145,6 +151,51 @@ class _Session:
             return replace(report, diff=outcome.diff or None)
         remaining = tuple(f for f in report.findings if f.fix is None)
         return replace(report, findings=remaining, fixed=outcome.applied)
+
+
+def _lint_guarded(linter: Linter, sources: list[Source]) -> list[FileReport]:
+    """Lint a batch; if anything unexpected goes wrong (a bug, not a bad input: those are
+    InputErrors), lint the batch one file at a time so that only the file that triggers it is
+    reported, in one line naming it, and every other file is still linted."""
+    try:
+        return list(linter.lint_sources(sources))
+    except MantracheckError:
+        raise
+    except Exception:  # noqa: BLE001 - the last line of defence; reported per file below
+        if len(sources) == 1:
+            exc_info = sys.exc_info()[1]
+            return [FileReport(path=sources[0].path, error=_internal(exc_info), encoding=sources[0].encoding)]
+    out = []
+    for source in sources:
+        out.extend(_lint_guarded(linter, [source]))
+    return out
+
+
+def _internal(exc: BaseException | None) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply to read, skipped"
+    if isinstance(exc, MemoryError):
+        return "not enough memory to lint this file"
+    detail = " ".join(str(exc).split())
+    detail = detail if len(detail) <= 200 else detail[:197] + "..."
+    return f"internal error while linting ({type(exc).__name__}: {detail}); please report it"
+
+
+def _too_long_for(linter: Linter, text: str) -> str | None:
+    """A text longer than the spaCy pipeline accepts (a trained pipeline keeps spaCy's
+    1,000,000-character limit: its parser needs about 1 GB per 100,000 characters)."""
+    limit = linter.pipeline.nlp.max_length
+    if len(text) <= limit:
+        return None
+    return f"{len(text):,} characters, over the {limit:,}-character limit of the spaCy pipeline {linter.pipeline.name!r}, skipped"
+
+
+def _allow_long_texts(linter: Linter) -> Linter:
+    """The built-in blank pipeline has no parser or NER, so spaCy's 1,000,000-character
+    guard does not apply; any file under the size limit may be linted in one piece."""
+    if linter.pipeline.name == "blank:en":
+        linter.pipeline.nlp.max_length = max(linter.pipeline.nlp.max_length, MAX_BYTES + 1)
+    return linter
 
 
 def lint_paths(
@@ -183,7 +234,10 @@ def lint_paths(
     reports: list[FileReport] = []
     for path, fmt in inputs:
         if path == STDIN:
-            report = session.linter_for(STDIN_NAME).lint_text(stdin_text or "", STDIN_NAME, fmt)
+            linter = session.linter_for(STDIN_NAME)
+            text = stdin_text or ""
+            too_long = _too_long_for(linter, text)
+            report = FileReport(STDIN_NAME, error=too_long, skipped=True) if too_long else _lint_guarded(linter, [Source(STDIN_NAME, text, fmt)])[0]
             reports.append(report)
             if progress:
                 progress(report)
@@ -211,7 +265,12 @@ def iter_inputs(paths: Iterable[str], forced: str | None, notices: list[Notice])
         if path == STDIN:
             yield STDIN, forced or "text"
         elif os.path.isdir(path):
-            for root, dirs, files in os.walk(path):
+            # Symbolic links to folders are not followed (os.walk's default), so a link
+            # loop cannot make the walk endless; links to files are read like files.
+            def unlistable(exc: OSError) -> None:
+                notices.append(Notice(f"cannot list folder: {(exc.strerror or str(exc)).lower()}, skipped", exc.filename))
+
+            for root, dirs, files in os.walk(path, onerror=unlistable):
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
                 for name in sorted(files):
                     full = os.path.join(root, name)

@@ -33,4 +33,13 @@ class PipelineError(MantracheckError):
 
 
 class InputError(Exception):
-    """One input could not be read. Reported for that file; the run goes on."""
+    """One input could not be read. Reported for that file; the run goes on.
+
+    ``skipped`` marks a file left alone on purpose (binary, over the size limit): a notice
+    that does not change the exit code. Any other InputError means the file could not be
+    checked, which makes the exit code at least 1.
+    """
+
+    def __init__(self, message: str, *, skipped: bool = False) -> None:
+        super().__init__(message)
+        self.skipped = skipped

@@ -101,7 +101,8 @@ class Notice:
 
 @dataclass(frozen=True, slots=True)
 class FileReport:
-    """What linting one input produced. ``error`` is set when the input could not be read."""
+    """What linting one input produced. ``error`` is set when the input could not be read;
+    ``skipped`` when that was on purpose (binary, too big), which does not fail the run."""
 
     path: str
     findings: tuple[Finding, ...] = ()
@@ -110,6 +111,12 @@ class FileReport:
     scores: dict[str, Any] | None = None
     fixed: int = 0
     diff: str | None = None
+    skipped: bool = False
+
+    @property
+    def unreadable(self) -> bool:
+        """Could not be checked (an I/O error, invalid YAML or JSON...): fails the run."""
+        return self.error is not None and not self.skipped
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -118,6 +125,8 @@ class FileReport:
         }
         if self.error is not None:
             out["error"] = self.error
+        if self.skipped:
+            out["skipped"] = True
         if self.scores is not None:
             out["scores"] = self.scores
         if self.fixed:
@@ -154,7 +163,8 @@ class LintResult:
         return {
             "files": len(self.files),
             "files_with_findings": sum(1 for r in self.files if r.findings),
-            "unreadable_files": sum(1 for r in self.files if r.error is not None),
+            "unreadable_files": sum(1 for r in self.files if r.unreadable),
+            "skipped_files": sum(1 for r in self.files if r.skipped),
             "findings": sum(counts.values()),
             **counts,
             "fixed": sum(r.fixed for r in self.files),
@@ -167,6 +177,10 @@ class LintResult:
         return tuple(r for r in self.files if r.scores is not None and r.scores["courtesy"]["value"] < minimum)
 
     def exit_code(self, fail_on: Severity, min_courtesy: float | None = None) -> ExitCode:
+        """1 when a finding reaches ``fail_on``, a courtesy score is below the minimum, or a
+        file could not be checked (as ruff and flake8 do for E902); skipped files do not count."""
         if any(f.severity >= fail_on for f in self.findings) or self.below_courtesy(min_courtesy):
+            return ExitCode.FINDINGS
+        if any(r.unreadable for r in self.files):
             return ExitCode.FINDINGS
         return ExitCode.CLEAN

@@ -48,6 +48,7 @@ no_config_option = click.option("--no-config", is_flag=True, help="Ignore config
 @click.option("--min-courtesy", type=click.FloatRange(0, 100), default=None, help="Exit 1 when a file's courtesy score is below this (0-100).")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of each finding.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary, no notices.")
+@click.option("--verbose", "-v", is_flag=True, help="Also say how each file was read (its encoding) on stderr.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal, unless CI or NO_COLOR is set).")
 @click.option("--progress/--no-progress", default=None, help=f"A progress bar on stderr (default: on a terminal for more than {PROGRESS_THRESHOLD} files, never under CI).")
 @config_option
@@ -69,6 +70,7 @@ def lint(
     min_courtesy: float | None,
     statistics: bool,
     quiet: bool,
+    verbose: bool,
     color: bool | None,
     progress: bool | None,
     config_path: str | None,
@@ -92,7 +94,7 @@ def lint(
     if fix == "fix" and "-" in paths:
         raise UsageError("--fix cannot write to standard input; use --diff")
     config = load_config(config_path, use_config=not no_config)
-    stdin_text = sys.stdin.read() if "-" in paths else None
+    stdin_text = _read_stdin() if "-" in paths else None
     options = Options(
         profile=profile,
         select=split_names(select),
@@ -116,8 +118,12 @@ def lint(
         for notice in result.notices:
             click.echo(f"mantracheck: {notice}", err=True)
     for report in result.files:
-        if report.error is not None:
+        if report.error is not None and not (quiet and report.skipped):
             click.echo(f"mantracheck: {report.path}: {report.error}", err=True)
+        elif verbose and not quiet and report.encoding:
+            from mantracheck.text.reader import describe_encoding
+
+            click.echo(f"mantracheck: {report.path}: read as {describe_encoding(report.encoding)}", err=True)
     if fix == "diff":
         for report in result.files:
             if report.diff:
@@ -141,11 +147,40 @@ def lint(
     summary = result.summary()
     if fix == "fix" and summary["fixed"] and not quiet:
         click.echo(f"Fixed {summary['fixed']} problem{'s' if summary['fixed'] != 1 else ''}.", err=True)
+    if not quiet:
+        _echo_unread(summary)
     threshold = fail_on or (str(config.fail_on) if config.fail_on else "error")
     minimum = min_courtesy if min_courtesy is not None else config.min_courtesy
     for report in result.below_courtesy(minimum):
         click.echo(f"mantracheck: {report.path}: courtesy {report.scores['courtesy']['value']} is below the minimum of {minimum:g}", err=True)  # type: ignore[index]
     sys.exit(int(result.exit_code(Severity.parse(threshold), minimum)))
+
+
+def _read_stdin() -> str:
+    """Standard input, decoded like a file (BOM, UTF-8, Windows-1252), at most MAX_BYTES."""
+    from mantracheck.errors import InputError, UsageError
+    from mantracheck.text.reader import MAX_BYTES, decode_bytes
+
+    data = click.get_binary_stream("stdin").read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise UsageError(f"standard input is over the {MAX_BYTES // (1024 * 1024)} MiB limit")
+    try:
+        return decode_bytes(data, "<stdin>").text
+    except InputError as exc:
+        raise UsageError(f"standard input: {exc}") from None
+
+
+def _echo_unread(summary: dict[str, int]) -> None:
+    """The count of files that could not be checked (they make the exit code 1) and skipped."""
+    parts = []
+    if summary["unreadable_files"]:
+        n = summary["unreadable_files"]
+        parts.append(f"{n} file{'s' if n != 1 else ''} could not be checked")
+    if summary["skipped_files"]:
+        n = summary["skipped_files"]
+        parts.append(f"{n} file{'s' if n != 1 else ''} skipped")
+    if parts:
+        click.echo(f"mantracheck: {'; '.join(parts)} (see above).", err=True)
 
 
 def _width() -> int:
