@@ -91,7 +91,9 @@ _ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2
 def parse_json(text: str) -> Node:
     try:
         node, i = _json_value(text, _WS.match(text, 0).end())  # type: ignore[union-attr]
-    except (ValueError, IndexError, RecursionError) as exc:
+    except RecursionError:
+        raise InputError("JSON nested too deeply to read (hundreds of levels)") from None
+    except (ValueError, IndexError) as exc:
         raise InputError(f"invalid JSON: {exc}") from None
     if _WS.match(text, i).end() != len(text):  # type: ignore[union-attr]
         raise InputError(f"invalid JSON: extra data at offset {i}")
@@ -152,11 +154,22 @@ def _rebuild_json(text: str, leaf: Leaf, builder: TextBuilder) -> None:
 
 
 # -- YAML --------------------------------------------------------------------------------
+#: PyYAML composes nested nodes recursively (a few frames a level, Python allows 1,000).
+YAML_MAX_DEPTH = 150
+
+
 def parse_yaml(text: str) -> Node:
     import yaml
 
+    from mantracheck.yamlio import MAX_EXPORT_NODES, YamlError, check_limits
+
     try:
+        check_limits(text, max_aliases=None, max_nodes=MAX_EXPORT_NODES, max_depth=YAML_MAX_DEPTH)  # a YAML bomb fails here, fast
         docs = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except YamlError as exc:
+        raise InputError(f"YAML {exc}") from None
+    except RecursionError:
+        raise InputError(f"YAML nested more than {YAML_MAX_DEPTH} levels deep") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
@@ -170,8 +183,8 @@ def parse_yaml(text: str) -> Node:
 def _yaml_node(node: Any, depth: int) -> Node:
     import yaml
 
-    if depth > 200:
-        raise InputError("YAML nested too deeply")
+    if depth > YAML_MAX_DEPTH:
+        raise InputError(f"YAML nested more than {YAML_MAX_DEPTH} levels deep")
     if isinstance(node, yaml.MappingNode):
         return {str(k.value): _yaml_node(v, depth + 1) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
     if isinstance(node, yaml.SequenceNode):
