@@ -94,9 +94,9 @@ def parse_rule(path: Path, pack: str, raw: Any, profiles: Mapping[str, Profile],
         raise RuleError(where, None, f"rule file name {name!r} must be lower-case words joined by '-' (it becomes the rule id)")
     if not isinstance(raw, dict):
         raise RuleError(where, None, f"expected a mapping of rule keys, got {_show(raw)}")
-    checker = Checker(where, raw)
+    checker = Checker(where, raw, trusted=builtin)
     kind_name = raw.get("kind")
-    if kind_name not in KINDS:
+    if not isinstance(kind_name, str) or kind_name not in KINDS:
         raise checker.fail("kind", f"expected one of {', '.join(sorted(KINDS))}, got {_show(kind_name)}")
     kind = KINDS[kind_name]
     allowed = set(COMMON_KEYS) | set(kind.keys)

@@ -85,9 +85,11 @@ class Rule:
 class Checker:
     """Validates one rule file's raw mapping; collects typed values or raises RuleError."""
 
-    def __init__(self, path: str, raw: Mapping[str, Any]) -> None:
+    def __init__(self, path: str, raw: Mapping[str, Any], *, trusted: bool = False) -> None:
         self.path = path
         self.raw = raw
+        #: a built-in rule: its regexes may use Python-only syntax (see engine.regex)
+        self.trusted = trusted
 
     def fail(self, key: str | None, problem: str) -> RuleError:
         return RuleError(self.path, key, problem)
@@ -169,13 +171,24 @@ class Checker:
                 raise self.fail(f"{where}.regex", f"expected a regular expression string, got {_show(value)}")
             from mantracheck.engine.regex import check_regex
 
-            problem = check_regex(value)
+            problem = check_regex(value, trusted=self.trusted)
             if problem:
                 raise self.fail(f"{where}.regex", problem)
         else:
             if not isinstance(value, list) or not value or not all(isinstance(t, dict) for t in value):
                 raise self.fail(f"{where}.tokens", f"expected a list of spaCy token specs (mappings), got {_show(value)}")
+            if not self.trusted and _has_token_regex(value):
+                raise self.fail(f"{where}.tokens", "REGEX in a token pattern is matched by Python's backtracking re, which a pattern can hang; use a 'regex:' pattern (matched by RE2 in linear time) or IN lists instead")
         return Pattern(kind, value, case, where=where)
+
+
+def _has_token_regex(value: Any) -> bool:
+    """Whether a spaCy token pattern uses the REGEX operator anywhere."""
+    if isinstance(value, dict):
+        return any((isinstance(k, str) and k.upper() == "REGEX") or _has_token_regex(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_token_regex(v) for v in value)
+    return False
 
 
 def _show(value: Any) -> str:
