@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from mantracheck.errors import InputError
 from mantracheck.models import Fix
+from mantracheck.text.reader import C1_HANDLER
 
 _ENDIAN_BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -64,7 +65,10 @@ def write_atomically(path: str, old_text: str, new_text: str, encoding: str) -> 
 
     Refuses when the file on disk no longer holds ``old_text`` (changed since it was read) or
     when its encoding cannot represent it losslessly. On any failure the original stays intact.
+    A symbolic link is followed (its target is rewritten, the link stays a link); the new file
+    gets the old one's permission bits and, where allowed, its owner and group.
     """
+    path = os.path.realpath(path)
     try:
         with open(path, "rb") as handle:
             original = handle.read()
@@ -78,26 +82,45 @@ def write_atomically(path: str, old_text: str, new_text: str, encoding: str) -> 
         data = b""
     if not same:
         raise InputError(f"cannot fix: the file changed since it was read, or its {encoding} encoding does not round-trip; left unchanged")
-    mode = stat.S_IMODE(os.stat(path).st_mode)
+    info = os.stat(path)
+    mode = stat.S_IMODE(info.st_mode)
     # Honour the file's mode even where the user could override it (root): a read-only
     # template is read-only on purpose.
     if not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         raise InputError("cannot fix: file is read-only; left unchanged")
     folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".mantracheck-", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".mantracheck-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise InputError(f"cannot fix: cannot create a temporary file next to it ({exc.strerror or exc}); left unchanged") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
+        _keep_owner(tmp, info)
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        raise InputError(f"cannot fix: {exc.strerror or exc}; left unchanged") from None
+        if isinstance(exc, OSError):
+            raise InputError(f"cannot fix: {exc.strerror or exc}; left unchanged") from None
+        raise
+
+
+def _keep_owner(tmp: str, info: os.stat_result) -> None:
+    """Give the new file the old one's owner and group (possible as root or the owner)."""
+    if not hasattr(os, "chown"):  # pragma: no cover - Windows
+        return
+    if (info.st_uid, info.st_gid) == (os.getuid(), os.getgid()):
+        return
+    try:
+        os.chown(tmp, info.st_uid, info.st_gid)
+    except OSError:
+        pass
 
 
 def _encode(text: str, encoding: str, original: bytes) -> bytes:
@@ -106,7 +129,7 @@ def _encode(text: str, encoding: str, original: bytes) -> bytes:
         for bom, codec in _ENDIAN_BOMS:
             if original.startswith(bom) and codec.startswith(encoding):
                 return bom + text.encode(codec)
-    return text.encode(encoding)
+    return text.encode(encoding, errors=C1_HANDLER if encoding == "cp1252" else "strict")
 
 
 def write_text_atomically(path: str, text: str, encoding: str = "utf-8") -> None:
