@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "lint_text", "lint_paths", "Finding", "Severity", "LintResult", "FileReport", "Options"]
+__all__ = ["__version__", "lint_text", "lint_paths", "Finding", "Severity", "LintResult", "FileReport", "Options", "score_mantra", "rank_mantras", "MantraReport", "SubScore"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from mantracheck.api import Options, lint_paths, lint_text
     from mantracheck.models import FileReport, Finding, LintResult, Severity
+    from mantracheck.scoring.mantra import MantraReport, SubScore, rank_mantras, score_mantra
 
 
 def __getattr__(name: str) -> Any:
@@ -22,4 +23,8 @@ def __getattr__(name: str) -> Any:
         from mantracheck import models
 
         return getattr(models, name)
+    if name in ("score_mantra", "rank_mantras", "MantraReport", "SubScore"):
+        from mantracheck.scoring import mantra
+
+        return getattr(mantra, name)
     raise AttributeError(f"module 'mantracheck' has no attribute {name!r}")

@@ -41,15 +41,17 @@ def cli() -> None:
       mantracheck lint replies/            lint templates, macros, scripts, emails
       echo "We guarantee it" | mantracheck lint -
       mantracheck rules                    list the rules; 'rules explain ID' for one
+      mantracheck mantra "People serving people."   score and rank candidate mantras
     """
 
 
 def _register() -> None:
-    from mantracheck.cli import lint, rules
+    from mantracheck.cli import lint, mantra, rules
 
     cli.add_command(lint.lint)
     cli.add_command(lint.show_config)
     cli.add_command(rules.rules)
+    cli.add_command(mantra.mantra)
 
 
 _register()

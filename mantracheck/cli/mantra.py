@@ -1,0 +1,101 @@
+"""``mantracheck mantra``: score, explain and rank candidate mantras."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import click
+
+from mantracheck.cli.options import model_option
+
+OUTPUT_FORMATS = ("text", "json", "csv")
+_BULLET = re.compile(r"^\s*(?:[-*+>]|\d+[.)])\s+")
+
+
+def candidates_in(text: str) -> list[str]:
+    """One candidate per line: blank lines and '#' lines (comments, Markdown headings) are
+    skipped, a list bullet or quote marker is dropped, surrounding quotes too."""
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        line = _BULLET.sub("", line).strip()
+        if len(line) >= 2 and line[0] == line[-1] and line[0] in "\"'":
+            line = line[1:-1].strip()
+        elif len(line) >= 2 and line[0] == "\u201c" and line[-1] == "\u201d":
+            line = line[1:-1].strip()
+        if line:
+            out.append(line)
+    return out
+
+
+def _read(path: str) -> str:
+    from mantracheck.errors import UsageError
+
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read: {exc}") from None
+
+
+@click.command()
+@click.argument("texts", nargs=-1)
+@click.option("--file", "-f", "files", multiple=True, metavar="FILE", help="Read candidates from FILE, one per line ('-' for standard input; repeatable).")
+@click.option("--files", "args_are_files", is_flag=True, help="Treat every argument as a file of candidates (for pre-commit).")
+@click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="text", show_default=True, help="text: a ranking table (bars on a terminal) and each candidate's facts; json: one object per line; csv.")
+@click.option("--min-score", type=click.IntRange(0, 100), default=None, help="Exit 1 when any candidate scores below this (0-100).")
+@click.option("--details/--no-details", default=None, help="Show each candidate's facts and suggestions (default: for up to 10 candidates).")
+@click.option("--color/--no-color", default=None, help="A table with bars and colour (default: on a terminal, unless CI or NO_COLOR is set).")
+@click.option("--weights", "weights_path", type=click.Path(dir_okay=False), default=None, help="Use this mantra-score data file instead of the built-in rules/mantra-score.yaml.")
+@model_option
+def mantra(
+    texts: tuple[str, ...],
+    files: tuple[str, ...],
+    args_are_files: bool,
+    fmt: str,
+    min_score: int | None,
+    details: bool | None,
+    color: bool | None,
+    weights_path: str | None,
+    model: str | None,
+) -> None:
+    """Score candidate mantras 0-100 and rank them, with the facts behind each sub-score.
+
+    \b
+      mantracheck mantra "People serving people." "We put customers first."
+      mantracheck mantra --file candidates.txt --format json
+      mantracheck mantra --min-score 70 --file MANTRA
+
+    Sub-scores: brevity, simplicity, memorability, focus. Exit status: 0, or 1 when a
+    candidate is below --min-score; 2 for usage or data errors.
+    """
+    from mantracheck.cli.lint import _use_color, _width
+    from mantracheck.errors import UsageError
+    from mantracheck.formatters.mantra import MANTRA_FORMATTERS, format_mantra_terminal
+    from mantracheck.scoring.mantra import rank_mantras
+
+    sources = [*files, *(texts if args_are_files else ())]
+    candidates = [] if args_are_files else [t.strip() for t in texts if t.strip()]
+    if sum(1 for s in sources if s == "-") > 1:
+        raise UsageError("standard input ('-') can be read only once")
+    for path in sources:
+        candidates += candidates_in(_read(path))
+    if not candidates:
+        raise UsageError("no candidates: give texts, or --file FILE (one per line, - for standard input)")
+    reports = rank_mantras(candidates, model_path=weights_path, pipeline=model)
+    stdout = click.get_text_stream("stdout")
+    if fmt == "text" and _use_color(color, stdout):
+        click.echo(format_mantra_terminal(reports, details, width=_width()), nl=False, color=True)
+    else:
+        click.echo(MANTRA_FORMATTERS[fmt](reports, details), nl=False)
+    failed = [r for r in reports if min_score is not None and r.score < min_score]
+    for r in sorted(failed, key=lambda r: r.index):
+        click.echo(f"mantracheck: mantra {r.index + 1} scores {r.score}, below the minimum of {min_score}: {r.text}", err=True)
+    sys.exit(1 if failed else 0)

