@@ -1,0 +1,43 @@
+"""The mantracheck-mantra hook, run by real pre-commit against a real temporary git repository."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.test_precommit import ROOT, _git, _pre_commit
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def mantra_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = tmp_path_factory.mktemp("mantra-team")
+    _git(repo, "init", "-q")
+    _git(repo, "config", "user.email", "t@example.invalid")
+    _git(repo, "config", "user.name", "t")
+    (repo / "good").mkdir()
+    (repo / "bad").mkdir()
+    (repo / "good" / "MANTRA.md").write_text("# Our mantra\n\nPeople serving people like those we love the most.\n", encoding="utf-8")
+    (repo / "bad" / "mantra.txt").write_text(
+        "Our mission is to leverage best-in-class synergies to holistically deliver world-class stakeholder value across all verticals.\n",
+        encoding="utf-8",
+    )
+    (repo / "notes.txt").write_text("Not a mantra file; the hook must not look at it.\n", encoding="utf-8")
+    _git(repo, "add", ".")
+    return repo
+
+
+def test_hook_passes_a_good_mantra_and_fails_a_bad_one(mantra_repo: Path) -> None:
+    good = _pre_commit(mantra_repo, "try-repo", str(ROOT), "mantracheck-mantra", "--files", "good/MANTRA.md", "notes.txt")
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "Passed" in good.stdout
+    bad = _pre_commit(mantra_repo, "try-repo", str(ROOT), "mantracheck-mantra", "--files", "bad/mantra.txt")
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "below the minimum of 60" in bad.stdout
+    skipped = _pre_commit(mantra_repo, "try-repo", str(ROOT), "mantracheck-mantra", "--files", "notes.txt")
+    assert skipped.returncode == 0 and "no files to check" in skipped.stdout.lower(), skipped.stdout
