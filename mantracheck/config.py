@@ -269,10 +269,9 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
             raise fail("rule_paths", f"folder {p} does not exist")
     placeholders = _strings(raw, "placeholders", fail)
     for p in placeholders:
-        try:
-            re.compile(p)
-        except re.error as exc:
-            raise fail("placeholders", f"invalid regular expression {p!r}: {exc}") from None
+        problem = placeholder_problem(p)
+        if problem:
+            raise fail("placeholders", f"{problem}: {p!r}")
     unused = raw.get("report_unused_directives", False)
     if not isinstance(unused, bool):
         raise fail("report_unused_directives", f"expected true or false, got {unused!r}")
@@ -290,6 +289,24 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
         fields=_strings(raw, "fields", fail),
         report_unused_directives=unused,
     )
+
+
+def placeholder_problem(pattern: str) -> str | None:
+    """Why a placeholder regex cannot be used, or None. Placeholders join the built-in
+    placeholder pattern, which Python's backtracking ``re`` runs, so besides being valid (and
+    runnable by RE2, like every user regex) one may not nest unbounded repeats."""
+    from mantracheck.engine.regex import check_regex, nested_quantifier
+
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return f"invalid regular expression ({exc})"
+    problem = check_regex(pattern)
+    if problem and "empty string" not in problem:
+        return problem
+    if nested_quantifier(pattern):
+        return "a repeat inside a repeat, such as (a+)+, can make matching take exponential time; write it without the nesting"
+    return None
 
 
 def _strings(raw: Mapping[str, Any], key: str, fail: Any, prefix: str = "") -> tuple[str, ...]:

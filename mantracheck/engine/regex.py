@@ -19,6 +19,11 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
+try:  # the regex parser: re._parser since 3.11, sre_parse before
+    from re import _parser as _sre  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_parse as _sre  # type: ignore[no-redef]
+
 #: The span a regex reports can be narrowed with a group of this name: (?P<m>...).
 MATCH_GROUP = "m"
 MAX_LENGTH = 2000
@@ -55,11 +60,44 @@ def check_regex(pattern: str, *, trusted: bool = False) -> str | None:
         try:
             compiled = _compile_re2(pattern, True)
         except re2.error as exc:
-            return f"not supported by RE2, the linear-time engine that runs your rule regexes ({_re2_reason(exc)}); lookarounds and backreferences are not available"
+            return f"not supported by RE2, the linear-time engine that runs your own regexes ({_re2_reason(exc)}); lookarounds and backreferences are not available"
     empty = compiled.search("x")
     if empty is not None and empty.end() == 0 and compiled.match("") is not None:
         return "regex matches the empty string; it would flag every position"
     return None
+
+
+def nested_quantifier(pattern: str) -> bool:
+    """Whether an unbounded repeat sits inside another (``(a+)+``, ``(\w*\s?)*``): the
+    shape that makes a backtracking engine take exponential time."""
+    try:
+        parsed = _sre.parse(pattern)
+    except Exception:  # noqa: BLE001 - an invalid pattern is reported by check_regex
+        return False
+    return _nested(list(parsed), False)
+
+
+def _nested(items: list[Any], inside: bool) -> bool:
+    for op, av in items:
+        name = str(op)
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            _, hi, sub = av
+            unbounded = hi == _sre.MAXREPEAT or hi > 50
+            if (unbounded and inside) or _nested(list(sub), inside or unbounded):
+                return True
+        elif name == "SUBPATTERN":
+            if _nested(list(av[-1]), inside):
+                return True
+        elif name == "BRANCH":
+            if any(_nested(list(b), inside) for b in av[1]):
+                return True
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            if _nested(list(av[1]), inside):
+                return True
+        elif name == "ATOMIC_GROUP":
+            if _nested(list(av), inside):
+                return True
+    return False
 
 
 def _re2_reason(exc: Exception) -> str:
@@ -129,3 +167,4 @@ class Re2Match:
 
     def end(self, group: int | str = 0) -> int:
         return self.span(group)[1]
+

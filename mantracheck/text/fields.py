@@ -350,10 +350,14 @@ def fields_to_texts(text: str, tree: Node, specs: Sequence[FieldSpec], placehold
             plain_into(builder, masker, 0, len(leaf.value), comments)
         inner = builder.build()
         fixable = not json_style and leaf.style in ("|", ">")
-        out.append(Extracted(inner.clean, compose(inner.offsets, outer), label=label, comments=map_comments(tuple(sorted(comments)), outer), fixable=fixable))
+        # A lone surrogate (a "\ud800" escape) is no character; spaCy cannot hash it. One
+        # character for one keeps every offset.
+        clean = _LONE_SURROGATE.sub("\ufffd", inner.clean)
+        out.append(Extracted(clean, compose(inner.offsets, outer), label=label, comments=map_comments(tuple(sorted(comments)), outer), fixable=fixable))
     return out
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _YAML_COMMENT = re.compile(r"(?:(?<=[ \t])|^)#[^\r\n]*", re.MULTILINE)
 
 

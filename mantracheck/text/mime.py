@@ -192,7 +192,10 @@ def extract_email(source: str, placeholders: re.Pattern[str]) -> list[Extracted]
             builder = TextBuilder(source)
             raw = source[subject[0] : subject[1]]
             if "=?" in raw:
-                decoded = str(make_header(decode_header(re.sub(r"(?:\r\n|\r|\n)", "", raw))))
+                try:
+                    decoded = str(make_header(decode_header(re.sub(r"(?:\r\n|\r|\n)", "", raw))))
+                except (LookupError, UnicodeError, ValueError):  # an unknown or lying charset
+                    decoded = raw
                 builder.replace(decoded, *subject)
             else:
                 Masker(source, placeholders).emit(builder, *subject)
