@@ -26,6 +26,11 @@ The data holds real Twitter handles, so nothing here prints one: every @handle i
 `@user`, URLs as `<url>` and email addresses as `<email>`, and the sample shows only the
 matched words and a short excerpt around them.
 
+`--slogans` runs the same on the 9,478 advertising slogans of
+../shared/data/slogans/textart-slogans.csv under the `marketing` profile (keys `S<row>`): a
+supplement that gives the overpromise pack findings to review where it does fire. It is not
+part of the agent-reply figures.
+
 `--review FILE` reads the verdicts from a Markdown table whose rows start with
 `| <key> |` and have a `right` or `wrong` cell, and prints precision per pack over the
 current sample (findings in the sample without a verdict are listed, never counted).
@@ -34,6 +39,7 @@ current sample (findings in the sample without a verdict are listed, never count
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import json
 import re
@@ -50,9 +56,11 @@ from mantracheck.api import Options, make_linter
 from mantracheck.engine.runner import Source
 
 DATA = ROOT.parent / "shared" / "data" / "agent-replies" / "ibm-twitter-customer-care.dev.json"
+SLOGANS = ROOT.parent / "shared" / "data" / "slogans" / "textart-slogans.csv"
 PACKS = ("courtesy", "overpromise")
 SAMPLE = 50
 SEED = "mantracheck-replies-2026"
+MASK_NAMES = True  # off for the slogans: a brand's name is the point there
 EXCERPT = 40  # characters of context either side of the match
 
 _HANDLE = re.compile(r"@\w+")
@@ -93,6 +101,8 @@ def mask(text: str, at_end: bool = True) -> str:
     text = _EMAIL.sub("<email>", text)
     text = _URL.sub("<url>", text)
     text = _HANDLE.sub("@user", text)
+    if not MASK_NAMES:
+        return text
     text = _SIGNATURE.sub("^agent", text)
     text = _NAMED.sub(lambda m: m.group(1) + " <name>", text)
     text = _VOCATIVE.sub("<name>", text)
@@ -111,6 +121,14 @@ def load_replies(path: Path) -> list[Reply]:
         if final:
             replies.append(Reply(f"C{ci}.u", company, final))
     return replies
+
+
+def load_slogans(path: Path) -> list[Reply]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return [
+        Reply(f"S{i}", row["company"], row["slogan"]) for i, row in enumerate(rows) if row["slogan"]
+    ]
 
 
 def offset(text: str, line: int, column: int) -> int:
@@ -167,7 +185,9 @@ def read_verdicts(path: Path) -> dict[str, str]:
     verdicts = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) < 2 or not re.fullmatch(r"C\d+\.(?:\d+|u):[\w.-]+@\d+", cells[0].strip("`")):
+        if len(cells) < 2 or not re.fullmatch(
+            r"(?:C\d+\.(?:\d+|u)|S\d+):[\w.-]+@\d+", cells[0].strip("`")
+        ):
             continue
         verdict = next((c.lower() for c in cells[1:] if c.lower() in ("right", "wrong")), None)
         if verdict:
@@ -177,26 +197,30 @@ def read_verdicts(path: Path) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", type=Path, default=DATA)
-    ap.add_argument("--profile", default="support")
+    ap.add_argument("--data", type=Path, default=None)
+    ap.add_argument("--profile", default=None, help="default: support (marketing with --slogans)")
+    ap.add_argument("--slogans", action="store_true", help="the slogans supplement instead")
     ap.add_argument(
         "--sample", type=int, default=SAMPLE, help="findings sampled per pack (default 50)"
     )
     ap.add_argument("--review", type=Path, default=None, help="a REVIEW.md whose verdicts to count")
     args = ap.parse_args(argv)
+    args.data = args.data or (SLOGANS if args.slogans else DATA)
+    args.profile = args.profile or ("marketing" if args.slogans else "support")
     if not args.data.exists():
         print(f"data not found: {args.data}", file=sys.stderr)
         return 2
 
-    replies = load_replies(args.data)
+    global MASK_NAMES
+    MASK_NAMES = not args.slogans
+    replies = load_slogans(args.data) if args.slogans else load_replies(args.data)
+    what = "slogans" if args.slogans else "agent replies"
     t0 = time.perf_counter()
     hits, notices = lint(replies, args.profile)
     took = time.perf_counter() - t0
     n = len(replies)
     companies = len({r.company for r in replies})
-    print(
-        f"{n} agent replies from {companies} companies; profile {args.profile!r}; linted in {took:.1f}s"
-    )
+    print(f"{n} {what} from {companies} companies; profile {args.profile!r}; linted in {took:.1f}s")
     for note in notices:
         print(f"notice: {note}")
 
@@ -206,10 +230,10 @@ def main(argv: list[str] | None = None) -> int:
     }
     severity = {h.rule: h.severity for h in hits}
     print(
-        f"\n{len(hits)} findings ({100 * len(hits) / n:.1f} per 100 replies); "
-        f"{len({h.reply.key for h in hits})} replies with at least one"
+        f"\n{len(hits)} findings ({100 * len(hits) / n:.1f} per 100 texts); "
+        f"{len({h.reply.key for h in hits})} texts with at least one"
     )
-    print(f"{'rule':32} {'severity':8} {'findings':>8} {'per 100':>8} {'replies':>8}")
+    print(f"{'rule':32} {'severity':8} {'findings':>8} {'per 100':>8} {'texts':>8}")
     for rule, count in sorted(per_rule.items(), key=lambda kv: (-kv[1], kv[0])):
         print(
             f"{rule:32} {severity[rule]:8} {count:8d} {100 * count / n:8.1f} {replies_per_rule[rule]:8d}"
