@@ -68,7 +68,7 @@ def check_regex(pattern: str, *, trusted: bool = False) -> str | None:
 
 
 def nested_quantifier(pattern: str) -> bool:
-    """Whether an unbounded repeat sits inside another (``(a+)+``, ``(\w*\s?)*``): the
+    r"""Whether an unbounded repeat sits inside another (``(a+)+``, ``(\w*\s?)*``): the
     shape that makes a backtracking engine take exponential time."""
     try:
         parsed = _sre.parse(pattern)
