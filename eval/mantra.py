@@ -121,15 +121,50 @@ def fit_pairwise(x_diff: np.ndarray, offset: np.ndarray, l2: float = L2) -> np.n
     return w
 
 
-def fitted_from(rates: np.ndarray, rows: np.ndarray, diff_rows: np.ndarray, offsets: np.ndarray) -> dict[str, Fitted]:
-    """Center and scale from the texts of ``rows``, weights fitted on the pairs of ``diff_rows``."""
+def fitted_from(rates: np.ndarray, rows: np.ndarray, diff_rows: np.ndarray, offsets: np.ndarray, clip: float) -> dict[str, Fitted]:
+    """Center and scale from the texts of ``rows``, weights fitted on the pairs of ``diff_rows``
+    (standardised values clipped to +-clip, as the scorer does)."""
     center = rates[rows].mean(axis=0)
     scale = rates[rows].std(axis=0) + 1e-9
-    z = (rates - center) / scale
+    z = np.clip((rates - center) / scale, -clip, clip)
     n = len(rates) // 2
     x_diff = z[diff_rows] - z[diff_rows + n]
     w = fit_pairwise(x_diff, offsets[diff_rows])
-    return {name: Fitted(round(float(c), 4), round(float(s_), 4), round(float(wi), 4)) for name, c, s_, wi in zip(FITTED_FEATURES, center, scale, w)}
+    return {name: Fitted(round(float(c), 4), round(float(s_), 4), round(float(wi), 4), clip) for name, c, s_, wi in zip(FITTED_FEATURES, center, scale, w)}
+
+
+def cross_validate(s: MantraScorer, feats: list, rates: np.ndarray, offsets: np.ndarray, clip: float) -> tuple[float, list[float]]:
+    """Fit on nine folds of pairs, score the held-out fold with the shipped formula."""
+    n = len(offsets)
+    folds = np.array_split(np.random.RandomState(SEED).permutation(n), FOLDS)
+    fold_acc = []
+    for test in folds:
+        train = np.setdiff1d(np.arange(n), test)
+        fitted = fitted_from(rates, np.concatenate([train, train + n]), train, offsets, clip)
+        subset = [feats[i] for i in test] + [feats[i + n] for i in test]
+        scores = memorability_scores(s, subset, fitted)
+        fold_acc.append(pairwise_accuracy(scores[: len(test)], scores[len(test) :]))
+    return float(np.mean(fold_acc)), fold_acc
+
+
+def contrast_weights_cv(sub_a: np.ndarray, sub_b: np.ndarray, gate: float, step: float = 0.1, folds: int = 5) -> tuple[float, np.ndarray]:
+    """For comparison only: overall weights chosen (grid on the simplex) to maximise the
+    slogan-vs-mission AUC on four folds, AUC measured on the fifth. Not what ships."""
+    ticks = np.round(np.arange(0, 1 + 1e-9, step), 4)
+    grid = [np.array([a, b, c, 1 - a - b - c]) for a in ticks for b in ticks for c in ticks if a + b + c <= 1 + 1e-9]
+
+    def overall(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+        return np.round((x @ w) * (x[:, 0] / 100) ** gate)
+
+    rng = np.random.RandomState(SEED)
+    fa, fb = np.array_split(rng.permutation(len(sub_a)), folds), np.array_split(rng.permutation(len(sub_b)), folds)
+    aucs, chosen = [], []
+    for k in range(folds):
+        ta, tb = np.setdiff1d(np.arange(len(sub_a)), fa[k]), np.setdiff1d(np.arange(len(sub_b)), fb[k])
+        best = max(grid, key=lambda w: roc_auc(overall(sub_a[ta], w), overall(sub_b[tb], w)))
+        chosen.append(best)
+        aucs.append(roc_auc(overall(sub_a[fa[k]], best), overall(sub_b[fb[k]], best)))
+    return float(np.mean(aucs)), np.mean(chosen, axis=0)
 
 
 def memorability_scores(s: MantraScorer, feats: list, fitted: dict[str, Fitted]) -> np.ndarray:
@@ -174,7 +209,8 @@ def distribution(name: str, values: np.ndarray) -> str:
 # -- the write-back ------------------------------------------------------------------------
 def write_fitted(path: Path, fitted: dict[str, Fitted]) -> None:
     text = path.read_text(encoding="utf-8")
-    start = text.index("  fitted:\n    features:\n") + len("  fitted:\n    features:\n")
+    marker = "\n    features:\n"
+    start = text.index(marker, text.index("\n  fitted:\n")) + len(marker)
     end = start
     lines = text[start:].split("\n")
     for line in lines:
@@ -205,17 +241,15 @@ def main(argv: list[str] | None = None) -> int:
     rates = np.array([[f.rates()[k] for k in FITTED_FEATURES] for f in feats])
     devices = np.array([s.memorability_logit(f)[0] for f in feats])
     offsets = devices[:n] - devices[n:]
+    clip = next(iter(s.model.memorability.fitted.values())).clip
 
-    rng = np.random.RandomState(SEED)
-    folds = np.array_split(rng.permutation(n), FOLDS)
-    fold_acc = []
-    for test in folds:
-        train = np.setdiff1d(np.arange(n), test)
-        fitted = fitted_from(rates, np.concatenate([train, train + n]), train, offsets)
-        subset = [feats[i] for i in test] + [feats[i + n] for i in test]
-        scores = memorability_scores(s, subset, fitted)
-        fold_acc.append(pairwise_accuracy(scores[: len(test)], scores[len(test) :]))
-    cv_acc = float(np.mean(fold_acc))
+    cv_acc, fold_acc = cross_validate(s, feats, rates, offsets, clip)
+    # the same without the hand-set length penalty, to show that length does not carry it
+    no_length = dataclasses.replace(s.model.memorability, length_penalty=0.0)
+    plain = MantraScorer.__new__(MantraScorer)
+    plain.__dict__.update({**s.__dict__, "model": dataclasses.replace(s.model, memorability=no_length)})
+    dev_plain = np.array([plain.memorability_logit(f)[0] for f in feats])
+    cv_plain, _ = cross_validate(plain, feats, rates, dev_plain[:n] - dev_plain[n:], clip)
 
     shipped = np.array([s._memorability(f).value for f in feats], dtype=float)
     words = np.array([f.n_words for f in feats], dtype=float)
@@ -223,12 +257,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Memorability, Cornell movie-quotes dev pairs (n={n}; memorable quote span vs matched line; chance 50%):")
     print(f"  memorability sub-score, {FOLDS}-fold cross-validated: {cv_acc:.1%} (per fold {np.mean(fold_acc):.1%} +/- {np.std(fold_acc):.1%})")
     print(f"  length only: fewer words wins {pairwise_accuracy(-words[:n], -words[n:]):.1%}, more words wins {pairwise_accuracy(words[:n], words[n:]):.1%}")
-    print(f"  sound and structure part alone (hand-set, no fitting): {pairwise_accuracy(devices_only[:n], devices_only[n:]):.1%}")
+    print(f"  without the length penalty (same cross-validation): {cv_plain:.1%}")
+    print(f"  hand-set part alone (sound, structure, length penalty; no fitting): {pairwise_accuracy(devices_only[:n], devices_only[n:]):.1%}")
     print(f"  shipped weights, in-sample: {pairwise_accuracy(shipped[:n], shipped[n:]):.1%}")
     print("  (the paper's best model ~64%, humans ~78%)")
 
     if args.write:
-        fitted = fitted_from(rates, np.arange(2 * n), np.arange(n), offsets)
+        fitted = fitted_from(rates, np.arange(2 * n), np.arange(n), offsets, clip)
         write_fitted(default_path(), fitted)
         print(f"  wrote refitted weights to {default_path()}: " + ", ".join(f"{k} {v.weight:+.3f}" for k, v in fitted.items()))
 
@@ -242,10 +277,17 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"Overall score, TextArt slogans (n={len(slogans)}) vs mission statements (n={len(missions)}):")
     print(f"  ROC AUC {roc_auc(over_s, over_m):.3f}")
-    for name in ("brevity", "simplicity", "memorability", "focus"):
-        a = np.array([r.subscore(name).value for r in rep_s], dtype=float)
-        b = np.array([r.subscore(name).value for r in rep_m], dtype=float)
-        print(f"  ({name} alone: AUC {roc_auc(a, b):.3f})")
+    names = ("brevity", "simplicity", "memorability", "focus")
+    sub_s = np.array([[r.subscore(k).value for k in names] for r in rep_s], dtype=float)
+    sub_m = np.array([[r.subscore(k).value for k in names] for r in rep_m], dtype=float)
+    for i, name in enumerate(names):
+        print(f"  ({name} alone: AUC {roc_auc(sub_s[:, i], sub_m[:, i]):.3f})")
+    words_s = np.array([r.subscore("brevity").fact("words") for r in rep_s], dtype=float)
+    words_m = np.array([r.subscore("brevity").fact("words") for r in rep_m], dtype=float)
+    print(f"  (word count alone, fewer wins: AUC {roc_auc(-words_s, -words_m):.3f})")
+    auc_cv, w_cv = contrast_weights_cv(sub_s, sub_m, s.model.brevity_gate)
+    print(f"  (for comparison, overall weights fitted for this contrast alone, 5-fold CV: AUC {auc_cv:.3f} with weights "
+          + ", ".join(f"{k} {v:.2f}" for k, v in zip(names, w_cv)) + "; not shipped)")
     print()
     print("Score distributions (overall):")
     print(distribution("slogans", over_s))

@@ -22,9 +22,7 @@ def candidates_in(text: str) -> list[str]:
         if not line or line.startswith("#"):
             continue
         line = _BULLET.sub("", line).strip()
-        if len(line) >= 2 and line[0] == line[-1] and line[0] in "\"'":
-            line = line[1:-1].strip()
-        elif len(line) >= 2 and line[0] == "\u201c" and line[-1] == "\u201d":
+        if len(line) >= 2 and line[0] == line[-1] and line[0] in "\"'" or len(line) >= 2 and line[0] == "\u201c" and line[-1] == "\u201d":
             line = line[1:-1].strip()
         if line:
             out.append(line)

@@ -75,7 +75,7 @@ class MantraReport:
 
 
 def _clip(value: float) -> int:
-    return int(round(min(100.0, max(0.0, value))))
+    return round(min(100.0, max(0.0, value)))
 
 
 def _sigmoid(x: float) -> float:

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from mantracheck.scoring.mantra_lexicon import CLITICS, FrequencyTable, Pronunciation, pronounce
@@ -107,7 +108,7 @@ def _phrase_regex(phrases: Sequence[str]) -> re.Pattern[str]:
     if not phrases:
         return re.compile(r"(?!x)x")
     alts = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(set(phrases), key=len, reverse=True))
-    return re.compile(r"(?<![\w'\-])(?:" + alts + r")(?![\w'\-])", re.I)
+    return re.compile(r"(?<![\w'\-])(?:" + alts + r")(?![\w'\-])", re.IGNORECASE)
 
 
 _compiled: dict[int, tuple[MantraModel, re.Pattern[str], re.Pattern[str]]] = {}
@@ -255,7 +256,7 @@ def _is_action(word: Word, model: MantraModel) -> bool:
 def _passive(words: Sequence[Word], model: MantraModel) -> tuple[str, ...]:
     focus = model.focus
     found = []
-    for a, b in zip(words, words[1:]):
+    for a, b in pairwise(words):
         if a.lower in focus.passive_be and a.clause == b.clause:
             participle = b.lower in focus.passive_participles or (b.lower.endswith("ed") and len(b.lower) > 3)
             if participle and b.lower not in focus.not_participles:
@@ -304,7 +305,7 @@ def _end_rhymes(words: Sequence[Word]) -> tuple[tuple[str, str], ...]:
     for i, w in enumerate(words):
         if i + 1 == len(words) or words[i + 1].clause != w.clause:
             ends.append(w)
-    return _unique((a.lower, b.lower) for a, b in zip(ends, ends[1:]) if _rhymes(a, b))
+    return _unique((a.lower, b.lower) for a, b in pairwise(ends) if _rhymes(a, b))
 
 
 def _internal_rhymes(content: Sequence[Word]) -> tuple[tuple[str, str], ...]:
@@ -327,7 +328,7 @@ def _assonance(content: Sequence[Word], minimum: int) -> tuple[tuple[str, tuple[
 
 def _repeated(content: Sequence[Word]) -> tuple[tuple[str, int], ...]:
     counts = Counter(w.lemma for w in content)
-    first = {}
+    first: dict[str, str] = {}
     for w in content:
         first.setdefault(w.lemma, w.lower)
     return tuple((first[lemma], n) for lemma, n in counts.items() if n >= 2)
@@ -382,4 +383,4 @@ def _alternation(words: Sequence[Word]) -> float:
     seq = "".join(_syllable_stresses(w) for w in words)
     if len(seq) < 2:
         return 0.5
-    return round(sum(1 for a, b in zip(seq, seq[1:]) if a != b) / (len(seq) - 1), 3)
+    return round(sum(1 for a, b in pairwise(seq) if a != b) / (len(seq) - 1), 3)

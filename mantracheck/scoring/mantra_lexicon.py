@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["Pronunciation", "FrequencyTable", "frequency_table", "pronounce", "CLITICS"]
+__all__ = ["CLITICS", "FrequencyTable", "Pronunciation", "frequency_table", "pronounce"]
 
 VOWEL_PHONES = frozenset(
-    "AA AE AH AO AW AY EH ER EY IH IY OW OY UH UW".split()
+    ["AA", "AE", "AH", "AO", "AW", "AY", "EH", "ER", "EY", "IH", "IY", "OW", "OY", "UH", "UW"]
 )
 #: spaCy splits these off the word before them ("don't" -> "do" + "n't"); they add no syllable.
 CLITICS: dict[str, tuple[str, ...]] = {
@@ -157,11 +157,10 @@ def spell(word: str) -> tuple[str, ...]:
         return ()
     phones: list[str] = []
     for spelling, phone in _ONSETS:
-        if letters.startswith(spelling):
-            if phone != "Y" or (len(letters) > 1 and letters[1] in "aeiou"):
-                phones.append(phone)
-                letters_rest = letters[len(spelling):]
-                break
+        if letters.startswith(spelling) and (phone != "Y" or (len(letters) > 1 and letters[1] in "aeiou")):
+            phones.append(phone)
+            letters_rest = letters[len(spelling) :]
+            break
     else:
         letters_rest = letters
         if letters[0] in _LETTER:
@@ -181,7 +180,7 @@ def spell(word: str) -> tuple[str, ...]:
 
 
 # -- word frequency ------------------------------------------------------------------------
-_ENTRY = re.compile(rb'^\s*"((?:[^"\\]|\\.)*)":\s*(-?[0-9.]+(?:[eE][-+]?[0-9]+)?),?\s*$', re.M)
+_ENTRY = re.compile(rb'^\s*"((?:[^"\\]|\\.)*)":\s*(-?[0-9.]+(?:[eE][-+]?[0-9]+)?),?\s*$', re.MULTILINE)
 
 
 @dataclass(frozen=True)

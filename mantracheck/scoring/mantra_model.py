@@ -77,9 +77,12 @@ class Fitted:
     center: float
     scale: float
     weight: float
+    #: standardised values are kept within +-clip (the fit saw movie lines, not paragraphs)
+    clip: float = 2.0
 
     def logit(self, value: float) -> float:
-        return self.weight * (value - self.center) / self.scale
+        z = (value - self.center) / self.scale
+        return self.weight * max(-self.clip, min(self.clip, z))
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +269,8 @@ def _memorability(c: _Check, raw: Any) -> Memorability:
         devices[name] = Device(c.number(d["weight"], f"{key}.weight", -10, 10), c.number(d["cap"], f"{key}.cap", 0, 100))
     words_raw = c.mapping(raw["words"], "memorability.words", (*WORD_LISTS, "past_suffix"), (*WORD_LISTS, "past_suffix"))
     words = {n: frozenset(c.words(words_raw[n], f"memorability.words.{n}")) for n in WORD_LISTS}
-    fitted_raw = c.mapping(raw["fitted"], "memorability.fitted", ("features",), ("features",))
+    fitted_raw = c.mapping(raw["fitted"], "memorability.fitted", ("clip", "features"), ("clip", "features"))
+    clip = c.number(fitted_raw["clip"], "memorability.fitted.clip", 0.1, 100)
     feats = c.mapping(fitted_raw["features"], "memorability.fitted.features", FITTED_FEATURES, FITTED_FEATURES)
     fitted = {}
     for name in FITTED_FEATURES:
@@ -275,7 +279,7 @@ def _memorability(c: _Check, raw: Any) -> Memorability:
         scale = c.number(f["scale"], f"{key}.scale")
         if scale <= 0:
             raise c.fail(f"{key}.scale", f"expected a positive number, got {scale:g}")
-        fitted[name] = Fitted(c.number(f["center"], f"{key}.center"), scale, c.number(f["weight"], f"{key}.weight", -10, 10))
+        fitted[name] = Fitted(c.number(f["center"], f"{key}.center"), scale, c.number(f["weight"], f"{key}.weight", -10, 10), clip)
     return Memorability(
         devices=devices,
         device_words=c.integer(raw["device_words"], "memorability.device_words", 1),
