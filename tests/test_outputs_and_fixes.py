@@ -8,6 +8,7 @@ import json
 import os
 import stat
 import textwrap
+from typing import Any
 from pathlib import Path
 
 import jsonschema
@@ -244,3 +245,111 @@ def test_terminal_view_statistics_and_quiet(rules_dir: str) -> None:
     assert [line.split() for line in stats.output.splitlines()] == [["1", "team.asap", "warning"], ["1", "team.promise", "error"]]
     quiet = invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "-q", "-", input=text)
     assert "Found" not in quiet.output and quiet.output.count("<stdin>:1:") == 2
+
+
+def test_no_file_is_opened_for_writing_without_fix(tmp_path: Path, rules_dir: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over a tree of every hostile input (encodings, binary, broken YAML...) and fixable
+    files: every output format, --diff, --statistics, --scores and --verbose open nothing for
+    writing, and every byte and mtime stays as it was."""
+    import builtins
+    import shutil
+    import tempfile
+
+    tree = tmp_path / "tree"
+    shutil.copytree(DATA.parent / "hostile", tree / "hostile")
+    (tree / "fixable.txt").write_text("We'll reply ASAP, per my last email.\r\n", encoding="utf-16")
+    (tree / "fixable.md").write_bytes(b"\xef\xbb\xbfWe'll reply ASAP.\n")
+    before = tree_digest(tree)
+    mtimes = {p: p.stat().st_mtime_ns for p in tree.rglob("*")}
+    writes: list[str] = []
+    real_open, real_os_open, real_mkstemp = builtins.open, os.open, tempfile.mkstemp
+
+    def watch_open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if any(c in mode for c in "wax+"):
+            writes.append(f"open({file!r}, {mode!r})")
+        return real_open(file, mode, *args, **kwargs)
+
+    def watch_os_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND):
+            writes.append(f"os.open({path!r})")
+        return real_os_open(path, flags, *args, **kwargs)
+
+    def watch_mkstemp(*args: Any, **kwargs: Any) -> Any:
+        writes.append(f"mkstemp{args}{kwargs}")
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", watch_open)
+    monkeypatch.setattr(os, "open", watch_os_open)
+    monkeypatch.setattr(tempfile, "mkstemp", watch_mkstemp)
+    runs = [["--format", fmt] for fmt in ("text", "concise", "json", "sarif", "github")]
+    runs += [["--diff"], ["--statistics"], ["--scores", "--verbose"]]
+    outputs = [invoke("lint", "--no-config", "--rules", rules_dir, *args, str(tree)) for args in runs]
+    monkeypatch.undo()
+    assert writes == []
+    for result in outputs:
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert "+We'll reply as soon as we can, as I mentioned." in outputs[5].output  # --diff did show the fix
+    assert tree_digest(tree) == before
+    assert {p: p.stat().st_mtime_ns for p in tree.rglob("*")} == mtimes
+
+
+def test_fix_keeps_utf16_bom_crlf_and_windows_1252_bytes(tmp_path: Path, rules_dir: str) -> None:
+    utf16 = tmp_path / "utf16.txt"
+    utf16.write_bytes("We'll reply ASAP.\r\nThanks.\r\n".encode("utf-16-be").join([b"\xfe\xff", b""]))
+    cp1252 = tmp_path / "cp1252.txt"
+    cp1252.write_bytes(b"Caf\xe9 \x81\x9d: we'll reply ASAP.\r")  # 0x81 and 0x9D are undefined in Windows-1252
+    result = invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--fix", str(utf16), str(cp1252))
+    assert result.exit_code == 0, result.output
+    assert utf16.read_bytes() == b"\xfe\xff" + "We'll reply as soon as we can.\r\nThanks.\r\n".encode("utf-16-be")
+    assert cp1252.read_bytes() == b"Caf\xe9 \x81\x9d: we'll reply as soon as we can.\r"
+
+
+def test_fix_through_a_symlink_rewrites_the_target_and_keeps_the_link(tmp_path: Path, rules_dir: str) -> None:
+    target = tmp_path / "real.txt"
+    target.write_text("We'll reply ASAP.\n", encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to("real.txt")
+    invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--fix", str(link))
+    assert link.is_symlink() and os.readlink(link) == "real.txt"
+    assert target.read_text(encoding="utf-8") == "We'll reply as soon as we can.\n"
+
+
+@pytest.mark.parametrize("fail_at", ["write", "fsync", "chmod"])
+def test_a_failed_write_leaves_the_original_and_no_temporary_file(tmp_path: Path, rules_dir: str, monkeypatch: pytest.MonkeyPatch, fail_at: str) -> None:
+    target = tmp_path / "reply.txt"
+    target.write_text("We'll reply ASAP.\n", encoding="utf-8")
+    other = tmp_path / "other.txt"
+    other.write_text("We'll reply ASAP too.\n", encoding="utf-8")
+    import mantracheck.fix as fix
+
+    def boom(*args: Any, **kwargs: Any) -> None:
+        raise OSError(5, "Input/output error")
+
+    if fail_at == "write":
+        real_fdopen = os.fdopen
+
+        class Failing:
+            def __init__(self, handle: Any) -> None:
+                self.handle = handle
+
+            def __enter__(self) -> Any:
+                self.handle.__enter__()
+                self.handle.write(b"We'll")  # half of it, then the disk fails
+                self.write = boom
+                return self
+
+            def __exit__(self, *exc: Any) -> Any:
+                return self.handle.__exit__(*exc)
+
+            def __getattr__(self, name: str) -> Any:
+                return getattr(self.handle, name)
+
+        monkeypatch.setattr(fix.os, "fdopen", lambda fd, mode: Failing(real_fdopen(fd, mode)))
+    else:
+        monkeypatch.setattr(fix.os, fail_at, boom)
+    result = invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--fix", str(target))
+    monkeypatch.undo()
+    assert "reply.txt: cannot fix: Input/output error; left unchanged" in result.output
+    assert result.exit_code == 1  # the fix was asked for and could not be made
+    assert target.read_text(encoding="utf-8") == "We'll reply ASAP.\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["other.txt", "reply.txt"]
