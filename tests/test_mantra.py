@@ -88,6 +88,14 @@ def test_jargon_long_and_rare_words(no_network: None) -> None:
 def test_names_are_not_unfamiliar_words(no_network: None) -> None:
     simp = facts("Don't be vague, ask for Haig.", "simplicity")
     assert simp["names"] == ["Haig"] and simp["rare_words"] == [] and simp["familiar_words"] == 1.0
+    # sentence-initial, but most often written with a capital in the frequency table
+    assert facts("Perrier. Precious water.", "simplicity")["names"] == ["Perrier"]
+    # a rare word at the start of a sentence is still a rare word
+    assert facts("Unforgettable.", "simplicity")["rare_words"] == ["unforgettable"]
+
+
+def test_a_plural_is_as_familiar_as_its_lemma(no_network: None) -> None:
+    assert facts("Sensational in salads.", "simplicity")["rare_words"] == ["sensational"]
 
 
 def test_focus_passive_hedge_about_us_and_overpromises(no_network: None) -> None:

@@ -33,10 +33,14 @@ class Word:
     end: int
     clause: int
     pron: Pronunciation
+    #: log probability of the word itself (distinctiveness)
     logprob: float
+    #: of the word or its lemma, whichever is more frequent ("salads" is as familiar as "salad")
+    familiarity: float
     function: bool
-    #: capitalised and either inside its sentence or not in the dictionary: a brand or a
-    #: person's name ("Ask for Haig"), never counted as an unfamiliar word
+    #: a rare capitalised word that is inside its sentence, not in the dictionary, or most
+    #: often written with a capital: a brand or a person's name ("Ask for Haig",
+    #: "Perrier."), never counted as an unfamiliar word
     name: bool
 
     @property
@@ -158,19 +162,23 @@ def extract_words(text: str, doc: Any, model: MantraModel, freq: FrequencyTable)
         lower = match.group().lower().replace("\u2019", "'")
         pron = pronounce(lower)
         logprob = _logprob(freq, lower)
+        lemma = _lemma(doc, match.start(), match.end(), lower)
+        familiarity = max(logprob, freq.logprob.get(lemma, freq.floor))
         capital = match.group()[0].isupper() and not match.group().isupper()
+        rare = familiarity < model.simplicity.familiar_logprob
         words.append(
             Word(
                 text=match.group(),
                 lower=lower,
-                lemma=_lemma(doc, match.start(), match.end(), lower),
+                lemma=lemma,
                 start=match.start(),
                 end=match.end(),
                 clause=clause,
                 pron=pron,
                 logprob=logprob,
+                familiarity=familiarity,
                 function=lower in function,
-                name=capital and logprob < model.simplicity.familiar_logprob and (match.start() not in starts or pron.spelled),
+                name=capital and rare and (match.start() not in starts or pron.spelled or lower in freq.capitalised),
             )
         )
     return tuple(words)
@@ -184,7 +192,7 @@ def measure(text: str, doc: Any, model: MantraModel, freq: FrequencyTable, hedge
     syllables = sum(w.pron.syllables for w in words)
     simp = model.simplicity
     scored = [w for w in words if not w.is_number and not w.name]
-    familiar = sum(1 for w in scored if w.logprob >= simp.familiar_logprob)
+    familiar = sum(1 for w in scored if w.familiarity >= simp.familiar_logprob)
     jargon_re, self_re = _regexes(model)
     content = [w for w in words if not w.function and not w.is_number]
     mem = model.memorability.words
@@ -201,7 +209,7 @@ def measure(text: str, doc: Any, model: MantraModel, freq: FrequencyTable, hedge
         familiar_share=familiar / len(scored) if scored else 1.0,
         reading_ease=_flesch(n, max(sentences, 1), syllables),
         long_words=_unique((w.lower, w.pron.syllables) for w in scored if w.pron.syllables >= simp.long_word_syllables),
-        rare_words=_unique(w.lower for w in scored if w.logprob < simp.familiar_logprob),
+        rare_words=_unique(w.lower for w in scored if w.familiarity < simp.familiar_logprob),
         jargon=_unique((m.group().lower(), simp.jargon[" ".join(m.group().lower().split())]) for m in jargon_re.finditer(lowered)),
         spelled_words=_unique(w.lower for w in words if w.pron.spelled and not w.is_number),
         names=_unique(w.text for w in words if w.name),

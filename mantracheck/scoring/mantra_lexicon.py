@@ -190,6 +190,8 @@ class FrequencyTable:
     logprob: dict[str, float]
     floor: float
     source: str
+    #: words whose most frequent form is capitalised ("Perrier", "Carvel"): names
+    capitalised: frozenset[str] = frozenset()
 
     def get(self, word: str) -> float:
         return self.logprob.get(word.lower().replace("\u2019", "'"), self.floor)
@@ -206,6 +208,7 @@ def frequency_table(max_rank: int) -> FrequencyTable:
     """The ``max_rank`` most frequent entries of en_lexeme_prob, decompressed as far as needed."""
     path = _prob_file()
     table: dict[str, float] = {}
+    capitalised: set[str] = set()
     decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
     pending = b""
     last = 0.0
@@ -219,11 +222,14 @@ def frequency_table(max_rank: int) -> FrequencyTable:
             for match in _ENTRY.finditer(data):
                 entries += 1
                 last = float(match.group(2))
-                word = match.group(1).decode("utf-8", "replace").lower()
+                form = match.group(1).decode("utf-8", "replace")
+                word = form.lower()
                 if word not in table:  # most frequent first: keep the first casing's value
                     table[word] = last
+                    if len(form) > 1 and form[0].isupper() and not form.isupper():
+                        capitalised.add(word)
                 if entries >= max_rank:
                     break
             if not chunk:
                 break
-    return FrequencyTable(table, last, f"spacy-lookups-data en_lexeme_prob (top {entries} entries)")
+    return FrequencyTable(table, last, f"spacy-lookups-data en_lexeme_prob (top {entries} entries)", frozenset(capitalised))
