@@ -71,6 +71,14 @@ def check_limits(text: str, *, max_aliases: int | None = MAX_ALIASES, max_nodes:
             raise YamlError(f"aliases expand to more than {max_nodes:,} nodes (a \"billion laughs\" YAML bomb?); refusing to load it")
 
 
+def one_line(exc: yaml.YAMLError) -> str:
+    """A YAML error without PyYAML's second line ('  in "<unicode string>", position 0')."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        return f"{exc.reason} (character {exc.position + 1})"
+    lines = str(exc).splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
 def load_yaml_text(text: str) -> Any:
     if len(text) > MAX_YAML_BYTES:
         raise YamlError(f"file is larger than the {MAX_YAML_BYTES // 1024} KiB limit for rule and config files")
@@ -80,9 +88,9 @@ def load_yaml_text(text: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
-        raise YamlError(f"invalid YAML at {where}{exc.problem or exc}") from None
+        raise YamlError(f"invalid YAML at {where}{exc.problem or one_line(exc)}") from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"invalid YAML: {exc}") from None
+        raise YamlError(f"invalid YAML: {one_line(exc)}") from None
     except RecursionError:
         raise YamlError(f"nested more than {MAX_DEPTH} levels deep") from None
 

@@ -161,7 +161,7 @@ YAML_MAX_DEPTH = 150
 def parse_yaml(text: str) -> Node:
     import yaml
 
-    from mantracheck.yamlio import MAX_EXPORT_NODES, YamlError, check_limits
+    from mantracheck.yamlio import MAX_EXPORT_NODES, YamlError, check_limits, one_line
 
     try:
         check_limits(text, max_aliases=None, max_nodes=MAX_EXPORT_NODES, max_depth=YAML_MAX_DEPTH)  # a YAML bomb fails here, fast
@@ -173,9 +173,9 @@ def parse_yaml(text: str) -> Node:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise InputError(f"invalid YAML{where}: {exc.problem or exc}") from None
+        raise InputError(f"invalid YAML{where}: {exc.problem or one_line(exc)}") from None
     except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}") from None
+        raise InputError(f"invalid YAML: {one_line(exc)}") from None
     trees = [_yaml_node(d, 0) for d in docs if d is not None]
     return trees[0] if len(trees) == 1 else trees
 
