@@ -240,7 +240,7 @@ class MantraScorer:
         lo, hi = (int(x) for x in m.brevity.targets["words"].best)
         if f.n_words > hi:
             out.append(m.message("cut_words", count=_plural(f.n_words - hi, "word"), lo=lo, hi=hi))
-        elif 0 < f.n_words < lo:
+        elif f.n_words < lo:
             out.append(m.message("add_words", count=_plural(f.n_words, "word")))
         if f.sentences > m.brevity.targets["sentences"].best[1]:
             out.append(m.message("one_sentence", sentences=f.sentences))

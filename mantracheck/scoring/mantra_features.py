@@ -222,7 +222,7 @@ def measure(text: str, doc: Any, model: MantraModel, freq: FrequencyTable, hedge
         stress_pattern=" ".join(_stress(w) for w in words),
         alternation=_alternation(words),
         content_logprob=sum(w.logprob for w in distinct) / len(distinct) if distinct else (sum(w.logprob for w in words) / n if n else 0.0),
-        function_share=(n - len(content)) / n if n else 0.0,
+        function_share=sum(1 for w in words if w.function) / n if n else 0.0,
         word_length=sum(len(w.lower) for w in words) / n if n else 0.0,
         indefinite_articles=tuple(w.lower for w in words if w.lower in mem["indefinite_articles"]),
         third_person=tuple(w.lower for w in words if w.lower in mem["third_person_pronouns"]),

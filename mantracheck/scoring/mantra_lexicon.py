@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -114,6 +115,10 @@ def pronounce(word: str) -> Pronunciation:
     found = index.get(word)
     if found:
         return Pronunciation(word, tuple(found.split()), spelled=False)
+    if not word.isascii():  # "café" is in the dictionary as "cafe"
+        plain = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+        if plain and plain != word:
+            return pronounce(plain)
     if "-" in word:  # "best-in-class": its parts, when each is known
         parts = [pronounce(p) for p in word.split("-") if p]
         if parts:
