@@ -49,8 +49,17 @@ def _register_components() -> None:
         with one ``Doc.from_array`` call instead of a Python call per token.
         """
 
+        def use_table(self, table: dict[str, str]) -> None:
+            """Lemmas from this plain word -> lemma dict (what ``initialize`` would have put
+            into a spaCy ``Table``; the dict loads in a sixth of the time)."""
+            self.__dict__["_mc_table"] = table
+
+        def _table(self) -> Any:
+            table = self.__dict__.get("_mc_table")
+            return table if table is not None else self.lookups.get_table("lemma_lookup", {})
+
         def lookup_lemmatize(self, token: Any) -> list[str]:
-            table = self.lookups.get_table("lemma_lookup", {})
+            table = self._table()
             lower = token.lower_
             return [table.get(lower, lower)]
 
@@ -60,7 +69,7 @@ def _register_components() -> None:
             if len(doc) == 0:
                 return doc
             cache = self.__dict__.setdefault("_mc_cache", {})
-            table = self.lookups.get_table("lemma_lookup", {})
+            table = self._table()
             strings = doc.vocab.strings
             lowers = doc.to_array("LOWER").tolist()
             lemmas = []
@@ -76,6 +85,12 @@ def _register_components() -> None:
     @Language.factory("mantracheck_lemmatizer", default_config={"mode": "lookup", "overwrite": True})
     def make_lemmatizer(nlp: Any, name: str, mode: str, overwrite: bool) -> Any:
         return LowerLookupLemmatizer(nlp.vocab, None, name, mode=mode, overwrite=overwrite)
+
+    @Language.factory("mantracheck_sentences")
+    def make_sentences(nlp: Any, name: str) -> Any:
+        from spacy.pipeline import Sentencizer
+
+        return ArraySentencizer(nlp.vocab, Sentencizer.default_punct_chars)
 
     @Language.component("mantracheck_paragraphs")
     def paragraphs(doc: Any) -> Any:
@@ -93,16 +108,98 @@ def _register_components() -> None:
     _registered = True
 
 
+class ArraySentencizer:
+    """spaCy's ``sentencizer`` followed by ``mantracheck_paragraphs``, computed on the Doc's
+    arrays (one ``to_array``, one ``from_array``) instead of a Token object per token.
+
+    The same sentence starts, token for token (tests/test_nlp.py compares them with the two
+    components it replaces): a sentence starts after a run of sentence-final punctuation at
+    the first token that is not punctuation, and a blank line starts one at the token that
+    holds the character after it (``char_span(.., alignment_mode="expand")``), moving a start
+    off a whitespace token just before it.
+    """
+
+    def __init__(self, vocab: Any, punct_chars: Any) -> None:
+        self.punct = frozenset(vocab.strings.add(c) for c in punct_chars)
+
+    def __call__(self, doc: Any) -> Any:
+        import numpy
+        from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH, SENT_START, SPACY
+
+        n = len(doc)
+        if n == 0:
+            return doc
+        cols = doc.to_array([ORTH, IS_PUNCT, IDX, LENGTH, SPACY, IS_SPACE]).T.tolist()
+        orth, is_punct = cols[0], cols[1]
+        punct = self.punct
+        starts = [-1] * n
+        starts[0] = 1
+        start, seen_period = 0, False
+        for i in range(n):  # spaCy's Sentencizer.predict
+            final = orth[i] in punct
+            if seen_period and not is_punct[i] and not final:
+                starts[start] = 1
+                start, seen_period = i, False
+            elif final:
+                seen_period = True
+        starts[start] = 1
+        is_space = cols[5]
+        if any(is_space):
+            self._paragraphs(doc, cols, starts)
+        doc.from_array([SENT_START], numpy.asarray(starts, dtype="int64").astype("uint64").reshape(-1, 1))
+        return doc
+
+
+    @staticmethod
+    def _paragraphs(doc: Any, cols: list[list[int]], starts: list[int]) -> None:
+        """``mantracheck_paragraphs`` on the arrays. A blank line lies in whitespace, and the
+        text's whitespace is the whitespace tokens plus single trailing spaces, so the
+        regex runs over each run of consecutive whitespace tokens (not over ``doc.text``,
+        which builds a Token object per token)."""
+        import bisect
+
+        orth, idx, length, spacy_ws, is_space = cols[0], cols[2], cols[3], cols[4], cols[5]
+        n = len(orth)
+        strings = doc.vocab.strings
+        i = 0
+        while i < n:
+            if not is_space[i]:
+                i += 1
+                continue
+            first, pieces = i, []
+            while i < n and is_space[i]:
+                pieces.append(strings[orth[i]] + (" " if spacy_ws[i] else ""))
+                i += 1
+            run = "".join(pieces)
+            if "\n" not in run:
+                continue
+            for match in _PARAGRAPH.finditer(run):
+                char = idx[first] + match.end()
+                t = bisect.bisect_right(idx, char) - 1
+                if t < 0 or char >= idx[t] + length[t] + spacy_ws[t]:
+                    continue  # no token holds it (the text ends there)
+                start = t + 1 if char == idx[t] + length[t] else t
+                if 0 < start < n:
+                    starts[start] = 1
+                    gap = start - 1
+                    if is_space[gap] and gap > 0 and starts[gap] == 1:
+                        starts[gap] = -1  # the break belongs to the sentence before it
+
+
 def _build_blank() -> Pipeline:
     import spacy
 
     _register_components()
     nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("mantracheck_paragraphs")
-    nlp.add_pipe("mantracheck_lemmatizer")
+    nlp.add_pipe("mantracheck_sentences")  # spaCy's sentencizer + blank-line breaks, on arrays
+    lemmatizer = nlp.add_pipe("mantracheck_lemmatizer")
     try:
-        nlp.initialize()  # loads the lemma tables from the installed spacy-lookups-data
+        # The lemma table of the installed spacy-lookups-data, found as spaCy's own
+        # Lemmatizer.initialize finds it, read into a plain dict. Nothing else in the blank
+        # pipeline needs initializing (the sentencizer has no data).
+        from spacy.util import load_language_data, registry
+
+        lemmatizer.use_table(load_language_data(registry.lookups.get("en")["lemma_lookup"]))
     except Exception as exc:  # pragma: no cover - only without spacy-lookups-data
         raise PipelineError(
             f"cannot load the lemma tables from spacy-lookups-data ({exc}); "

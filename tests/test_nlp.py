@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mantracheck.api import Options, lint_paths, make_linter
 from mantracheck.errors import PipelineError
@@ -92,3 +95,40 @@ def test_cli_missing_model_exits_2() -> None:
         "mantracheck: error: spaCy pipeline 'no_such_pipeline_xyz' is not installed (mantracheck never downloads one); "
         "install it as a package or give a path to a saved pipeline"
     ]
+
+
+SENTENCE_PIECES = ["Hi", "there", "Sam", ".", "!", "?", "...", "?!", "\u3002", ")", '"', " ", "  ", "\n", "\n\n", " \n", "\n \n", "\t", "\r\n\r\n", "Best,", "x.", "{{ name }}"]
+
+
+def _reference_pipeline() -> object:
+    """What the blank pipeline was before its components worked on arrays: spaCy's
+    sentencizer, the token-by-token blank-line component, and an initialized lemmatizer."""
+    import spacy
+
+    from mantracheck.nlp import _register_components
+
+    _register_components()
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("mantracheck_paragraphs")
+    nlp.add_pipe("mantracheck_lemmatizer")
+    nlp.initialize()
+    return nlp
+
+
+@pytest.fixture(scope="module")
+def reference_nlp() -> object:
+    return _reference_pipeline()
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pieces=st.lists(st.sampled_from(SENTENCE_PIECES), max_size=30))
+def test_array_components_annotate_like_the_ones_they_replace(reference_nlp: Any, pieces: list[str]) -> None:
+    from spacy.attrs import LEMMA, NORM, SENT_START
+
+    text = "".join(pieces)
+    try:
+        expected = reference_nlp(text).to_array([SENT_START, LEMMA, NORM]).tolist()
+    except IndexError:
+        return  # the token-by-token component could not handle this text at all
+    assert get_pipeline().nlp(text).to_array([SENT_START, LEMMA, NORM]).tolist() == expected
