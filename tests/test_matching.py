@@ -111,3 +111,107 @@ def test_regex_prefilter_never_hides_a_match(words: list[str]) -> None:
         if prefixes is not None and compile_regex(pattern, case_sensitive).search(text):
             haystack = text if case_sensitive else text.casefold()
             assert any(p in haystack for p in prefixes), (pattern, text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(words=st.lists(st.sampled_from(REGEX_WORDS), min_size=1, max_size=30))
+def test_every_required_literal_set_is_required(words: list[str]) -> None:
+    """The bank skips a regex when a text lacks every string of any one of its sets."""
+    from mantracheck.engine.matching import required_literals
+    from mantracheck.engine.regex import compile_regex
+
+    text = " ".join(words)
+    for pattern, case_sensitive in _builtin_regexes():
+        if compile_regex(pattern, case_sensitive).search(text):
+            haystack = text if case_sensitive else text.casefold()
+            for strings in required_literals(pattern, case_sensitive):
+                assert any(p in haystack for p in strings), (pattern, text, strings)
+
+
+def test_required_literals_most_selective_first() -> None:
+    from mantracheck.engine.matching import literal_prefixes, required_literals
+
+    pattern = r"\b(?:will|is)\s+(?:\w+\s+){0,4}?(?P<m>immediately|instantly)\b"
+    sets = required_literals(pattern)
+    assert sets[0] == literal_prefixes(pattern)
+    assert {"will", "is"} in [set(s) for s in sets]
+    assert required_literals(r"\w+") == ()
+
+
+# -- token patterns on arrays -------------------------------------------------------------
+EXTRA_TOKEN_PATTERNS: list[list[dict[str, Any]]] = [
+    [{"LOWER": "the"}, {"IS_TITLE": True, "OP": "*"}, {"LOWER": "please", "OP": "?"}, {"LOWER": "team"}],
+    [{"IS_TITLE": True, "OP": "+"}, {"LOWER": "us"}],
+    [{"LOWER": "we", "OP": "*"}, {"LOWER": {"NOT_IN": ["the", "us"]}, "OP": "+"}],
+    [{"IS_SENT_START": False, "LOWER": "send"}, {"IS_PUNCT": True, "OP": "?"}, {"LIKE_NUM": True}],
+    [{"LOWER": {"IN": ["will", "'ll", "wo"]}, "NORM": "will"}, {"LEMMA": {"IN": ["fix", "send"]}}],
+]
+ARRAY_VOCAB = [*VOCAB, "team", "Team", "The", "Support", "12", "Placeholder", "[", "]", "fixed", "sent"]
+
+
+def _builtin_token_patterns() -> list[list[dict[str, Any]]]:
+    from mantracheck.engine.loader import load_rules
+
+    out = []
+    for rule in load_rules().rules:
+        for patterns in [rule.patterns, *rule.extra_patterns.values()]:
+            out += [p.value for p in patterns if p.type == "tokens"]
+    return out
+
+
+def test_token_matcher_runs_every_builtin_token_pattern() -> None:
+    """No built-in token pattern falls back to spaCy's Matcher (what made it slow)."""
+    from mantracheck.engine.token_matcher import supported
+
+    assert [p for p in _builtin_token_patterns() if not supported(p)] == []
+    assert not supported([{"LOWER": "a", "OP": "!"}]) and not supported([{"POS": "VERB"}]) and not supported([{"LOWER": {"REGEX": "x"}}])
+
+
+@pytest.mark.parametrize("index", range(len(PATTERNS) + len(EXTRA_TOKEN_PATTERNS)))
+@settings(max_examples=80, deadline=None)
+@given(words=st.lists(st.sampled_from(ARRAY_VOCAB), min_size=1, max_size=20), glue=st.sampled_from([" ", "\n", ". ", "  "]))
+def test_token_matcher_matches_like_spacy(index: int, words: list[str], glue: str) -> None:
+    from spacy.matcher import Matcher
+
+    from mantracheck.engine.token_matcher import TokenMatcher
+
+    pattern = [*PATTERNS, *EXTRA_TOKEN_PATTERNS][index]
+    nlp = get_pipeline().nlp
+    doc = nlp(glue.join(words))
+    spacy_matcher = Matcher(nlp.vocab)
+    spacy_matcher.add("p", [pattern])
+    ours = TokenMatcher(nlp.vocab.strings)
+    ours.add("p", pattern)
+    assert sorted({(s, e) for _, s, e in ours(doc)}) == sorted({(s, e) for _, s, e in spacy_matcher(doc)})
+
+
+@settings(max_examples=60, deadline=None)
+@given(words=st.lists(st.sampled_from(ARRAY_VOCAB + ["always", "never", "best", "bug", "back", "running", "call", "Best"]), min_size=1, max_size=25))
+def test_token_matcher_matches_builtin_patterns_like_spacy(words: list[str]) -> None:
+    from spacy.matcher import Matcher
+
+    from mantracheck.engine.token_matcher import TokenMatcher
+
+    nlp = get_pipeline().nlp
+    doc = nlp(" ".join(words))
+    for pattern in _builtin_token_patterns():
+        spacy_matcher = Matcher(nlp.vocab)
+        spacy_matcher.add("p", [pattern])
+        ours = TokenMatcher(nlp.vocab.strings)
+        ours.add("p", pattern)
+        assert sorted({(s, e) for _, s, e in ours(doc)}) == sorted({(s, e) for _, s, e in spacy_matcher(doc)}), pattern
+
+
+# -- placeholder regex pruning ------------------------------------------------------------
+PLACEHOLDER_PIECES = ["{{ name }}", "{{", "}}", "{%", "%}", "{% if x %}", "{# c #}", "{{!-- c --}}", "{{#if}}", "{{/if}}", "{{else}}", "<%= x %>", "<% y %>", "<%#", "%>", "${v}", "%{ticket.number}", "%(name)s", "[[X]]", "{{{ raw }}}", "{% comment %}", "{% endcomment %}", "https://a.io/x", "www.b.org", "mailto:c@d.io", "e@f.com", "a.b+c@x.co", "@", "hi", "50%", "$5", " ", "\n", ".", "x", "else"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from(PLACEHOLDER_PIECES), max_size=25))
+def test_pruned_placeholder_regex_finds_what_the_full_one_does(pieces: list[str]) -> None:
+    from mantracheck.text.placeholders import _DEFAULT, pruned_for
+
+    text = "".join(pieces)
+    pruned = pruned_for(text)
+    got = [(m.span(), m.lastgroup) for m in pruned.finditer(text)] if pruned is not None else []
+    assert got == [(m.span(), m.lastgroup) for m in _DEFAULT.finditer(text)]

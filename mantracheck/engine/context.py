@@ -65,7 +65,7 @@ class TextContext:
         return self.clean.translate(_QUOTES)
 
     @cached_property
-    def _columns(self) -> Any:
+    def columns(self) -> Any:
         """Per-token columns from one ``Doc.to_array`` call (no Token objects are made)."""
         from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, LENGTH, LIKE_NUM, SENT_START
 
@@ -80,7 +80,7 @@ class TextContext:
         """
         import numpy
 
-        cols = self._columns
+        cols = self.columns
         n = len(cols)
         if n == 0:
             return []
@@ -106,7 +106,7 @@ class TextContext:
 
     @cached_property
     def word_count(self) -> int:
-        cols = self._columns
+        cols = self.columns
         return int(((cols[:, 5] + cols[:, 6]) > 0).sum()) if len(cols) else 0
 
     def sentence_at(self, offset: int) -> tuple[int, int]:

@@ -9,6 +9,8 @@ from typing import Any
 from mantracheck.engine.kinds import pattern_key
 from mantracheck.engine.regex import MATCH_GROUP, compile_regex
 from mantracheck.engine.schema import Pattern, Rule
+from mantracheck.engine.token_matcher import TokenMatcher
+from mantracheck.engine.token_matcher import supported as token_matcher_supports
 from mantracheck.errors import RuleError
 
 _POS_ATTRS = {"POS", "TAG", "MORPH"}
@@ -61,11 +63,33 @@ def literal_prefixes(pattern: str, case_sensitive: bool = False) -> frozenset[st
     return frozenset(best if case_sensitive else {p.casefold() for p in best})
 
 
+def required_literals(pattern: str, case_sensitive: bool = False) -> tuple[frozenset[str], ...]:
+    """Every set of strings ``literal_prefixes`` can choose from, most selective first: a
+    match must contain one string of *each* set, so a text that lacks all strings of any
+    one of them cannot match. () when none can be read off."""
+    try:
+        parsed = _sre.parse(pattern, 0 if case_sensitive else 2)  # 2 == re.IGNORECASE
+    except Exception:
+        return ()
+    found: dict[frozenset[str], None] = {}
+    for c in sorted(_usable(_required(list(parsed))), key=_selectivity, reverse=True):
+        found.setdefault(frozenset(c if case_sensitive else {p.casefold() for p in c}), None)
+    return tuple(found)
+
+
+def _usable(candidates: list[set[str]]) -> list[set[str]]:
+    return [c for c in candidates if c and "" not in c and len(c) <= MAX_PREFIXES]
+
+
+def _selectivity(c: set[str]) -> tuple[int, int]:
+    return (min(len(x) for x in c), -len(c))
+
+
 def _best(candidates: list[set[str]]) -> set[str] | None:
-    usable = [c for c in candidates if c and "" not in c and len(c) <= MAX_PREFIXES]
+    usable = _usable(candidates)
     if not usable:
         return None
-    return max(usable, key=lambda c: (min(len(x) for x in c), -len(c)))
+    return max(usable, key=_selectivity)
 
 
 def _required(items: list[Any]) -> list[set[str]]:
@@ -221,24 +245,30 @@ class MatcherBank:
     """Phrases (NORM), lemma phrases (LEMMA), token patterns and regexes of all rules of a run.
 
     Token patterns that ``compile_to_phrases`` can express exactly go into phrase matchers
-    keyed per attribute, with their flag checks applied to each match; the rest run in one
-    spaCy Matcher.
+    keyed per attribute, with their flag checks applied to each match; the rest run in a
+    ``TokenMatcher`` on the Doc's arrays, or, if they use what it cannot express, in spaCy's
+    Matcher. A regex runs only on a text that holds one string of each set it requires
+    (``required_literals``), and is compiled the first time that happens.
     """
 
     def __init__(self, nlp: Any, rules: Sequence[Rule]) -> None:
         from spacy.matcher import Matcher, PhraseMatcher
         from spacy.tokens import Doc
 
-        self._strings = nlp.vocab.strings
-        self._phrase = PhraseMatcher(nlp.vocab, attr="NORM")
-        self._lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
-        self._tokens = Matcher(nlp.vocab, validate=True)
+        vocab = nlp.vocab
+        self._strings = strings = vocab.strings
+        self._phrase = PhraseMatcher(vocab, attr="NORM")
+        self._lemma = PhraseMatcher(vocab, attr="LEMMA")
         self._compiled: dict[str, Any] = {}
         self._checks: dict[int, tuple[str, list[Check]]] = {}
-        self._regexes: list[tuple[str, Any, frozenset[str] | None, bool]] = []
+        self._fast = TokenMatcher(strings)
+        self._tokens = Matcher(vocab)
+        self._regexes: list[tuple[str, str, tuple[frozenset[str], ...], bool]] = []
+        self._compiled_regex: dict[tuple[str, bool], Any] = {}
         phrases: dict[str, list[str]] = defaultdict(list)
         lemmas: dict[str, list[str]] = defaultdict(list)
-        validator = Matcher(nlp.vocab, validate=True)
+        variants: dict[str, dict[tuple[str, tuple[Check, ...]], list[list[str]]]] = defaultdict(lambda: defaultdict(list))
+        validator = Matcher(vocab, validate=True)
         norm_ok = norm_checker(nlp)
         for rule in rules:
             for role, patterns in _roles(rule):
@@ -249,8 +279,8 @@ class MatcherBank:
                     elif pattern.type == "lemma":
                         lemmas[key].append(pattern.value)
                     elif pattern.type == "regex":
-                        prefixes = literal_prefixes(pattern.value, pattern.case_sensitive)
-                        self._regexes.append((key, compile_regex(pattern.value, pattern.case_sensitive), prefixes, pattern.case_sensitive))
+                        required = required_literals(pattern.value, pattern.case_sensitive)
+                        self._regexes.append((key, pattern.value, required, pattern.case_sensitive))
                     else:
                         try:
                             validator.add("check", [pattern.value])
@@ -259,46 +289,105 @@ class MatcherBank:
                             raise RuleError(rule.path, pattern.where + ".tokens", f"invalid spaCy token pattern: {detail[:300]}") from None
                         compiled = compile_to_phrases(pattern.value, norm_ok)
                         if compiled is None:
-                            self._tokens.add(key, [pattern.value])
+                            if token_matcher_supports(pattern.value):
+                                self._fast.add(key, pattern.value)
+                            else:
+                                self._tokens.add(key, [pattern.value])
                             continue
-                        attr, variants = compiled
-                        matcher = self._compiled.get(attr)
-                        if matcher is None:
-                            matcher = self._compiled[attr] = PhraseMatcher(nlp.vocab, attr=attr)
-                        for words, checks in variants:
-                            variant_key = f"{key}\x1f{len(self._checks)}"
-                            doc = Doc(nlp.vocab, words=words, lemmas=words if attr == "LEMMA" else None)
-                            matcher.add(variant_key, [doc])
-                            self._checks[self._strings.add(variant_key)] = (key, checks)
+                        attr, found = compiled
+                        for words, checks in found:
+                            variants[attr][(key, tuple(checks))].append(words)
+        # Compiled variants are added to their phrase matcher only when a text holds their
+        # first word (no match can start elsewhere): a run over one small file builds a few
+        # hundred pattern Docs, not thousands. Pending ones are keyed by the value the phrase
+        # matcher reads off the pattern's first token (that of the word's lexeme).
+        self._pending: dict[str, dict[int, list[tuple[str, list[str]]]]] = {}
+        for attr, groups in variants.items():
+            self._compiled[attr] = PhraseMatcher(vocab, attr=attr)
+            pending = self._pending[attr] = defaultdict(list)
+            for (key, checks), word_lists in groups.items():
+                variant_key = f"{key}\x1f{len(self._checks)}"
+                self._checks[strings.add(variant_key)] = (key, list(checks))
+                for words in word_lists:
+                    pending[_first_value(vocab, attr, words[0])].append((variant_key, words))
+        self._vocab = vocab
         for key, texts in phrases.items():
             self._phrase.add(key, list(nlp.tokenizer.pipe(texts)))
         for key, texts in lemmas.items():
             self._lemma.add(key, list(nlp.pipe(texts)))
         self._plain = [m for m, present in ((self._phrase, phrases), (self._lemma, lemmas), (self._tokens, len(self._tokens))) if present]
 
-    def run(self, doc: Any, normalized: str) -> dict[str, list[tuple[int, int]]]:
+    def _regex(self, pattern: str, case_sensitive: bool) -> Any:
+        compiled = self._compiled_regex.get((pattern, case_sensitive))
+        if compiled is None:
+            compiled = self._compiled_regex[(pattern, case_sensitive)] = compile_regex(pattern, case_sensitive)
+        return compiled
+
+    def run(self, doc: Any, normalized: str, columns: Any = None) -> dict[str, list[tuple[int, int]]]:
+        """Every pattern key's spans (clean-text offsets) in ``doc``. ``columns`` may pass
+        the Doc's IDX and LENGTH arrays (as its first two columns) when the caller has them."""
         out: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        if columns is None:
+            from spacy.attrs import IDX, LENGTH
+
+            columns = doc.to_array([IDX, LENGTH])
+        idx = columns[:, 0].tolist()
+        ends = (columns[:, 0] + columns[:, 1]).tolist()
         strings = self._strings
         for matcher in self._plain:
             for match_id, start, end in matcher(doc):
-                last = doc[end - 1]
-                out[strings[match_id]].append((doc[start].idx, last.idx + len(last.text)))
+                out[strings[match_id]].append((idx[start], ends[end - 1]))
+        if len(self._fast):
+            for key, start, end in self._fast(doc):
+                out[key].append((idx[start], ends[end - 1]))
+        if self._pending:
+            self._add_pending(doc)
         checks = self._checks
         for matcher in self._compiled.values():
             for match_id, start, end in matcher(doc):
                 key, flags = checks[match_id]
-                if all(getattr(doc[start + i], flag) == value for i, flag, value in flags):
-                    last = doc[end - 1]
-                    out[key].append((doc[start].idx, last.idx + len(last.text)))
+                if not flags or all(getattr(doc[start + i], flag) == value for i, flag, value in flags):
+                    out[key].append((idx[start], ends[end - 1]))
         folded = normalized.casefold() if self._regexes else ""
-        for key, regex, prefixes, case_sensitive in self._regexes:
-            if prefixes is not None:
-                haystack = normalized if case_sensitive else folded
-                if not any(p in haystack for p in prefixes):
-                    continue  # none of its leading literals occurs: it cannot match
+        for key, pattern, required, case_sensitive in self._regexes:
+            haystack = normalized if case_sensitive else folded
+            if not all(any(p in haystack for p in strings_) for strings_ in required):
+                continue  # one of the sets of strings it needs is missing: it cannot match
+            regex = self._regex(pattern, case_sensitive)
             narrow = MATCH_GROUP in regex.groupindex
             for match in regex.finditer(normalized):
                 start, end = match.span(MATCH_GROUP) if narrow and match.group(MATCH_GROUP) is not None else match.span()
                 if end > start:
                     out[key].append((start, end))
         return out
+
+    def _add_pending(self, doc: Any) -> None:
+        """Add the pending variants whose first word's value occurs in ``doc``."""
+        from spacy.attrs import IDS
+        from spacy.tokens import Doc
+
+        vocab = self._vocab
+        for attr in list(self._pending):
+            pending = self._pending[attr]
+            hits = pending.keys() & set(doc.to_array(IDS[attr]).reshape(-1).tolist())
+            if not hits:
+                continue
+            by_key: dict[str, list[list[str]]] = defaultdict(list)
+            for value in hits:
+                for variant_key, words in pending.pop(value):
+                    by_key[variant_key].append(words)
+            for word in {w for lists in by_key.values() for words in lists for w in words}:
+                vocab[word]  # into the vocab once: a Doc of unknown words builds their lexemes anew
+            matcher = self._compiled[attr]
+            for variant_key, word_lists in by_key.items():
+                matcher.add(variant_key, [Doc(vocab, words=w, lemmas=w if attr == "LEMMA" else None) for w in word_lists])
+            if not pending:
+                del self._pending[attr]
+
+
+def _first_value(vocab: Any, attr: str, word: str) -> int:
+    """What a phrase matcher on ``attr`` reads off a pattern Doc's token made from ``word``."""
+    if attr == "LEMMA":
+        return int(vocab.strings.add(word))
+    lexeme = vocab[word]
+    return int({"LOWER": lexeme.lower, "NORM": lexeme.norm, "ORTH": lexeme.orth}[attr])

@@ -58,6 +58,40 @@ _DEFAULT_PARTS = _alternation("c", _COMMENT) + _alternation("b", _BLOCK) + _alte
 _DEFAULT = re.compile("|".join(_DEFAULT_PARTS + _alternation("u", _LINKS)), re.DOTALL)
 
 
+_DEFAULT_BRANCHES = _DEFAULT_PARTS + _alternation("u", _LINKS)
+_pruned: dict[tuple[bool, ...], re.Pattern[str]] = {}
+_triggers: list[frozenset[str] | None] | None = None
+
+
+def _branch_triggers() -> list[frozenset[str] | None]:
+    """Per branch of the default regex, strings one of which each of its matches contains
+    (read off the parsed pattern; None when there are none to read)."""
+    global _triggers
+    if _triggers is None:
+        from mantracheck.engine.matching import literal_prefixes
+
+        _triggers = [literal_prefixes(branch, case_sensitive=True) for branch in _DEFAULT_BRANCHES]
+    return _triggers
+
+
+def pruned_for(text: str) -> re.Pattern[str] | None:
+    """The default placeholder regex without the branches that cannot match in ``text``
+    (none of their required strings occurs in it); None when no branch can.
+
+    ``finditer`` gives the same matches: at each position the first branch that matches
+    wins, and a dropped branch matches nowhere in the text. Scanning with the full
+    alternation (16 branches tried at every character) was a tenth of a lint run.
+    """
+    keep = tuple(t is None or any(w in text for w in t) for t in _branch_triggers())
+    if not any(keep):
+        return None
+    compiled = _pruned.get(keep)
+    if compiled is None:
+        branches = [b for b, k in zip(_DEFAULT_BRANCHES, keep) if k]
+        compiled = _pruned[keep] = re.compile("|".join(branches), re.DOTALL)
+    return compiled
+
+
 def compile_placeholders(extra: Iterable[str] = ()) -> re.Pattern[str]:
     """The placeholder regex, with a team's extra value-placeholder patterns added (they are
     tried after the built-in placeholders and before URLs and email addresses)."""
@@ -98,7 +132,9 @@ class Masker:
 
     def __init__(self, text: str, pattern: re.Pattern[str]) -> None:
         self.text = text
-        self.masks = [Mask(m.start(), m.end(), is_block(m), is_comment(m)) for m in pattern.finditer(text) if m.end() > m.start()]
+        found = pruned_for(text) if pattern is _DEFAULT else pattern
+        matches = found.finditer(text) if found is not None else ()
+        self.masks = [Mask(m.start(), m.end(), is_block(m), is_comment(m)) for m in matches if m.end() > m.start()]
         self._starts = [m.start for m in self.masks]
         parts, pos = [], 0
         for m in self.masks:

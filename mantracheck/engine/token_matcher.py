@@ -1,0 +1,201 @@
+"""spaCy token patterns matched on a Doc's arrays: the subset the built-in rules use.
+
+spaCy's ``Matcher`` makes a Token object for every token of every text and calls Python for
+every ``IN``/``NOT_IN`` at every token; on the ten token patterns left after
+``compile_to_phrases`` that was a third of a lint run. This matcher reads the columns once
+per text (``Doc.to_array``), starts only where the first token can match (looked up in an
+index of the values that open a pattern) and walks the pattern from there. It returns the
+same set of (start, end) token spans as the Matcher does (tests/test_matching.py compares
+them on generated texts); what it cannot express (``!``, ``{n,m}``, ``REGEX``, comparisons,
+POS, DEP, extensions) is left to spaCy's Matcher by ``supported`` returning False.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+#: Pattern attributes matched on string values, and the Doc column each reads.
+STRING_ATTRS = {"ORTH": "ORTH", "TEXT": "ORTH", "LOWER": "LOWER", "NORM": "NORM", "LEMMA": "LEMMA"}
+#: Boolean attributes, and the Doc column each reads (IS_SENT_START reads SENT_START == 1).
+FLAG_ATTRS = {
+    "IS_SENT_START": "SENT_START",
+    "IS_TITLE": "IS_TITLE",
+    "IS_PUNCT": "IS_PUNCT",
+    "IS_SPACE": "IS_SPACE",
+    "IS_ALPHA": "IS_ALPHA",
+    "IS_DIGIT": "IS_DIGIT",
+    "IS_UPPER": "IS_UPPER",
+    "IS_LOWER": "IS_LOWER",
+    "LIKE_NUM": "LIKE_NUM",
+    "LIKE_URL": "LIKE_URL",
+    "LIKE_EMAIL": "LIKE_EMAIL",
+}
+OPS = {"?", "*", "+"}
+
+# One token spec: (column, kind, value) tests; kind is "eq", "in", "not_in" or "flag".
+Test = tuple[str, str, Any]
+
+
+def supported(pattern: Sequence[dict[str, Any]]) -> bool:
+    """Whether ``TokenMatcher`` can run this pattern exactly."""
+    if not pattern:
+        return False
+    for spec in pattern:
+        if not isinstance(spec, dict):
+            return False
+        for key, value in spec.items():
+            name = str(key).upper()
+            if name == "OP":
+                if value not in OPS:
+                    return False
+            elif name in STRING_ATTRS:
+                if isinstance(value, str):
+                    continue
+                if not (isinstance(value, dict) and len(value) == 1 and next(iter(value)) in ("IN", "NOT_IN")):
+                    return False
+                values = next(iter(value.values()))
+                if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                    return False
+            elif name in FLAG_ATTRS:
+                if not isinstance(value, bool):
+                    return False
+            else:
+                return False
+    return True
+
+
+class TokenMatcher:
+    """Token patterns (``supported`` ones) under keys; ``__call__(doc)`` gives (key, start, end)."""
+
+    def __init__(self, strings: Any) -> None:
+        self._strings = strings
+        self._patterns: list[tuple[str, list[tuple[list[Test], str]], list[tuple[str, frozenset[int]]]]] = []
+        #: per column, the values that can open some pattern (for the start index)
+        self._openers: dict[str, set[int]] = defaultdict(set)
+        self._columns: set[str] = set()
+
+    def __len__(self) -> int:
+        return len(self._patterns)
+
+    def add(self, key: str, pattern: Sequence[dict[str, Any]]) -> None:
+        specs = []
+        for spec in pattern:
+            tests: list[Test] = []
+            for raw_key, value in spec.items():
+                name = str(raw_key).upper()
+                if name == "OP":
+                    continue
+                if name in STRING_ATTRS:
+                    column = STRING_ATTRS[name]
+                    if isinstance(value, str):
+                        tests.append((column, "eq", self._strings.add(value)))
+                    else:
+                        (how, values), = value.items()
+                        tests.append((column, how.lower(), frozenset(self._strings.add(v) for v in values)))
+                else:
+                    tests.append((FLAG_ATTRS[name], "flag", value))
+                self._columns.add(tests[-1][0])
+            specs.append((tests, str(spec.get("OP", ""))))
+        # What a text must hold for a match to exist: a value of every positive test of
+        # every token that must be there (no OP, or '+').
+        required = []
+        for tests, op in specs:
+            if op in ("", "+"):
+                for column, how, value in tests:
+                    if how in ("eq", "in"):
+                        required.append((column, frozenset([value]) if how == "eq" else value))
+        self._patterns.append((key, specs, required))
+        self._openers_for(specs)
+
+    def _openers_for(self, specs: list[tuple[list[Test], str]]) -> None:
+        first, op = specs[0]
+        positive = [t for t in first if t[1] in ("eq", "in")]
+        if op in ("", "+") and positive:
+            column, how, value = positive[0]
+            self._openers[column].update([value] if how == "eq" else value)
+
+    def __call__(self, doc: Any) -> list[tuple[str, int, int]]:
+        from spacy.attrs import IDS
+
+        n = len(doc)
+        if n == 0 or not self._patterns:
+            return []
+        names = sorted(self._columns)
+        array = doc.to_array([IDS[c] for c in names]).reshape(n, len(names))
+        cols = dict(zip(names, array.T.tolist()))
+        if "SENT_START" in cols:
+            cols["SENT_START"] = [v == 1 for v in cols["SENT_START"]]
+        index: dict[str, dict[int, list[int]]] = {}
+        for column, wanted in self._openers.items():
+            where: dict[int, list[int]] = defaultdict(list)
+            for i, v in enumerate(cols[column]):
+                if v in wanted:
+                    where[v].append(i)
+            index[column] = where
+        present: dict[str, set[int]] = {}
+        out = []
+        for key, specs, required in self._patterns:
+            for column, values in required:
+                if column not in present:
+                    present[column] = set(cols[column])
+                if values.isdisjoint(present[column]):
+                    break
+            else:
+                self._match(key, specs, index, cols, n, out)
+        return out
+
+    def _match(self, key: str, specs: list[tuple[list[Test], str]], index: dict[str, dict[int, list[int]]], cols: dict[str, list[Any]], n: int, out: list[tuple[str, int, int]]) -> None:
+        for start in self._starts(specs, index, n):
+            for end in sorted(set(_walk(specs, 0, start, cols, n))):
+                if end > start:
+                    out.append((key, start, end))
+
+    @staticmethod
+    def _starts(specs: list[tuple[list[Test], str]], index: dict[str, dict[int, list[int]]], n: int) -> Sequence[int]:
+        first, op = specs[0]
+        positive = [t for t in first if t[1] in ("eq", "in")]
+        if op in ("", "+") and positive:
+            column, how, value = positive[0]
+            where = index[column]
+            if how == "eq":
+                return where.get(value, ())
+            return sorted(i for v in value if v in where for i in where[v])
+        return range(n)
+
+
+def _holds(tests: list[Test], cols: dict[str, list[Any]], i: int) -> bool:
+    for column, how, value in tests:
+        v = cols[column][i]
+        if how == "eq":
+            if v != value:
+                return False
+        elif how == "in":
+            if v not in value:
+                return False
+        elif how == "not_in":
+            if v in value:
+                return False
+        elif bool(v) != value:
+            return False
+    return True
+
+
+def _walk(specs: list[tuple[list[Test], str]], j: int, i: int, cols: dict[str, list[Any]], n: int) -> list[int]:
+    """Every end position of a match of ``specs[j:]`` that starts at token ``i``."""
+    if j == len(specs):
+        return [i]
+    tests, op = specs[j]
+    ends: list[int] = []
+    if op in ("?", "*"):
+        ends.extend(_walk(specs, j + 1, i, cols, n))  # zero tokens
+    if op in ("", "?"):
+        if i < n and _holds(tests, cols, i):
+            ends.extend(_walk(specs, j + 1, i + 1, cols, n))
+        return ends
+    k = i
+    while k < n and _holds(tests, cols, k):  # '*' and '+': one or more tokens
+        k += 1
+        ends.extend(_walk(specs, j + 1, k, cols, n))
+    return ends
