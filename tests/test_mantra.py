@@ -228,3 +228,34 @@ def test_json_from_stdin_offline_as_a_subprocess() -> None:
     assert proc.returncode == 1, proc.stderr
     assert [json.loads(x)["rank"] for x in proc.stdout.splitlines()] == [1, 2]
     assert "below the minimum of 50" in proc.stderr
+
+
+def test_files_flag_reads_every_argument_as_a_file(tmp_path) -> None:
+    a, b = tmp_path / "MANTRA", tmp_path / "mantra.txt"
+    a.write_text(f"{GOOD}\n", encoding="utf-8")
+    b.write_text(f"{BAD}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["mantra", "--format", "json", "--min-score", "60", "--files", str(a), str(b)])
+    assert result.exit_code == 1
+    assert [json.loads(x)["text"] for x in result.stdout.splitlines()] == [GOOD, BAD]
+
+
+def test_details_are_shown_for_few_candidates_unless_asked() -> None:
+    few = CliRunner().invoke(cli, ["mantra", GOOD]).output
+    assert "  suggestion: " in few
+    assert "  suggestion: " not in CliRunner().invoke(cli, ["mantra", "--no-details", GOOD]).output
+    many = CliRunner().invoke(cli, ["mantra", *[f"We help people {i}." for i in range(11)]]).output
+    assert "  suggestion: " not in many and len(many.splitlines()) == 12
+
+
+def test_the_hook_is_declared_for_mantra_files() -> None:
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = next(h for h in hooks if h["id"] == "mantracheck-mantra")
+    assert hook["entry"] == "mantracheck mantra --files" and hook["args"] == ["--min-score", "60"]
+    pattern = re.compile(hook["files"])
+    assert all(pattern.search(p) for p in ("MANTRA", "MANTRA.md", "mantra.txt", "docs/MANTRA.md"))
+    assert not any(pattern.search(p) for p in ("notes.txt", "MANTRA.txt.bak", "my-mantra.txt", "mantra.md"))
