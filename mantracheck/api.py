@@ -43,7 +43,7 @@ class Options:
 def make_linter(options: Options | None = None, ruleset: RuleSet | None = None) -> Linter:
     options = options or Options()
     ruleset = ruleset or load_rules(tuple(options.rule_paths))
-    return _allow_long_texts(Linter(
+    return _harden(Linter(
         ruleset,
         profile=options.profile,
         select=options.select,
@@ -86,10 +86,12 @@ class _Session:
         self._linters: dict[Settings, Linter] = {}
 
     def linter_for(self, path: str) -> Linter:
-        settings = self.config.base if path == STDIN_NAME else self.config.settings_for(path)
+        # (settings_for resolves the path against the config root: 30 us a file, skipped when
+        # there is no override to match)
+        settings = self.config.base if path == STDIN_NAME or not self.config.overrides else self.config.settings_for(path)
         linter = self._linters.get(settings)
         if linter is None:
-            linter = _allow_long_texts(Linter(
+            linter = _harden(Linter(
                 self.ruleset,
                 profile=settings.profile,
                 select=settings.select,
@@ -190,9 +192,14 @@ def _too_long_for(linter: Linter, text: str) -> str | None:
     return f"{len(text):,} characters, over the {limit:,}-character limit of the spaCy pipeline {linter.pipeline.name!r}, skipped"
 
 
-def _allow_long_texts(linter: Linter) -> Linter:
-    """The built-in blank pipeline has no parser or NER, so spaCy's 1,000,000-character
-    guard does not apply; any file under the size limit may be linted in one piece."""
+def _harden(linter: Linter) -> Linter:
+    """Make the linter's pipeline safe on hostile text: its tokenizer stays linear on long
+    runs of punctuation (``mantracheck.tokenize_guard``), and the built-in blank pipeline,
+    which has no parser or NER, takes any text under the file size limit in one piece
+    (spaCy's 1,000,000-character guard is about their memory)."""
+    from mantracheck.tokenize_guard import guard
+
+    guard(linter.pipeline.nlp)
     if linter.pipeline.name == "blank:en":
         linter.pipeline.nlp.max_length = max(linter.pipeline.nlp.max_length, MAX_BYTES + 1)
     return linter
@@ -227,7 +234,7 @@ def lint_paths(
     inputs = [
         (p, f)
         for p, f in iter_inputs(paths, options.input_format, notices)
-        if p == STDIN or not (session.config.is_excluded(p) or os.path.abspath(p).startswith(rule_dirs))
+        if p == STDIN or not ((session.config.exclude and session.config.is_excluded(p)) or os.path.abspath(p).startswith(rule_dirs))
     ]
     files = [(p, f) for p, f in inputs if p != STDIN]
     session.prepare(p for p, _ in files)

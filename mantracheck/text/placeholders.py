@@ -19,29 +19,33 @@ from mantracheck.text.offsets import TextBuilder
 STAND_IN = "Placeholder"
 
 # Template comments stand for no word (and may hold directives).
+# No pattern may scan past the next opener of its own kind ((?:(?!\{\{).)*? rather than .*?,
+# [^{}]* rather than [^}]*): with ".*?", each of n unclosed "{{" would search to the end of the
+# text, n * n steps (20,000 of them took minutes). This way every character is looked at a
+# bounded number of times. A placeholder never holds its own opener, so nothing else changes.
 _COMMENT = [
-    r"\{#.*?#\}",  # Jinja / Twig comments
-    r"\{\{!--.*?--\}\}",  # Handlebars comments
-    r"\{\{![^}]*\}\}",  # Mustache / Handlebars comments
-    r"<%#.*?%>",  # ERB comments
-    r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}",  # Liquid comments
+    r"\{#(?:(?!\{#).)*?#\}",  # Jinja / Twig comments
+    r"\{\{!--(?:(?!\{\{!--).)*?--\}\}",  # Handlebars comments
+    r"\{\{![^{}]*\}\}",  # Mustache / Handlebars comments
+    r"<%#(?:(?!<%).)*?%>",  # ERB comments
+    r"\{%-?\s*comment\s*-?%\}(?:(?!\{%-?\s*comment\b).)*?\{%-?\s*endcomment\s*-?%\}",  # Liquid comments
 ]
 # Block tags stand for no word: they become a space (never glue words together).
 _BLOCK = [
-    r"\{%-?.*?-?%\}",  # Jinja / Liquid / Twig tags
-    r"\{\{~?[#/^>][^}]*\}\}",  # Handlebars / Mustache sections and partials
-    r"\{\{~?\s*else\b[^}]*\}\}",  # Handlebars else / else if
-    r"<%(?![=#])-?.*?-?%>",  # ERB statements
+    r"\{%-?(?:(?!\{%).)*?-?%\}",  # Jinja / Liquid / Twig tags
+    r"\{\{~?[#/^>][^{}]*\}\}",  # Handlebars / Mustache sections and partials
+    r"\{\{~?\s*else\b[^{}]*\}\}",  # Handlebars else / else if
+    r"<%(?![=#])-?(?:(?!<%).)*?-?%>",  # ERB statements
 ]
 # Value placeholders stand for a word.
 _VALUE = [
-    r"\{\{\{.*?\}\}\}",  # triple-stash
-    r"\{\{.*?\}\}",  # Jinja / Liquid / Handlebars / Mustache / Twig variables
-    r"<%=.*?%>",  # ERB output
-    r"\$\{[^}\n]*\}",  # ${var}
-    r"%\{[^}\n]*\}",  # osTicket %{var}
+    r"\{\{\{(?:(?!\{\{).)*?\}\}\}",  # triple-stash
+    r"\{\{(?:(?!\{\{).)*?\}\}",  # Jinja / Liquid / Handlebars / Mustache / Twig variables
+    r"<%=(?:(?!<%).)*?%>",  # ERB output
+    r"\$\{[^{}\n]*\}",  # ${var}
+    r"%\{[^{}\n]*\}",  # osTicket %{var}
     r"%\([A-Za-z_][\w.]*\)[sdif]",  # %(var)s
-    r"\[\[[^\]\n]*\]\]",  # [[var]]
+    r"\[\[[^\[\]\n]*\]\]",  # [[var]]
 ]
 # URLs and email addresses are opaque words too: nothing inside them is prose.
 _LINKS = [
