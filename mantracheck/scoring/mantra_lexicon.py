@@ -19,7 +19,7 @@ import re
 import threading
 import unicodedata
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,47 +43,38 @@ _lock = threading.Lock()
 
 @dataclass(frozen=True, slots=True)
 class Pronunciation:
-    """The phones of one word (ARPAbet, vowels carrying stress digits 0/1/2)."""
+    """The phones of one word (ARPAbet, vowels carrying stress digits 0/1/2).
+
+    The derived sound facts are computed once, when the pronunciation is made (lookups
+    are cached per word, so a word is analysed once per process).
+    """
 
     word: str
     phones: tuple[str, ...]
     #: True when the word is not in the dictionary and was pronounced from its spelling
     spelled: bool
+    #: one digit per syllable: 1 primary, 2 secondary, 0 unstressed
+    stresses: str = field(init=False)
+    #: the first phone when it is a consonant (what alliteration repeats), else None
+    onset: str | None = field(init=False)
+    #: from the last stressed vowel (the last vowel if none is stressed) to the end
+    rhyme: tuple[str, ...] = field(init=False)
+    #: the vowels of the stressed syllables, without stress digits (for assonance)
+    stressed_vowels: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        phones = self.phones
+        vowels = [i for i, p in enumerate(phones) if p[-1].isdigit()]
+        stressed = [i for i in vowels if phones[i][-1] in "12"]
+        start = stressed[-1] if stressed else (vowels[-1] if vowels else None)
+        object.__setattr__(self, "stresses", "".join(phones[i][-1] for i in vowels))
+        object.__setattr__(self, "onset", phones[0] if phones and not phones[0][-1].isdigit() else None)
+        object.__setattr__(self, "rhyme", tuple(_strip(p) for p in phones[start:]) if start is not None else ())
+        object.__setattr__(self, "stressed_vowels", tuple(_strip(phones[i]) for i in stressed))
 
     @property
     def syllables(self) -> int:
-        return sum(1 for p in self.phones if p[-1].isdigit())
-
-    @property
-    def stresses(self) -> str:
-        """One digit per syllable: 1 primary, 2 secondary, 0 unstressed."""
-        return "".join(p[-1] for p in self.phones if p[-1].isdigit())
-
-    @property
-    def onset(self) -> str | None:
-        """The first phone when it is a consonant (what alliteration repeats), else None."""
-        if not self.phones or self.phones[0][-1].isdigit():
-            return None
-        return self.phones[0]
-
-    @property
-    def rhyme(self) -> tuple[str, ...]:
-        """From the last stressed vowel (the last vowel if none is stressed) to the end."""
-        vowels = [i for i, p in enumerate(self.phones) if p[-1].isdigit()]
-        if not vowels:
-            return ()
-        stressed = [i for i in vowels if p_stress(self.phones[i]) > 0]
-        start = stressed[-1] if stressed else vowels[-1]
-        return tuple(_strip(p) for p in self.phones[start:])
-
-    @property
-    def stressed_vowels(self) -> tuple[str, ...]:
-        """The vowels of the stressed syllables, without stress digits (for assonance)."""
-        return tuple(_strip(p) for p in self.phones if p[-1].isdigit() and p_stress(p) > 0)
-
-
-def p_stress(phone: str) -> int:
-    return int(phone[-1]) if phone[-1].isdigit() else -1
+        return len(self.stresses)
 
 
 def _strip(phone: str) -> str:
