@@ -175,7 +175,7 @@ def _lint_guarded(linter: Linter, sources: list[Source]) -> list[FileReport]:
 
 def _internal(exc: BaseException | None) -> str:
     if isinstance(exc, RecursionError):
-        return "nested too deeply to read, skipped"
+        return "nested too deeply to read"
     if isinstance(exc, MemoryError):
         return "not enough memory to lint this file"
     detail = " ".join(str(exc).split())

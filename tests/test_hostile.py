@@ -236,3 +236,25 @@ def test_catastrophic_regex_still_finds_its_matches() -> None:
     result = invoke("lint", "--no-config", "--rules", str(HOSTILE / "packs" / "catastrophic-regex"), "--select", "hostile", "--format", "concise", "-", input="a" * 50_000 + "b")
     assert result.exit_code == 1, result.output
     assert result.output.startswith("<stdin>:1:1: error hostile.nested-repeat 'aaaa")
+
+
+def test_file_names_that_are_not_utf8_in_every_format(tmp_path: Path) -> None:
+    os.mkdir(tmp_path / "d")
+    with open(os.path.join(os.fsencode(tmp_path / "d"), b"\xff\xfe-name.txt"), "wb") as handle:
+        handle.write(G.encode())
+    for fmt in ("concise", "json", "sarif", "github"):
+        result = invoke("lint", "--no-config", "--select", "overpromise.guarantee", "--format", fmt, str(tmp_path / "d"))
+        assert result.exit_code == 1 and not isinstance(result.exception, Exception), (fmt, result.output)
+    assert "%FF%FE-name.txt" in result.output or "%FF%FE-name.txt" in invoke("lint", "--no-config", "--format", "sarif", str(tmp_path / "d")).output
+
+
+def test_a_bug_is_one_line_and_exit_code_3_never_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    import mantracheck.formatters as formatters
+
+    def broken(result: Any) -> str:
+        raise ValueError("formatter bug\nwith two lines")
+
+    monkeypatch.setitem(formatters.FORMATTERS, "json", broken)
+    result = invoke("lint", "--no-config", "--format", "json", "-", input=G)
+    assert result.exit_code == 3
+    assert result.output.splitlines() == ["mantracheck: internal error: ValueError: formatter bug with two lines; please report it (MANTRACHECK_DEBUG=1 shows the traceback)"]

@@ -6,6 +6,7 @@ Heavy modules (spaCy, the engine) are imported inside the commands, so ``--help`
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -22,14 +23,33 @@ class _ExitTwo(click.ClickException):
         click.echo(f"mantracheck: error: {self.format_message()}", err=True)
 
 
+class _InternalError(click.ClickException):
+    exit_code = 3
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"mantracheck: internal error: {self.format_message()}; please report it (MANTRACHECK_DEBUG=1 shows the traceback)", err=True)
+
+
 class Group(click.Group):
-    """Maps every MantracheckError to one line on stderr and exit code 2, in one place."""
+    """Maps every MantracheckError to one line on stderr and exit code 2, in one place; a bug
+    (any other exception) to one line and exit code 3, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except MantracheckError as exc:
             raise _ExitTwo(str(exc)) from None
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, SystemExit):
+            raise
+        except BrokenPipeError:  # the reader went away (| head): stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(1)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if os.environ.get("MANTRACHECK_DEBUG"):
+                raise
+            detail = " ".join(str(exc).split())
+            raise _InternalError(f"{type(exc).__name__}: {detail[:300]}") from None
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})

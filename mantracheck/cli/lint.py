@@ -116,44 +116,54 @@ def lint(
 
     if not quiet:
         for notice in result.notices:
-            click.echo(f"mantracheck: {notice}", err=True)
+            _echo(f"mantracheck: {notice}", err=True)
     for report in result.files:
         if report.error is not None and not (quiet and report.skipped):
-            click.echo(f"mantracheck: {report.path}: {report.error}", err=True)
+            _echo(f"mantracheck: {report.path}: {report.error}", err=True)
         elif verbose and not quiet and report.encoding:
             from mantracheck.text.reader import describe_encoding
 
-            click.echo(f"mantracheck: {report.path}: read as {describe_encoding(report.encoding)}", err=True)
+            _echo(f"mantracheck: {report.path}: read as {describe_encoding(report.encoding)}", err=True)
     if fix == "diff":
         for report in result.files:
             if report.diff:
-                click.echo(report.diff, nl=False)
+                _echo(report.diff, nl=False)
     elif statistics:
         from mantracheck.formatters.terminal import format_statistics
 
-        click.echo(format_statistics(result), nl=False)
+        _echo(format_statistics(result), nl=False)
     else:
         stdout = click.get_text_stream("stdout")
         use_color = _use_color(color, stdout)
         if fmt == "text" and use_color:
             from mantracheck.formatters.terminal import format_terminal
 
-            click.echo(format_terminal(result, _source_reader(stdin_text), width=_width()), nl=False, color=True)
+            _echo(format_terminal(result, _source_reader(stdin_text), width=_width()), nl=False, color=True)
         else:
             out = FORMATTERS["text" if fmt == "concise" else fmt](result)
             if quiet and fmt in ("text", "concise"):
                 out = "".join(line + "\n" for line in out.splitlines() if not line.startswith("Found "))
-            click.echo(out, nl=False)
+            _echo(out, nl=False)
     summary = result.summary()
     if fix == "fix" and summary["fixed"] and not quiet:
-        click.echo(f"Fixed {summary['fixed']} problem{'s' if summary['fixed'] != 1 else ''}.", err=True)
+        _echo(f"Fixed {summary['fixed']} problem{'s' if summary['fixed'] != 1 else ''}.", err=True)
     if not quiet:
         _echo_unread(summary)
     threshold = fail_on or (str(config.fail_on) if config.fail_on else "error")
     minimum = min_courtesy if min_courtesy is not None else config.min_courtesy
     for report in result.below_courtesy(minimum):
-        click.echo(f"mantracheck: {report.path}: courtesy {report.scores['courtesy']['value']} is below the minimum of {minimum:g}", err=True)  # type: ignore[index]
+        _echo(f"mantracheck: {report.path}: courtesy {report.scores['courtesy']['value']} is below the minimum of {minimum:g}", err=True)  # type: ignore[index]
     sys.exit(int(result.exit_code(Severity.parse(threshold), minimum)))
+
+
+def _echo(text: str, **kwargs: Any) -> None:
+    """click.echo, with file names that are not valid UTF-8 (kept by Python as surrogate
+    escapes) shown with U+FFFD instead of failing to print."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    click.echo(text, **kwargs)
 
 
 def _read_stdin() -> str:
@@ -180,7 +190,7 @@ def _echo_unread(summary: dict[str, int]) -> None:
         n = summary["skipped_files"]
         parts.append(f"{n} file{'s' if n != 1 else ''} skipped")
     if parts:
-        click.echo(f"mantracheck: {'; '.join(parts)} (see above).", err=True)
+        _echo(f"mantracheck: {'; '.join(parts)} (see above).", err=True)
 
 
 def _width() -> int:

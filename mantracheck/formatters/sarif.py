@@ -24,7 +24,9 @@ def _uri(path: str) -> str:
             path = os.path.relpath(path)
         except ValueError:  # pragma: no cover - another drive on Windows
             return PurePath(path).as_uri()
-    return quote(PurePath(path).as_posix())
+    # A file name that is not valid UTF-8 (undecodable bytes, kept by Python as surrogate
+    # escapes) is percent-encoded byte for byte.
+    return quote(PurePath(path).as_posix(), errors="surrogateescape")
 
 
 def _region(f: Finding) -> dict[str, Any]:
