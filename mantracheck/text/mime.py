@@ -30,6 +30,7 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import email.errors
 import re
 from email.header import decode_header, make_header
 from email.message import Message
@@ -194,7 +195,7 @@ def extract_email(source: str, placeholders: re.Pattern[str]) -> list[Extracted]
             if "=?" in raw:
                 try:
                     decoded = str(make_header(decode_header(re.sub(r"(?:\r\n|\r|\n)", "", raw))))
-                except (LookupError, UnicodeError, ValueError):  # an unknown or lying charset
+                except (LookupError, UnicodeError, ValueError, email.errors.MessageError):  # an unknown, non-ASCII or lying charset
                     decoded = raw
                 builder.replace(decoded, *subject)
             else:
