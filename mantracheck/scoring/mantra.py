@@ -114,6 +114,7 @@ class MantraScorer:
         self.nlp = language(pipeline)
         self.freq = frequency_table(self.model.simplicity.max_rank)
         self.ruleset = load_rules()
+        self.rules = self.ruleset.by_id()
         self.hedges = self.ruleset.cues.hedges
 
     # -- the parts -------------------------------------------------------------------------
@@ -125,7 +126,7 @@ class MantraScorer:
         from mantracheck.scoring.courtesy_overpromise import overpromise_hits
 
         focus = self.model.focus
-        rules = self.ruleset.by_id()
+        rules = self.rules
         hits = []
         for hit in sorted(overpromise_hits(text, doc, focus.overpromise_packs, profile=focus.overpromise_profile, pipeline=self.pipeline), key=lambda h: (h.start, h.rule)):
             rule = rules[hit.rule]
