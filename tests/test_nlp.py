@@ -132,3 +132,14 @@ def test_array_components_annotate_like_the_ones_they_replace(reference_nlp: Any
     except IndexError:
         return  # the token-by-token component could not handle this text at all
     assert get_pipeline().nlp(text).to_array([SENT_START, LEMMA, NORM]).tolist() == expected
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["lint", "--help"], ["mantra", "--help"], ["rules", "--help"]])
+def test_help_and_version_never_build_the_pipeline(argv: list[str]) -> None:
+    """spaCy (half a second to import) is loaded only by a command that needs it."""
+    import subprocess
+    import sys
+
+    code = f"import sys\nfrom mantracheck.cli import main\ntry:\n    main({argv!r})\nexcept SystemExit:\n    pass\nprint('spacy' in sys.modules, 'numpy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip().splitlines()[-1] == "False False", out.stdout + out.stderr

@@ -1,0 +1,64 @@
+"""--jobs: the same findings, scores, notices and order whatever the number of processes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mantracheck.api import Options, lint_paths
+from mantracheck.formatters import FORMATTERS
+from mantracheck.parallel import CHUNK, MIN_FILES_PER_JOB, default_jobs
+
+TEXTS = [
+    "Hi {{ first_name }},\n\nWe guarantee your refund will arrive within 24 hours. Send us the receipt ASAP.\n",
+    "Dear customer, your ticket %{ticket.number} is fixed 100%. It will never happen again!!!\n\nBest,\nDana\n",
+    "Thanks for writing. I'm sorry about the delay; could you please send the order number?\n\nKind regards,\nMarco\n",
+    "# Our biggest sale\n\nShop the best deals in town, guaranteed. Risk-free!\n\n[Shop now]({{ shop_url }})\n",
+]
+
+
+def _tree(root: Path, n: int) -> Path:
+    for i in range(n):
+        sub = root / f"d{i % 7}" / ("deep" if i % 3 == 0 else "")
+        sub.mkdir(parents=True, exist_ok=True)
+        text = TEXTS[i % len(TEXTS)]
+        if i % 5 == 0:
+            (sub / f"r{i:04}.md").write_text(text, encoding="utf-8")
+        elif i % 5 == 1:
+            (sub / f"r{i:04}.html").write_text(f"<p>{text}</p>", encoding="utf-8")
+        elif i % 11 == 2:
+            (sub / f"r{i:04}.yaml").write_text(f"subject: Re\nbody: |\n  {text.strip().replace(chr(10), ' ')}\n", encoding="utf-8")
+        else:
+            (sub / f"r{i:04}.txt").write_text(f"Reply {i}. {text}", encoding="utf-8")
+    (root / "d0" / "broken.yaml").write_text("body: [unclosed\n", encoding="utf-8")
+    (root / "d1" / "binary.txt").write_bytes(b"\x00\x01\x02binary")
+    return root
+
+
+@pytest.mark.parametrize("scores", [False, True])
+def test_findings_are_identical_whatever_jobs(tmp_path: Path, scores: bool) -> None:
+    root = _tree(tmp_path / "t", CHUNK * 4 + 7)  # several chunks, the last one short
+    options = Options(scores=scores)
+    outputs = {}
+    for jobs in (1, 2, 3, None):
+        result = lint_paths([str(root), "-"], options=options, stdin_text=TEXTS[0], jobs=jobs)
+        outputs[jobs] = (FORMATTERS["json"](result), FORMATTERS["text"](result))
+    assert sum(len(r.findings) for r in result.files) > 300
+    assert outputs[2] == outputs[1]
+    assert outputs[3] == outputs[1]
+    assert outputs[None] == outputs[1]
+
+
+def test_reports_come_sorted_by_path(tmp_path: Path) -> None:
+    root = _tree(tmp_path / "t", 60)
+    paths = [r.path for r in lint_paths([str(root)], jobs=2).files]
+    assert paths == sorted(paths) and len(paths) == 62
+
+
+def test_default_jobs_is_one_for_a_handful_of_files_else_the_cpu_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.sched_getaffinity", lambda _: {0, 1, 2, 3}, raising=False)
+    assert default_jobs(1) == 1
+    assert default_jobs(MIN_FILES_PER_JOB - 1) == 1
+    assert default_jobs(MIN_FILES_PER_JOB * 2) == 2
+    assert default_jobs(10_000) == 4
