@@ -11,7 +11,6 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-
 from mantracheck.errors import InputError
 from mantracheck.models import Fix
 from mantracheck.text.reader import C1_HANDLER

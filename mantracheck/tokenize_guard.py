@@ -15,7 +15,7 @@ from typing import Any
 
 RUN = 200
 CHUNK = 32
-_RUN = re.compile(r"[^\w\s]{%d,}" % RUN)
+_RUN = re.compile(rf"[^\w\s]{{{RUN},}}")
 
 
 class GuardedTokenizer:

@@ -84,7 +84,7 @@ def load_yaml_text(text: str) -> Any:
         raise YamlError(f"file is larger than the {MAX_YAML_BYTES // 1024} KiB limit for rule and config files")
     try:
         check_limits(text)
-        return yaml.load(text, Loader=SafeLoader)  # noqa: S506 - SafeLoader constructs plain data only
+        return yaml.load(text, Loader=SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""

@@ -8,8 +8,8 @@ import json
 import os
 import stat
 import textwrap
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -320,7 +320,7 @@ def test_a_failed_write_leaves_the_original_and_no_temporary_file(tmp_path: Path
     target.write_text("We'll reply ASAP.\n", encoding="utf-8")
     other = tmp_path / "other.txt"
     other.write_text("We'll reply ASAP too.\n", encoding="utf-8")
-    import mantracheck.fix as fix
+    from mantracheck import fix
 
     def boom(*args: Any, **kwargs: Any) -> None:
         raise OSError(5, "Input/output error")
@@ -338,7 +338,7 @@ def test_a_failed_write_leaves_the_original_and_no_temporary_file(tmp_path: Path
                 self.write = boom
                 return self
 
-            def __exit__(self, *exc: Any) -> Any:
+            def __exit__(self, *exc: object) -> Any:
                 return self.handle.__exit__(*exc)
 
             def __getattr__(self, name: str) -> Any:

@@ -45,7 +45,7 @@ class Group(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(1)
-        except Exception as exc:  # noqa: BLE001 - the last line of defence
+        except Exception as exc:  # the last line of defence: a bug, reported in one line
             if os.environ.get("MANTRACHECK_DEBUG"):
                 raise
             detail = " ".join(str(exc).split())

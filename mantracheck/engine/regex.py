@@ -85,18 +85,21 @@ def _nested(items: list[Any], inside: bool) -> bool:
             unbounded = hi == _sre.MAXREPEAT or hi > 50
             if (unbounded and inside) or _nested(list(sub), inside or unbounded):
                 return True
-        elif name == "SUBPATTERN":
-            if _nested(list(av[-1]), inside):
-                return True
-        elif name == "BRANCH":
-            if any(_nested(list(b), inside) for b in av[1]):
-                return True
-        elif name in ("ASSERT", "ASSERT_NOT"):
-            if _nested(list(av[1]), inside):
-                return True
-        elif name == "ATOMIC_GROUP":
-            if _nested(list(av), inside):
-                return True
+        elif _nested_in(name, av, inside):
+            return True
+    return False
+
+
+def _nested_in(name: str, av: Any, inside: bool) -> bool:
+    """The groups, alternatives and assertions an item holds."""
+    if name == "SUBPATTERN":
+        return _nested(list(av[-1]), inside)
+    if name == "BRANCH":
+        return any(_nested(list(b), inside) for b in av[1])
+    if name in ("ASSERT", "ASSERT_NOT"):
+        return _nested(list(av[1]), inside)
+    if name == "ATOMIC_GROUP":
+        return _nested(list(av), inside)
     return False
 
 
