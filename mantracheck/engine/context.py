@@ -51,6 +51,31 @@ def _cue_regex(words: Sequence[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w'])(?:" + "|".join(alts) + r")(?![\w'])", re.I)
 
 
+class Columns:
+    """A Doc's token columns from one ``Doc.to_array`` call, each as a list on demand.
+
+    The first seven feed ``TextContext.sentences``; the string attributes (hashes, kept as
+    uint64) and IS_TITLE feed the matchers."""
+
+    NAMES = ("IDX", "LENGTH", "SENT_START", "IS_SPACE", "IS_PUNCT", "IS_ALPHA", "LIKE_NUM", "LOWER", "NORM", "ORTH", "LEMMA", "IS_TITLE")
+    INDEX = {name: i for i, name in enumerate(NAMES)}
+
+    def __init__(self, doc: Any) -> None:
+        from spacy.attrs import IDS
+
+        self.array = doc.to_array([IDS[name] for name in self.NAMES]).reshape(len(doc), len(self.NAMES))
+        self._lists: dict[str, list[int]] = {}
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.INDEX
+
+    def list(self, name: str) -> list[int]:
+        found = self._lists.get(name)
+        if found is None:
+            found = self._lists[name] = self.array[:, self.INDEX[name]].tolist()
+        return found
+
+
 class TextContext:
     def __init__(self, clean: str, doc: Any, offsets: OffsetMap, matches: Mapping[str, list[tuple[int, int]]], cues: Cues) -> None:
         self.clean = clean
@@ -65,11 +90,15 @@ class TextContext:
         return self.clean.translate(_QUOTES)
 
     @cached_property
-    def columns(self) -> Any:
-        """Per-token columns from one ``Doc.to_array`` call (no Token objects are made)."""
-        from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, LENGTH, LIKE_NUM, SENT_START
+    def table(self) -> Columns:
+        """The Doc's token columns, read once for the sentences and the matchers."""
+        return Columns(self.doc)
 
-        return self.doc.to_array([IDX, LENGTH, SENT_START, IS_SPACE, IS_PUNCT, IS_ALPHA, LIKE_NUM]).astype("int64")
+    @cached_property
+    def columns(self) -> Any:
+        """IDX, LENGTH, SENT_START, IS_SPACE, IS_PUNCT, IS_ALPHA, LIKE_NUM as int64 (no Token
+        objects are made)."""
+        return self.table.array[:, :7].astype("int64")
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:

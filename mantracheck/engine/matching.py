@@ -323,25 +323,25 @@ class MatcherBank:
             compiled = self._compiled_regex[(pattern, case_sensitive)] = compile_regex(pattern, case_sensitive)
         return compiled
 
-    def run(self, doc: Any, normalized: str, columns: Any = None) -> dict[str, list[tuple[int, int]]]:
-        """Every pattern key's spans (clean-text offsets) in ``doc``. ``columns`` may pass
-        the Doc's IDX and LENGTH arrays (as its first two columns) when the caller has them."""
-        out: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        if columns is None:
-            from spacy.attrs import IDX, LENGTH
+    def run(self, doc: Any, normalized: str, table: Any = None) -> dict[str, list[tuple[int, int]]]:
+        """Every pattern key's spans (clean-text offsets) in ``doc``. ``table`` may pass the
+        Doc's ``Columns`` when the caller has them (they are read once per text)."""
+        from mantracheck.engine.context import Columns
 
-            columns = doc.to_array([IDX, LENGTH])
-        idx = columns[:, 0].tolist()
-        ends = (columns[:, 0] + columns[:, 1]).tolist()
+        out: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        if table is None:
+            table = Columns(doc)
+        idx = table.list("IDX")
+        ends = (table.array[:, 0] + table.array[:, 1]).tolist()
         strings = self._strings
         for matcher in self._plain:
             for match_id, start, end in matcher(doc):
                 out[strings[match_id]].append((idx[start], ends[end - 1]))
         if len(self._fast):
-            for key, start, end in self._fast(doc):
+            for key, start, end in self._fast(doc, table):
                 out[key].append((idx[start], ends[end - 1]))
         if self._pending:
-            self._add_pending(doc)
+            self._add_pending(table)
         checks = self._checks
         for matcher in self._compiled.values():
             for match_id, start, end in matcher(doc):
@@ -351,25 +351,32 @@ class MatcherBank:
         folded = normalized.casefold() if self._regexes else ""
         for key, pattern, required, case_sensitive in self._regexes:
             haystack = normalized if case_sensitive else folded
-            if not all(any(p in haystack for p in strings_) for strings_ in required):
-                continue  # one of the sets of strings it needs is missing: it cannot match
-            regex = self._regex(pattern, case_sensitive)
-            narrow = MATCH_GROUP in regex.groupindex
-            for match in regex.finditer(normalized):
-                start, end = match.span(MATCH_GROUP) if narrow and match.group(MATCH_GROUP) is not None else match.span()
-                if end > start:
-                    out[key].append((start, end))
+            for strings_ in required:  # (plain loops: twice as fast as all(any(...)))
+                for p in strings_:
+                    if p in haystack:
+                        break
+                else:
+                    break  # none of this set's strings occurs: it cannot match
+            else:
+                self._finditer(out, key, pattern, case_sensitive, normalized)
         return out
 
-    def _add_pending(self, doc: Any) -> None:
-        """Add the pending variants whose first word's value occurs in ``doc``."""
-        from spacy.attrs import IDS
+    def _finditer(self, out: dict[str, list[tuple[int, int]]], key: str, pattern: str, case_sensitive: bool, normalized: str) -> None:
+        regex = self._regex(pattern, case_sensitive)
+        narrow = MATCH_GROUP in regex.groupindex
+        for match in regex.finditer(normalized):
+            start, end = match.span(MATCH_GROUP) if narrow and match.group(MATCH_GROUP) is not None else match.span()
+            if end > start:
+                out[key].append((start, end))
+
+    def _add_pending(self, table: Any) -> None:
+        """Add the pending variants whose first word's value occurs in the text."""
         from spacy.tokens import Doc
 
         vocab = self._vocab
         for attr in list(self._pending):
             pending = self._pending[attr]
-            hits = pending.keys() & set(doc.to_array(IDS[attr]).reshape(-1).tolist())
+            hits = pending.keys() & set(table.list(attr))
             if not hits:
                 continue
             by_key: dict[str, list[list[str]]] = defaultdict(list)

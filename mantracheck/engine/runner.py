@@ -116,7 +116,7 @@ class Linter:
     # -- one text --------------------------------------------------------------------
     def _check(self, extracted: Extracted, doc: Any, source_text: str, lines: LineIndex) -> tuple[list[Finding], Any]:
         ctx = TextContext(extracted.clean, doc, extracted.offsets, {}, self.ruleset.cues)
-        ctx.matches = self._bank.run(doc, ctx.normalized, ctx.columns)
+        ctx.matches = self._bank.run(doc, ctx.normalized, ctx.table)
         findings = []
         promises = []
         for rule in self.rules:

@@ -116,15 +116,20 @@ class TokenMatcher:
             column, how, value = positive[0]
             self._openers[column].update([value] if how == "eq" else value)
 
-    def __call__(self, doc: Any) -> list[tuple[str, int, int]]:
+    def __call__(self, doc: Any, table: Any = None) -> list[tuple[str, int, int]]:
+        """The matches in ``doc``; ``table`` may lend columns already read (an object with
+        ``name in table`` and ``table.list(name)``, like ``engine.context.Columns``)."""
         from spacy.attrs import IDS
 
         n = len(doc)
         if n == 0 or not self._patterns:
             return []
-        names = sorted(self._columns)
-        array = doc.to_array([IDS[c] for c in names]).reshape(n, len(names))
-        cols = dict(zip(names, array.T.tolist()))
+        lent = [c for c in self._columns if table is not None and c in table]
+        cols = {c: table.list(c) for c in lent}
+        names = sorted(self._columns - set(lent))
+        if names:
+            array = doc.to_array([IDS[c] for c in names]).reshape(n, len(names))
+            cols.update(zip(names, array.T.tolist()))
         if "SENT_START" in cols:
             cols["SENT_START"] = [v == 1 for v in cols["SENT_START"]]
         index: dict[str, dict[int, list[int]]] = {}
