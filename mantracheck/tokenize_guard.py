@@ -4,8 +4,9 @@ spaCy peels prefixes and suffixes off a whitespace-free chunk one at a time, sea
 rest of the chunk again each time, so a long run of punctuation costs quadratic time: 8,000
 ``=`` take 17 s, 100,000 would take most of an hour (measured with spaCy 3.8). Such a run is
 never prose. The guard cuts every run of ``RUN`` or more characters that are neither letters,
-digits nor whitespace into tokens of ``CHUNK`` characters and tokenizes the rest of the text
-as before, so the Doc's text, and every offset into it, is exactly the input.
+digits nor whitespace (``_`` counts as punctuation here), and every whitespace-free run of
+``LONG`` or more characters, into tokens of ``CHUNK`` characters, and tokenizes the rest of
+the text as before, so the Doc's text, and every offset into it, is exactly the input.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ import re
 from typing import Any
 
 RUN = 200
+#: A whitespace-free run this long is cut too, whatever it holds: "a:a:a:..." is quadratic
+#: as well (16,000 characters take a second), and no word is this long.
+LONG = 1000
 CHUNK = 32
-_RUN = re.compile(rf"[^\w\s]{{{RUN},}}")
+_RUN = re.compile(rf"(?:[^\w\s]|_){{{RUN},}}|\S{{{LONG},}}")
 
 
 class GuardedTokenizer:

@@ -44,6 +44,18 @@ def make_unclosed_placeholders(folder: Path) -> None:
     (folder / "unclosed-placeholders.txt").write_text("}} " + "{{ " * 20_000 + "{#" * 20_000 + "\n" + G, encoding="utf-8")
 
 
+def make_whitespace_run(folder: Path) -> None:
+    (folder / "whitespace-run.txt").write_text(" " * 200_000 + "\t" * 100_000 + G, encoding="utf-8")
+
+
+def make_word_run(folder: Path) -> None:
+    (folder / "word-run.txt").write_text("a:" * 100_000 + " " + G, encoding="utf-8")
+
+
+def make_unclosed_tags(folder: Path) -> None:
+    (folder / "unclosed-tags.html").write_text("<a " * 20_000 + "<!--" * 10_000 + "\n" + G, encoding="utf-8")
+
+
 def make_huge(folder: Path) -> None:
     with open(folder / "huge.txt", "wb") as handle:
         handle.write((G + "\n").encode())
@@ -84,6 +96,9 @@ MAKERS = {
     "long-line": make_long_line,
     "punctuation-run": make_punctuation_run,
     "unclosed-placeholders": make_unclosed_placeholders,
+    "whitespace-run": make_whitespace_run,
+    "word-run": make_word_run,
+    "unclosed-tags": make_unclosed_tags,
     "huge": make_huge,
     "symlink-loop": make_symlink_loop,
     "broken-link": make_broken_link,

@@ -14,6 +14,7 @@ import html
 import re
 from html.parser import HTMLParser
 
+from mantracheck.text.defuse import defuse_unclosed_tags
 from mantracheck.text.offsets import Extracted, TextBuilder
 from mantracheck.text.placeholders import Masker
 
@@ -88,8 +89,9 @@ def html_into(
 ) -> None:
     """Add the readable text of ``masker.text[start:end]`` (HTML) to ``builder``."""
     text = masker.text
-    parser = _Events(masker.masked[start:end])
-    parser.feed(masker.masked[start:end])
+    readable = defuse_unclosed_tags(masker.masked[start:end])
+    parser = _Events(readable)
+    parser.feed(readable)
     parser.close()
     events = parser.events
     skipping: list[str] = []  # the element being skipped, once per nesting level

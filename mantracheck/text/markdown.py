@@ -15,6 +15,7 @@ import functools
 import re
 from typing import Any
 
+from mantracheck.text.defuse import defuse_unclosed_tags
 from mantracheck.text.html import html_into
 from mantracheck.text.offsets import Extracted, TextBuilder
 from mantracheck.text.placeholders import STAND_IN, Masker
@@ -251,6 +252,7 @@ def markdown_into(builder: TextBuilder, masker: Masker, comments: list[tuple[int
     front = _FRONT_MATTER.match(masked)
     if front:
         masked = re.sub(r"[^\r\n]", " ", masked[: front.end()]) + masked[front.end() :]
+    masked = defuse_unclosed_tags(masked)  # thousands of unclosed '<!--' are quadratic
     lines = _lines(masked)
     tokens = _parser().parse(masked)
     row_cursor: dict[int, int] = {}

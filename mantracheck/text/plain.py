@@ -9,7 +9,9 @@ from mantracheck.text.placeholders import Masker
 
 #: A line that holds only a suppression directive, optionally behind a comment marker
 #: (``# mantracheck: disable-next-line=overpromise``): a comment, not prose.
-DIRECTIVE_LINE = re.compile(r"^[ \t]*(?:#|//|--|;|%|\*)?[ \t]*mantracheck:[^\r\n]*", re.MULTILINE)
+#: (One run of blanks, then an optional marker with its own: two adjacent runs of blanks would
+#: let a line of n spaces be split n * n ways before failing.)
+DIRECTIVE_LINE = re.compile(r"^[ \t]*(?:(?:#|//|--|;|%|\*)[ \t]*)?mantracheck:[^\r\n]*", re.MULTILINE)
 
 
 def plain_into(builder: TextBuilder, masker: Masker, start: int, end: int, comments: list[tuple[int, int, str]]) -> None:
