@@ -353,3 +353,13 @@ def test_a_failed_write_leaves_the_original_and_no_temporary_file(tmp_path: Path
     assert result.exit_code == 1  # the fix was asked for and could not be made
     assert target.read_text(encoding="utf-8") == "We'll reply ASAP.\n"
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["other.txt", "reply.txt"]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="changing a file's owner needs root")
+def test_fix_keeps_the_files_owner_and_group(tmp_path: Path, rules_dir: str) -> None:
+    target = tmp_path / "reply.txt"
+    target.write_text("We'll reply ASAP.\n", encoding="utf-8")
+    os.chown(target, 4321, 4322)
+    invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--fix", str(target))
+    assert target.read_text(encoding="utf-8") == "We'll reply as soon as we can.\n"
+    assert (target.stat().st_uid, target.stat().st_gid) == (4321, 4322)
