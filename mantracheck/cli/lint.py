@@ -177,7 +177,7 @@ def _read_stdin() -> str:
     try:
         return decode_bytes(data, "<stdin>").text
     except InputError as exc:
-        raise UsageError(f"standard input: {exc}") from None
+        raise UsageError(f"standard input: {str(exc).removesuffix(', skipped')}") from None
 
 
 def _echo_unread(summary: dict[str, int]) -> None:
