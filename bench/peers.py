@@ -37,7 +37,7 @@ class Tool:
 
 
 def _run(cmd: list[str], **kw: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(cmd, capture_output=True, text=True, **kw)  # type: ignore[call-overload]
+    return subprocess.run(cmd, check=False, capture_output=True, text=True, **kw)  # type: ignore[call-overload]
 
 
 def _log(msg: str) -> None:

@@ -192,7 +192,7 @@ def _build_blank() -> Pipeline:
     _register_components()
     nlp = spacy.blank("en")
     nlp.add_pipe("mantracheck_sentences")  # spaCy's sentencizer + blank-line breaks, on arrays
-    lemmatizer = nlp.add_pipe("mantracheck_lemmatizer")
+    lemmatizer: Any = nlp.add_pipe("mantracheck_lemmatizer")
     try:
         # The lemma table of the installed spacy-lookups-data, found as spaCy's own
         # Lemmatizer.initialize finds it, read into a plain dict. Nothing else in the blank

@@ -92,8 +92,10 @@ def test_cli_missing_model_exits_2() -> None:
     result = CliRunner().invoke(cli, ["lint", "--model", "no_such_pipeline_xyz", "-"], input="Hello there.")
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [
-        "mantracheck: error: spaCy pipeline 'no_such_pipeline_xyz' is not installed (mantracheck never downloads one); "
-        "install it as a package or give a path to a saved pipeline"
+        (
+            "mantracheck: error: spaCy pipeline 'no_such_pipeline_xyz' is not installed (mantracheck never downloads one); "
+            "install it as a package or give a path to a saved pipeline"
+        )
     ]
 
 
@@ -141,5 +143,5 @@ def test_help_and_version_never_build_the_pipeline(argv: list[str]) -> None:
     import sys
 
     code = f"import sys\nfrom mantracheck.cli import main\ntry:\n    main({argv!r})\nexcept SystemExit:\n    pass\nprint('spacy' in sys.modules, 'numpy' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    out = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=120)
     assert out.stdout.strip().splitlines()[-1] == "False False", out.stdout + out.stderr

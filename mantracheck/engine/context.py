@@ -7,14 +7,14 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 from mantracheck.text.offsets import OffsetMap
 
 # Same-length normalisation so that regexes need not spell out typographic quotes.
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 # Where a clause ends, for negation and hedging scope (looking left from a hit).
-_CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\b(?:but|however|although|though|yet|so|and then)\b", re.I)
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\b(?:but|however|although|though|yet|so|and then)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ def _cue_regex(words: Sequence[str]) -> re.Pattern[str]:
         return re.compile(r"(?!x)x")
     alts = sorted({re.escape(w.lower().replace("\u2019", "'")).replace("'", "'") for w in words}, key=len, reverse=True)
     alts = [a.replace(r"\ ", r"\s+") for a in alts]
-    return re.compile(r"(?<![\w'])(?:" + "|".join(alts) + r")(?![\w'])", re.I)
+    return re.compile(r"(?<![\w'])(?:" + "|".join(alts) + r")(?![\w'])", re.IGNORECASE)
 
 
 class Columns:
@@ -58,7 +58,7 @@ class Columns:
     uint64) and IS_TITLE feed the matchers."""
 
     NAMES = ("IDX", "LENGTH", "SENT_START", "IS_SPACE", "IS_PUNCT", "IS_ALPHA", "LIKE_NUM", "LOWER", "NORM", "ORTH", "LEMMA", "IS_TITLE")
-    INDEX = {name: i for i, name in enumerate(NAMES)}
+    INDEX: ClassVar[dict[str, int]] = {name: i for i, name in enumerate(NAMES)}
 
     def __init__(self, doc: Any) -> None:
         from spacy.attrs import IDS
@@ -161,7 +161,7 @@ class TextContext:
         return self.cues.negators.search(self._left_clause(start)) is not None
 
     def is_hedged(self, start: int, end: int) -> bool:
-        sent_start, sent_end = self.sentence_at(start)
+        _, sent_end = self.sentence_at(start)
         if self.cues.hedges.search(self._left_clause(start)):
             return True
         # A hedge right after the claim, in the same clause: "within 24 hours, usually".

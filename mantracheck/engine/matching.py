@@ -55,7 +55,7 @@ def literal_prefixes(pattern: str, case_sensitive: bool = False) -> frozenset[st
     """
     try:
         parsed = _sre.parse(pattern, 0 if case_sensitive else 2)  # 2 == re.IGNORECASE
-    except Exception:
+    except Exception:  # noqa: BLE001 - any pattern the parser rejects just gets no prefilter
         return None
     best = _best(_required(list(parsed)))
     if best is None:
@@ -69,7 +69,7 @@ def required_literals(pattern: str, case_sensitive: bool = False) -> tuple[froze
     one of them cannot match. () when none can be read off."""
     try:
         parsed = _sre.parse(pattern, 0 if case_sensitive else 2)  # 2 == re.IGNORECASE
-    except Exception:
+    except Exception:  # noqa: BLE001 - any pattern the parser rejects just gets no prefilter
         return ()
     found: dict[frozenset[str], None] = {}
     for c in sorted(_usable(_required(list(parsed))), key=_selectivity, reverse=True):
@@ -253,7 +253,6 @@ class MatcherBank:
 
     def __init__(self, nlp: Any, rules: Sequence[Rule]) -> None:
         from spacy.matcher import Matcher, PhraseMatcher
-        from spacy.tokens import Doc
 
         vocab = nlp.vocab
         self._strings = strings = vocab.strings
@@ -284,7 +283,7 @@ class MatcherBank:
                     else:
                         try:
                             validator.add("check", [pattern.value])
-                        except Exception as exc:  # spaCy raises ValueError / MatchPatternError
+                        except Exception as exc:  # noqa: BLE001 - spaCy raises ValueError / MatchPatternError
                             detail = " ".join(str(exc).split())
                             raise RuleError(rule.path, pattern.where + ".tokens", f"invalid spaCy token pattern: {detail[:300]}") from None
                         compiled = compile_to_phrases(pattern.value, norm_ok)
@@ -305,9 +304,9 @@ class MatcherBank:
         for attr, groups in variants.items():
             self._compiled[attr] = PhraseMatcher(vocab, attr=attr)
             pending = self._pending[attr] = defaultdict(list)
-            for (key, checks), word_lists in groups.items():
+            for (key, flags), word_lists in groups.items():
                 variant_key = f"{key}\x1f{len(self._checks)}"
-                self._checks[strings.add(variant_key)] = (key, list(checks))
+                self._checks[strings.add(variant_key)] = (key, list(flags))
                 for words in word_lists:
                     pending[_first_value(vocab, attr, words[0])].append((variant_key, words))
         self._vocab = vocab

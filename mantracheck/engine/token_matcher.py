@@ -140,7 +140,7 @@ class TokenMatcher:
                     where[v].append(i)
             index[column] = where
         present: dict[str, set[int]] = {}
-        out = []
+        out: list[tuple[str, int, int]] = []
         for key, specs, required in self._patterns:
             for column, values in required:
                 if column not in present:
