@@ -79,6 +79,24 @@ def _is_quote(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
     return any(c in QUOTE_CLASSES for c in classes)
 
 
+def _parse(readable: str) -> list[tuple[int, str, str, list[tuple[str, str | None]]]]:
+    try:
+        parser = _Events(readable)
+        parser.feed(readable)
+        parser.close()
+    except AssertionError:
+        # CPython's HTMLParser asserts on a '<![' marked section it cannot name ('<![%x',
+        # '<![ifif'); read every '<![' but CDATA as text then (same length, same offsets).
+        readable = _MARKED_SECTION.sub(" ![", readable)
+        parser = _Events(readable)
+        parser.feed(readable)
+        parser.close()
+    return parser.events
+
+
+_MARKED_SECTION = re.compile(r"<!\[(?!CDATA\[)")
+
+
 def html_into(
     builder: TextBuilder,
     masker: Masker,
@@ -89,11 +107,7 @@ def html_into(
 ) -> None:
     """Add the readable text of ``masker.text[start:end]`` (HTML) to ``builder``."""
     text = masker.text
-    readable = defuse_unclosed_tags(masker.masked[start:end])
-    parser = _Events(readable)
-    parser.feed(readable)
-    parser.close()
-    events = parser.events
+    events = _parse(defuse_unclosed_tags(masker.masked[start:end]))
     skipping: list[str] = []  # the element being skipped, once per nesting level
     for i, (rel, kind, name, attrs) in enumerate(events):
         s = start + rel
