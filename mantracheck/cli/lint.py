@@ -105,7 +105,7 @@ def lint(
         report_unused_directives=report_unused_directives,
         scores=scores or fmt == "json" or min_courtesy is not None or config.min_courtesy is not None,
     )
-    stderr = click.get_text_stream("stderr")
+    stderr = sys.stderr
     show_progress = progress
     if show_progress is None:
         show_progress = bool(stderr.isatty()) and not _in_ci() and fmt in ("text", "concise") and count_inputs(paths, input_format) > PROGRESS_THRESHOLD
@@ -133,7 +133,7 @@ def lint(
 
         _echo(format_statistics(result), nl=False)
     else:
-        stdout = click.get_text_stream("stdout")
+        stdout = sys.stdout
         use_color = _use_color(color, stdout)
         if fmt == "text" and use_color:
             from mantracheck.formatters.terminal import format_terminal
@@ -171,7 +171,7 @@ def _read_stdin() -> str:
     from mantracheck.errors import InputError, UsageError
     from mantracheck.text.reader import MAX_BYTES, decode_bytes
 
-    data = click.get_binary_stream("stdin").read(MAX_BYTES + 1)
+    data = sys.stdin.buffer.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise UsageError(f"standard input is over the {MAX_BYTES // (1024 * 1024)} MiB limit")
     try:

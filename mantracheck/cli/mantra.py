@@ -88,7 +88,7 @@ def mantra(
     if not candidates:
         raise UsageError("no candidates: give texts, or --file FILE (one per line, - for standard input)")
     reports = rank_mantras(candidates, model_path=weights_path, pipeline=model)
-    stdout = click.get_text_stream("stdout")
+    stdout = sys.stdout
     if fmt == "text" and _use_color(color, stdout):
         click.echo(format_mantra_terminal(reports, details, width=_width()), nl=False, color=True)
     else:
