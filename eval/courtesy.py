@@ -47,11 +47,13 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # eval/stats.py
 
 from mantracheck.nlp import language  # noqa: E402
 from mantracheck.scoring.courtesy_markers import Detector  # noqa: E402
 from mantracheck.scoring.courtesy_model import default_path, parse_model  # noqa: E402
 from mantracheck.yamlio import load_yaml_file  # noqa: E402
+from stats import roc_auc, spearman  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "politeness" / "stack-exchange.annotated.csv"
 FITTED_MARK = "# ---- fitted: everything below is written by `python eval/courtesy.py --write` ----"
@@ -136,32 +138,6 @@ def logit(i: int, b: float, sw: dict[str, float], lw: dict[str, float], strat: l
 
 
 # -- metrics ----------------------------------------------------------------------------
-def ranks(values: np.ndarray) -> np.ndarray:
-    """Average ranks (ties share the mean of their positions), 1-based."""
-    order = np.argsort(values, kind="mergesort")
-    out = np.empty(len(values))
-    sorted_vals = values[order]
-    i = 0
-    while i < len(values):
-        j = i
-        while j + 1 < len(values) and sorted_vals[j + 1] == sorted_vals[i]:
-            j += 1
-        out[order[i : j + 1]] = (i + j) / 2 + 1
-        i = j + 1
-    return out
-
-
-def spearman(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.corrcoef(ranks(a), ranks(b))[0, 1])
-
-
-def roc_auc(scores: np.ndarray, labels: np.ndarray) -> float:
-    r = ranks(scores)
-    pos = labels == 1
-    n_pos, n_neg = int(pos.sum()), int((~pos).sum())
-    return float((r[pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
-
-
 def quartile_metrics(pred: np.ndarray, target: np.ndarray, rows: np.ndarray) -> tuple[float, float, int]:
     lo, hi = np.quantile(target, 0.25), np.quantile(target, 0.75)
     ext = rows[(target[rows] <= lo) | (target[rows] >= hi)]

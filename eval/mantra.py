@@ -35,12 +35,15 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # eval/stats.py
 DATA = ROOT.parent / "shared" / "data"
 PAIRS = DATA / "cornell-movie-quotes" / "pairs.dev.txt"
 SLOGANS = DATA / "slogans" / "textart-slogans.csv"
 MISSIONS = DATA / "mission-statements" / "mission_statements.csv"
 
 from mantracheck.scoring.mantra import MantraScorer, scorer  # noqa: E402
+
+import stats  # noqa: E402
 from mantracheck.scoring.mantra_model import FITTED_FEATURES, Fitted, default_path  # noqa: E402
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -181,18 +184,7 @@ def pairwise_accuracy(a: np.ndarray, b: np.ndarray) -> float:
 
 def roc_auc(pos: np.ndarray, neg: np.ndarray) -> float:
     """P(a random positive scores above a random negative), ties counting half."""
-    values = np.concatenate([pos, neg])
-    order = values.argsort(kind="mergesort")
-    ranks = np.empty(len(values))
-    sorted_vals = values[order]
-    i = 0
-    while i < len(values):
-        j = i
-        while j + 1 < len(values) and sorted_vals[j + 1] == sorted_vals[i]:
-            j += 1
-        ranks[order[i : j + 1]] = (i + j) / 2 + 1
-        i = j + 1
-    return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
+    return stats.roc_auc(np.concatenate([pos, neg]), np.concatenate([np.ones(len(pos)), np.zeros(len(neg))]))
 
 
 def distribution(name: str, values: np.ndarray) -> str:

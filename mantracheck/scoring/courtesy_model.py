@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from mantracheck.errors import RuleError
-from mantracheck.yamlio import YamlError, load_yaml_file
+from mantracheck.scoring.datafile import builtin_path, load_data
 
 FILE_NAME = "courtesy-score.yaml"
 SIDES = ("polite", "impolite")
@@ -274,17 +274,10 @@ def parse_model(raw: Any, path: str, *, fitting: bool = False) -> CourtesyModel:
 
 
 def default_path() -> Path:
-    from mantracheck.engine.loader import builtin_rules_dir
-
-    return builtin_rules_dir() / FILE_NAME
+    return builtin_path(FILE_NAME)
 
 
 @lru_cache(maxsize=8)
 def load_model(path: str | None = None) -> CourtesyModel:
     """The courtesy model from ``path`` (default: the built-in rules/courtesy-score.yaml)."""
-    where = str(path or default_path())
-    try:
-        raw = load_yaml_file(where)
-    except YamlError as exc:
-        raise RuleError(where, None, str(exc)) from None
-    return parse_model(raw, where)
+    return load_data(path or default_path(), parse_model)
