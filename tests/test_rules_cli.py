@@ -32,7 +32,7 @@ def test_new_scaffold_passes_its_own_examples_and_refuses_to_overwrite(tmp_path:
     assert path.is_file()
     tested = invoke("rules", "test", str(path))
     assert tested.exit_code == 0, tested.output
-    assert "1 rules, 2 examples: 2 passed, 0 failed" in tested.output
+    assert "1 rule, 2 examples: 2 passed, 0 failed" in tested.output
     again = invoke("rules", "new", "team.no-synergy", cwd=tmp_path)
     assert again.exit_code == 2 and "already exists" in again.output
     assert invoke("rules", "new", "NoDot", cwd=tmp_path).exit_code == 2
@@ -59,6 +59,26 @@ def test_rules_test_invalid_pack_exits_2(tmp_path: Path) -> None:
 def test_builtin_rules_pass_rules_test() -> None:
     result = invoke("rules", "test")
     assert result.exit_code == 0, result.output
+
+
+def test_rules_test_on_the_builtin_folder_as_the_rules_hook_passes_it(tmp_path: Path) -> None:
+    """The mantracheck-rules hook passes changed files under rules/: in this repository that
+    includes the settings files beside the packs and built-in rules with lookarounds."""
+    from mantracheck.engine.loader import builtin_rules_dir
+
+    root = builtin_rules_dir()
+    whole = invoke("rules", "test", str(root))
+    assert whole.exit_code == 0, whole.output
+    assert whole.output.startswith(f"{len(list(root.glob('*/*.yaml')))} rules, ")
+    files = invoke("rules", "test", str(root / "courtesy" / "asap.yaml"), str(root / "courtesy-score.yaml"), str(root / "profiles.yaml"))
+    assert files.exit_code == 0, files.output
+    assert files.output.startswith("1 rule, ")  # asap.yaml (a lookaround regex), not the settings
+    # a team's copy of the same rule outside the built-in folder runs on RE2, which refuses it
+    pack = tmp_path / "team"
+    pack.mkdir()
+    (pack / "asap.yaml").write_text((root / "courtesy" / "asap.yaml").read_text())
+    copy = invoke("rules", "test", str(pack))
+    assert copy.exit_code == 2 and "not supported by RE2" in copy.output, copy.output
 
 
 def test_generated_rule_reference_is_current() -> None:

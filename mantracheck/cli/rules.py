@@ -136,7 +136,7 @@ def test_rules(paths: tuple[str, ...]) -> None:
     for failure in failures:
         click.echo(str(failure))
     examples = sum(len(r.good) + len(r.bad) for r in chosen)
-    click.echo(f"{len(chosen)} rules, {examples} examples: {examples - len(failures)} passed, {len(failures)} failed")
+    click.echo(f"{len(chosen)} rule{'' if len(chosen) == 1 else 's'}, {examples} examples: {examples - len(failures)} passed, {len(failures)} failed")
     sys.exit(1 if failures else 0)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from mantracheck.engine.loader import RuleSet, load_pack, load_rules, parse_rule, _load, _pack_dirs
+from mantracheck.engine.loader import RuleSet, _load, _pack_dirs, builtin_rules_dir, load_pack, load_rules, parse_rule
 from mantracheck.engine.runner import Linter
 from mantracheck.engine.schema import Rule
 from mantracheck.errors import RuleError
@@ -40,17 +40,26 @@ def check_examples(ruleset: RuleSet, rules: Sequence[Rule]) -> list[ExampleFailu
     return failures
 
 
+def _is_builtin(path: Path, root: Path) -> bool:
+    """Inside the built-in rules folder: the built-in packs' regexes run on Python's re."""
+    return path.resolve().is_relative_to(root)
+
+
 def load_for_test(paths: Iterable[str]) -> tuple[RuleSet, list[Rule]]:
     """The built-in rules plus the rules under ``paths`` (rule files or pack folders)."""
     builtin = load_rules()
     paths = list(paths)
     extra: dict[str, Rule] = {}
+    root = builtin_rules_dir().resolve()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            rules = [r for folder in _pack_dirs(path) for r in load_pack(folder, builtin.profiles, False)]
+            top = path.resolve() == root  # the built-in root: its own YAML files are settings
+            rules = [r for folder in _pack_dirs(path, top=top) for r in load_pack(folder, builtin.profiles, _is_builtin(folder, root))]
         elif path.is_file():
-            rules = [parse_rule(path, path.parent.name, _load(path), builtin.profiles, False)]
+            if path.resolve().parent == root:
+                continue  # a built-in settings file (profiles, lexicons, scoring data), not a rule
+            rules = [parse_rule(path, path.parent.name, _load(path), builtin.profiles, _is_builtin(path, root))]
         else:
             raise RuleError(raw, None, "no such rule file or folder")
         for rule in rules:
