@@ -3,6 +3,8 @@ per-folder configuration, and the promise that nothing is written without --fix.
 
 from __future__ import annotations
 
+import re
+
 import hashlib
 import json
 import os
@@ -245,6 +247,19 @@ def test_terminal_view_statistics_and_quiet(rules_dir: str) -> None:
     assert [line.split() for line in stats.output.splitlines()] == [["1", "team.asap", "warning"], ["1", "team.promise", "error"]]
     quiet = invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "-q", "-", input=text)
     assert "Found" not in quiet.output and quiet.output.count("<stdin>:1:") == 2
+
+
+def test_terminal_view_never_replays_control_characters_from_the_file(rules_dir: str) -> None:
+    """An ESC sequence in a template must not reach the terminal (it could rewrite the screen)."""
+    text = "\x1b[2JWe guarantee \x1b]0;owned\x07 it.\n"
+    colored = invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--color", "-", input=text)
+    assert colored.exit_code == 1, colored.output
+    assert "\x1b[2J" not in colored.output and "\x1b]0;" not in colored.output and "\x07" not in colored.output
+    assert "│ \u241b[2JWe guarantee \u241b]0;owned\u2407 it." in colored.output
+    plain = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in colored.output.splitlines()]
+    source_line, carets = next((a, b) for a, b in zip(plain, plain[1:]) if "│ " in a and "guarantee" in a and "^" in b)
+    start = carets.index("^")
+    assert source_line[start : start + len(carets.strip(" │"))] == "guarantee", (source_line, carets)
 
 
 def test_no_file_is_opened_for_writing_without_fix(tmp_path: Path, rules_dir: str, monkeypatch: pytest.MonkeyPatch) -> None:

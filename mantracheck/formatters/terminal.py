@@ -12,6 +12,15 @@ from mantracheck.models import LintResult, Severity
 STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 Reader = Callable[[str], "str | None"]
 
+#: Control characters from the linted files (ESC above all) would reach the terminal and could
+#: rewrite it; each is shown as one visible character instead, so the caret still lines up.
+_VISIBLE = {c: 0x2400 + c for c in range(0x20) if c != 0x09} | {0x7F: 0x2421} | {c: 0xFFFD for c in range(0x80, 0xA0)}
+
+
+def visible(text: str) -> str:
+    """``text`` with its control characters (except tab) replaced by visible stand-ins."""
+    return text.translate(_VISIBLE)
+
 
 def format_terminal(result: LintResult, read: Reader, *, width: int = 100, color: bool = True) -> str:
     from rich.console import Console
@@ -26,7 +35,7 @@ def format_terminal(result: LintResult, read: Reader, *, width: int = 100, color
             if report.scores is not None:
                 console.print(Text(score_line(report.path, report.scores), style="dim"))
             continue
-        console.print(Text(report.path, style="bold underline"))
+        console.print(Text(visible(report.path), style="bold underline"))
         source = read(report.path)
         lines = source.splitlines() if source is not None else []
         for f in report.findings:
@@ -34,16 +43,16 @@ def format_terminal(result: LintResult, read: Reader, *, width: int = 100, color
             head.append(f"  {f.line}:{f.column}", style="dim")
             head.append(f"  {f.severity}", style=STYLES[f.severity])
             head.append(f"  {f.rule}", style="bold")
-            head.append(f"  {f.message}")
+            head.append(f"  {visible(f.message)}")
             console.print(head)
             if 0 < f.line <= len(lines):
                 line = lines[f.line - 1].expandtabs(1)
                 end = f.end_column if f.end_line == f.line else len(line) + 1
                 width_ = max(end - f.column, 1)
-                console.print(Text("    │ ", style="dim") + Text(line))
+                console.print(Text("    │ ", style="dim") + Text(visible(line)))
                 console.print(Text("    │ ", style="dim") + Text(" " * (f.column - 1) + "^" * width_, style=STYLES[f.severity]))
             for suggestion in f.suggestions:
-                console.print(Text("    = ", style="dim") + Text(suggestion, style="green"))
+                console.print(Text("    = ", style="dim") + Text(visible(suggestion), style="green"))
         if report.scores is not None:
             console.print(Text("  " + score_line(report.path, report.scores).split(": ", 1)[1], style="dim"))
         console.print()
