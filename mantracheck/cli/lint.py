@@ -139,11 +139,21 @@ def lint(
             from mantracheck.formatters.terminal import format_terminal
 
             _echo(format_terminal(result, _source_reader(stdin_text), width=_width()), nl=False, color=True)
+        elif fmt in ("text", "concise"):
+            from mantracheck.formatters.text import iter_text
+
+            lines = iter_text(result)
+            if quiet:
+                lines = (line for line in lines if not line.startswith("Found "))
+            batch: list[str] = []
+            for line in lines:  # written as formatted, in batches: a large run is never held whole
+                batch.append(line)
+                if len(batch) >= 1000:
+                    _echo("".join(batch), nl=False)
+                    batch = []
+            _echo("".join(batch), nl=False)
         else:
-            out = FORMATTERS["text" if fmt == "concise" else fmt](result)
-            if quiet and fmt in ("text", "concise"):
-                out = "".join(line + "\n" for line in out.splitlines() if not line.startswith("Found "))
-            _echo(out, nl=False)
+            _echo(FORMATTERS[fmt](result), nl=False)
     summary = result.summary()
     if fix == "fix" and summary["fixed"] and not quiet:
         _echo(f"Fixed {summary['fixed']} problem{'s' if summary['fixed'] != 1 else ''}.", err=True)

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from mantracheck.models import LintResult
 
 
-def format_text(result: LintResult) -> str:
-    lines: list[str] = []
+def iter_text(result: LintResult) -> Iterator[str]:
+    """The text output one line at a time (with its newline), so a large run can be written
+    as it is formatted instead of being held whole."""
     for report in result.files:
         for f in report.findings:
-            lines.append(f"{report.path}:{f.line}:{f.column}: {f.severity} {f.rule} {f.message}")
+            yield f"{report.path}:{f.line}:{f.column}: {f.severity} {f.rule} {f.message}\n"
             for suggestion in f.suggestions:
-                lines.append(f"    suggestion: {suggestion}")
+                yield f"    suggestion: {suggestion}\n"
         if report.scores is not None:
-            lines.append(score_line(report.path, report.scores))
+            yield score_line(report.path, report.scores) + "\n"
     summary = result.summary()
     if summary["findings"]:
         parts = [f"{summary[k]} {k}{'s' if summary[k] != 1 and k != 'info' else ''}" for k in ("error", "warning", "info") if summary[k]]
         files = summary["files_with_findings"]
-        lines.append(f"Found {summary['findings']} problem{'s' if summary['findings'] != 1 else ''} ({', '.join(parts)}) in {files} file{'s' if files != 1 else ''}.")
-    return "\n".join(lines) + ("\n" if lines else "")
+        yield f"Found {summary['findings']} problem{'s' if summary['findings'] != 1 else ''} ({', '.join(parts)}) in {files} file{'s' if files != 1 else ''}.\n"
+
+
+def format_text(result: LintResult) -> str:
+    return "".join(iter_text(result))
 
 
 def score_line(path: str, scores: dict) -> str:  # type: ignore[type-arg]
