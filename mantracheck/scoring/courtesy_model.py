@@ -5,7 +5,6 @@ Every problem is a ``RuleError`` naming the file, the key and what was expected.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -13,8 +12,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from mantracheck.errors import RuleError
-from mantracheck.scoring.datafile import builtin_path, load_data
+from mantracheck.scoring.datafile import Check, builtin_path, load_data
+from mantracheck.scoring.datafile import join as _join
+from mantracheck.scoring.datafile import show as _show
 
 FILE_NAME = "courtesy-score.yaml"
 SIDES = ("polite", "impolite")
@@ -84,21 +84,8 @@ class CourtesyModel:
         return frozenset(out)
 
 
-class _Check:
-    def __init__(self, path: str) -> None:
-        self.path = path
-
-    def fail(self, key: str | None, problem: str) -> RuleError:
-        return RuleError(self.path, key, problem)
-
-    def mapping(self, value: Any, key: str | None, allowed: tuple[str, ...] | None = None) -> Mapping[str, Any]:
-        if not isinstance(value, dict):
-            raise self.fail(key, f"expected a mapping, got {_show(value)}")
-        if allowed is not None:
-            for name in value:
-                if name not in allowed:
-                    raise self.fail(_join(key, str(name)), f"unknown key; expected one of {', '.join(allowed)}")
-        return value
+class _Check(Check):
+    """The courtesy data's own field readers."""
 
     def text(self, raw: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> str | None:
         value = raw.get(key)
@@ -114,13 +101,6 @@ class _Check:
             raise self.fail(_join(where, key), f"expected a list of quoted words or phrases, got {_show(value)}")
         return tuple(" ".join(v.lower().replace("\u2019", "'").split()) for v in value)
 
-    def number(self, value: Any, key: str, *, minimum: float | None = None, maximum: float | None = None) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise self.fail(key, f"expected a number, got {_show(value)}")
-        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-            raise self.fail(key, f"expected a number from {minimum} to {maximum}, got {value}")
-        return float(value)
-
     def integer(self, raw: Mapping[str, Any], key: str, where: str, default: int, minimum: int = 0) -> int:
         value = raw.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
@@ -132,15 +112,6 @@ class _Check:
         if value not in allowed:
             raise self.fail(_join(where, key), f"expected one of {', '.join(allowed)}, got {_show(value)}")
         return str(value)
-
-
-def _join(where: str | None, key: str) -> str:
-    return f"{where}.{key}" if where else key
-
-
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _tokens(check: _Check, value: Any, where: str) -> tuple[tuple[Mapping[str, Any], ...], ...]:

@@ -14,8 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from mantracheck.errors import RuleError
-from mantracheck.scoring.datafile import builtin_path, load_data
+from mantracheck.scoring.datafile import Check, builtin_path, load_data
+from mantracheck.scoring.datafile import show as _show
 
 FILE_NAME = "mantra-score.yaml"
 SUBSCORES = ("brevity", "simplicity", "memorability", "focus")
@@ -151,33 +151,8 @@ class MantraModel:
         return self.messages[name].format(**fields)
 
 
-class _Check:
-    """Validation helpers that raise a RuleError naming the file and the dotted key."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-
-    def fail(self, key: str | None, problem: str) -> RuleError:
-        return RuleError(self.path, key, problem)
-
-    def mapping(self, value: Any, key: str | None, allowed: tuple[str, ...] | None = None, required: tuple[str, ...] = ()) -> Mapping[str, Any]:
-        if not isinstance(value, dict):
-            raise self.fail(key, f"expected a mapping, got {_show(value)}")
-        if allowed is not None:
-            for name in value:
-                if name not in allowed:
-                    raise self.fail(_join(key, str(name)), f"unknown key; expected one of {', '.join(allowed)}")
-        for name in required:
-            if name not in value:
-                raise self.fail(_join(key, name), "missing")
-        return value
-
-    def number(self, value: Any, key: str, minimum: float | None = None, maximum: float | None = None) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise self.fail(key, f"expected a number, got {_show(value)}")
-        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-            raise self.fail(key, f"expected a number from {minimum} to {maximum}, got {value}")
-        return float(value)
+class _Check(Check):
+    """The mantra data's own field readers."""
 
     def integer(self, value: Any, key: str, minimum: int = 0) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
@@ -217,15 +192,6 @@ class _Check:
     def targets(self, value: Any, key: str, names: tuple[str, ...]) -> dict[str, Target]:
         raw = self.mapping(value, key, names, names)
         return {n: self.target(raw[n], f"{key}.{n}") for n in names}
-
-
-def _join(where: str | None, key: str) -> str:
-    return f"{where}.{key}" if where else key
-
-
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _brevity(c: _Check, raw: Any) -> Brevity:
