@@ -2,34 +2,26 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.test_precommit import ROOT, _git, _pre_commit
+from tests.test_precommit import ROOT, _pre_commit, make_repo
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def mantra_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
-    repo = tmp_path_factory.mktemp("mantra-team")
-    _git(repo, "init", "-q")
-    _git(repo, "config", "user.email", "t@example.invalid")
-    _git(repo, "config", "user.name", "t")
-    (repo / "good").mkdir()
-    (repo / "bad").mkdir()
-    (repo / "good" / "MANTRA.md").write_text("# Our mantra\n\nPeople serving people like those we love the most.\n", encoding="utf-8")
-    (repo / "bad" / "mantra.txt").write_text(
-        "Our mission is to leverage best-in-class synergies to holistically deliver world-class stakeholder value across all verticals.\n",
-        encoding="utf-8",
+    return make_repo(
+        tmp_path_factory,
+        "mantra-team",
+        {
+            "good/MANTRA.md": "# Our mantra\n\nPeople serving people like those we love the most.\n",
+            "bad/mantra.txt": "Our mission is to leverage best-in-class synergies to holistically deliver world-class stakeholder value across all verticals.\n",
+            "notes.txt": "Not a mantra file; the hook must not look at it.\n",
+        },
     )
-    (repo / "notes.txt").write_text("Not a mantra file; the hook must not look at it.\n", encoding="utf-8")
-    _git(repo, "add", ".")
-    return repo
 
 
 def test_hook_passes_a_good_mantra_and_fails_a_bad_one(mantra_repo: Path) -> None:

@@ -32,26 +32,32 @@ def _pre_commit(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture(scope="module")
-def user_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def make_repo(tmp_path_factory: pytest.TempPathFactory, name: str, files: dict[str, str]) -> Path:
+    """A real git repository holding ``files`` (relative path -> text), all staged."""
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
-    repo = tmp_path_factory.mktemp("support-team")
+    repo = tmp_path_factory.mktemp(name)
     _git(repo, "init", "-q")
     _git(repo, "config", "user.email", "t@example.invalid")
     _git(repo, "config", "user.name", "t")
-    (repo / "templates").mkdir()
-    (repo / "templates" / "refund-promise.txt").write_text(
-        "Hi {{ first_name }},\n\nWe guarantee your refund will arrive within 24 hours.\n\nThanks,\nThe Support Team\n",
-        encoding="utf-8",
-    )
-    (repo / "templates" / "refund-update.txt").write_text(
-        "Hi {{ first_name }},\n\nThanks for your patience. We can't promise a date yet, but we'll update you "
-        "as soon as we hear back from the bank.\n\nBest,\nThe Support Team\n",
-        encoding="utf-8",
-    )
+    for rel, text in files.items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text(text, encoding="utf-8")
     _git(repo, "add", ".")
     return repo
+
+
+@pytest.fixture(scope="module")
+def user_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_repo(
+        tmp_path_factory,
+        "support-team",
+        {
+            "templates/refund-promise.txt": "Hi {{ first_name }},\n\nWe guarantee your refund will arrive within 24 hours.\n\nThanks,\nThe Support Team\n",
+            "templates/refund-update.txt": "Hi {{ first_name }},\n\nThanks for your patience. We can't promise a date yet, but we'll update you "
+            "as soon as we hear back from the bank.\n\nBest,\nThe Support Team\n",
+        },
+    )
 
 
 def test_hook_fails_on_overpromise_and_passes_on_clean_template(user_repo: Path) -> None:
