@@ -14,7 +14,6 @@ from mantracheck.errors import InputError, MantracheckError, UsageError
 from mantracheck.models import FileReport, Finding, LintResult, Notice, RuleMeta, Severity
 from mantracheck.text import format_for_path, read_file
 from mantracheck.text.formats import FORMATS
-from mantracheck.text.reader import MAX_BYTES
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -43,7 +42,7 @@ class Options:
 def make_linter(options: Options | None = None, ruleset: RuleSet | None = None) -> Linter:
     options = options or Options()
     ruleset = ruleset or load_rules(tuple(options.rule_paths))
-    return _harden(Linter(
+    return Linter(
         ruleset,
         profile=options.profile,
         select=options.select,
@@ -54,7 +53,7 @@ def make_linter(options: Options | None = None, ruleset: RuleSet | None = None) 
         fields=options.fields,
         report_unused_directives=options.report_unused_directives,
         scores=options.scores,
-    ))
+    )
 
 
 def lint_text(text: str, *, path: str = "<text>", input_format: str = "text", options: Options | None = None, **kwargs: object) -> list[Finding]:
@@ -91,7 +90,7 @@ class _Session:
         settings = self.config.base if path == STDIN_NAME or not self.config.overrides else self.config.settings_for(path)
         linter = self._linters.get(settings)
         if linter is None:
-            linter = _harden(Linter(
+            linter = Linter(
                 self.ruleset,
                 profile=settings.profile,
                 select=settings.select,
@@ -102,7 +101,7 @@ class _Session:
                 fields=self.config.fields,
                 report_unused_directives=self.config.report_unused_directives,
                 scores=self.options.scores or self.config.min_courtesy is not None,
-            ))
+            )
             self._linters[settings] = linter
         return linter
 
@@ -190,19 +189,6 @@ def _too_long_for(linter: Linter, text: str) -> str | None:
     if len(text) <= limit:
         return None
     return f"{len(text):,} characters, over the {limit:,}-character limit of the spaCy pipeline {linter.pipeline.name!r}, skipped"
-
-
-def _harden(linter: Linter) -> Linter:
-    """Make the linter's pipeline safe on hostile text: its tokenizer stays linear on long
-    runs of punctuation (``mantracheck.tokenize_guard``), and the built-in blank pipeline,
-    which has no parser or NER, takes any text under the file size limit in one piece
-    (spaCy's 1,000,000-character guard is about their memory)."""
-    from mantracheck.tokenize_guard import guard
-
-    guard(linter.pipeline.nlp)
-    if linter.pipeline.name == "blank:en":
-        linter.pipeline.nlp.max_length = max(linter.pipeline.nlp.max_length, MAX_BYTES + 1)
-    return linter
 
 
 def lint_paths(

@@ -241,12 +241,27 @@ def _load_trained(name: str) -> Pipeline:
     return Pipeline(nlp=nlp, name=name, capabilities=_probe_capabilities(nlp))
 
 
+def _harden(pipeline: Pipeline) -> Pipeline:
+    """Make a pipeline safe on hostile text, once, where it is built: its tokenizer stays
+    linear on long runs of punctuation (``mantracheck.tokenize_guard``), and the built-in blank
+    pipeline, which has no parser or NER, takes any text under the file size limit in one piece
+    (spaCy's 1,000,000-character guard is about a parser's memory). A trained pipeline keeps
+    spaCy's limit; longer texts are skipped with a notice (``api._too_long_for``)."""
+    from mantracheck.text.reader import MAX_BYTES
+    from mantracheck.tokenize_guard import guard
+
+    guard(pipeline.nlp)
+    if pipeline.name == "blank:en":
+        pipeline.nlp.max_length = max(pipeline.nlp.max_length, MAX_BYTES + 1)
+    return pipeline
+
+
 def get_pipeline(name: str | None = None) -> Pipeline:
     """The pipeline for ``name`` (None: the built-in blank English one), built once."""
     with _lock:
         pipeline = _cache.get(name)
         if pipeline is None:
-            pipeline = _build_blank() if name in (None, "", "blank", "blank:en") else _load_trained(name)
+            pipeline = _harden(_build_blank() if name in (None, "", "blank", "blank:en") else _load_trained(name))
             _cache[name] = pipeline
         return pipeline
 
