@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from mantracheck.engine.kinds import pattern_key
+from mantracheck.engine.prefilter import RegexSet
 from mantracheck.engine.regex import MATCH_GROUP, compile_regex
 from mantracheck.engine.schema import Pattern, Rule
 from mantracheck.engine.token_matcher import TokenMatcher
@@ -316,6 +317,9 @@ class MatcherBank:
         for key, texts in lemmas.items():
             self._lemma.add(key, list(nlp.pipe(texts)))
         self._plain = [m for m, present in ((self._phrase, phrases), (self._lemma, lemmas), (self._tokens, len(self._tokens))) if present]
+        # One RE2 scan tells which regexes can match an ASCII text (engine/prefilter.py).
+        self._set = RegexSet([(pattern, case_sensitive) for _, pattern, _, case_sensitive in self._regexes]) if self._regexes else None
+        self._uncovered = frozenset(range(len(self._regexes))) - (self._set.covered if self._set is not None else frozenset())
 
     def _regex(self, pattern: str, case_sensitive: bool) -> Any:
         compiled = self._compiled_regex.get((pattern, case_sensitive))
@@ -348,17 +352,31 @@ class MatcherBank:
                 key, flags = checks[match_id]
                 if not flags or all(getattr(doc[start + i], flag) == value for i, flag, value in flags):
                     out[key].append((idx[start], ends[end - 1]))
-        folded = normalized.casefold() if self._regexes else ""
-        for key, pattern, required, case_sensitive in self._regexes:
-            haystack = normalized if case_sensitive else folded
-            for strings_ in required:  # (plain loops: twice as fast as all(any(...)))
-                for p in strings_:
-                    if p in haystack:
-                        break
+        if not self._regexes:
+            return out
+        regexes = self._regexes
+        candidates = self._set.candidates(normalized) if self._set is not None else None
+        if candidates is None:
+            todo: Iterable[int] = range(len(regexes))
+        else:  # the set has ruled out the other covered patterns
+            todo = sorted(candidates.union(self._uncovered)) if self._uncovered else sorted(candidates)
+        folded = None
+        for i in todo:
+            key, pattern, required, case_sensitive = regexes[i]
+            if candidates is None or i not in candidates:
+                if folded is None:
+                    folded = normalized.casefold()
+                haystack = normalized if case_sensitive else folded
+                for strings_ in required:  # (plain loops: twice as fast as all(any(...)))
+                    for p in strings_:
+                        if p in haystack:
+                            break
+                    else:
+                        break  # none of this set's strings occurs: it cannot match
                 else:
-                    break  # none of this set's strings occurs: it cannot match
-            else:
-                self._finditer(out, key, pattern, case_sensitive, normalized)
+                    self._finditer(out, key, pattern, case_sensitive, normalized)
+                continue
+            self._finditer(out, key, pattern, case_sensitive, normalized)
         return out
 
     def _finditer(self, out: dict[str, list[tuple[int, int]]], key: str, pattern: str, case_sensitive: bool, normalized: str) -> None:

@@ -1,0 +1,185 @@
+"""Which rule regexes can match a text, for all of them in one pass (an RE2 ``Set``).
+
+Most texts match few of a run's regexes, and Python's ``re`` searches a text once per
+pattern. So each pattern is also translated into an RE2 pattern that matches *at least*
+wherever the original does (a superset: lookarounds are dropped, a possessive repeat becomes
+a greedy one), and all translations go into one ``re2.Set``, which reports in a single
+linear-time scan which of them match somewhere. Only those regexes are then run, on Python's
+``re`` as before, so the findings are exactly what they were; the set only skips runs that
+could not have matched.
+
+Exactness rests on the translation being a superset, which holds only where the two engines
+agree on what a class means. They agree on ASCII text (RE2's ``\\w``, ``\\d``, ``\\b`` and case
+folding are ASCII-only; Python's are Unicode), so the set is used only for an ASCII text, and
+only for patterns that are ASCII themselves; anything else takes the literal prefilter
+(``matching.required_literals``) as before. A text the set cannot scan (its DFA ran out of
+memory) is detected by a canary pattern that matches every text, and falls back the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+try:  # the regex parser: re._parser since 3.11, sre_parse before
+    from re import _parser as _sre  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_parse as _sre  # type: ignore[no-redef]
+
+#: RE2's largest counted repeat.
+_MAX_COUNT = 1000
+#: Memory for the set's compiled program and DFA cache.
+SET_MAX_MEM = 64 << 20
+_IGNORECASE, _MULTILINE, _DOTALL = 2, 8, 16
+#: Flags a translation understands (UNICODE is the default for str patterns; VERBOSE is
+#: handled by the parser; ASCII only narrows what matches).
+_KNOWN_FLAGS = _IGNORECASE | _MULTILINE | _DOTALL | 32 | 64 | 256
+#: Python's \s on ASCII text also holds \v and \x1c-\x1f, which RE2's \s does not.
+_CLASS = {
+    "CATEGORY_DIGIT": "0-9",
+    "CATEGORY_WORD": "0-9A-Za-z_",
+    "CATEGORY_SPACE": "\\t\\n\\x0b\\f\\r\\x1c-\\x1f ",
+}
+_NEGATED = {"CATEGORY_NOT_DIGIT": "CATEGORY_DIGIT", "CATEGORY_NOT_WORD": "CATEGORY_WORD", "CATEGORY_NOT_SPACE": "CATEGORY_SPACE"}
+
+
+class Untranslatable(Exception):
+    """The pattern uses something the translation does not cover: it keeps the old path."""
+
+
+def to_re2(pattern: str, case_sensitive: bool) -> str | None:
+    """An RE2 pattern matching, on ASCII text, wherever ``pattern`` (Python ``re``) does, or
+    None when no such translation is made (non-ASCII pattern, backreferences, ...)."""
+    if not pattern.isascii():
+        return None
+    try:
+        parsed = _sre.parse(pattern, 0 if case_sensitive else _IGNORECASE)
+        flags = parsed.state.flags
+        if flags & ~_KNOWN_FLAGS:
+            return None
+        body = _seq(list(parsed), flags)
+    except (Untranslatable, Exception):  # noqa: BLE001 - any pattern it cannot read keeps the old path
+        return None
+    return ("(?i)" if flags & _IGNORECASE else "") + body
+
+
+def _char(code: int) -> str:
+    c = chr(code)
+    return c if c.isascii() and c.isalnum() else f"\\x{{{code:x}}}"
+
+
+def _seq(items: list[Any], flags: int) -> str:
+    return "".join(_item(op, av, flags) for op, av in items)
+
+
+def _item(op: Any, av: Any, flags: int) -> str:  # noqa: C901, PLR0911, PLR0912 - one case per opcode
+    name = str(op)
+    if name == "LITERAL":
+        return _char(av)
+    if name == "NOT_LITERAL":
+        return f"[^{_char(av)}]"
+    if name == "ANY":
+        return "(?s:.)" if flags & _DOTALL else "."
+    if name == "IN":
+        return _class(av)
+    if name == "BRANCH":
+        return "(?:" + "|".join(_seq(list(b), flags) for b in av[1]) + ")"
+    if name == "SUBPATTERN":
+        _group, add, remove, sub = av
+        if (add | remove) & ~_KNOWN_FLAGS or remove & _IGNORECASE or (add & _IGNORECASE and not flags & _IGNORECASE):
+            raise Untranslatable(name)  # scoped case flags: rare, not worth the care
+        return "(?:" + _seq(list(sub), (flags | add) & ~remove) + ")"
+    if name == "ATOMIC_GROUP":  # matches a subset of the plain group's matches
+        return "(?:" + _seq(list(av), flags) + ")"
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        lo, hi, sub = av
+        inner = "(?:" + _seq(list(sub), flags) + ")"
+        if lo > _MAX_COUNT:
+            raise Untranslatable("repeat count")
+        if hi == _sre.MAXREPEAT or hi > _MAX_COUNT:
+            return inner + ("*" if lo == 0 else "+" if lo == 1 else f"{{{lo},}}")
+        return inner + f"{{{lo},{hi}}}"
+    if name in ("ASSERT", "ASSERT_NOT"):
+        return ""  # a lookaround only ever removes matches
+    if name == "AT":
+        return _at(str(av), flags)
+    raise Untranslatable(name)  # GROUPREF, GROUPREF_EXISTS, ...
+
+
+def _at(where: str, flags: int) -> str:
+    if where == "AT_BEGINNING":
+        return "(?m:^)" if flags & _MULTILINE else "^"
+    if where == "AT_BEGINNING_STRING":
+        return "\\A"
+    if where == "AT_BOUNDARY":
+        return "\\b"  # the same as Python's on ASCII text
+    if where == "AT_NON_BOUNDARY":
+        return "\\B"
+    if where == "AT_END_STRING":
+        return "\\z"
+    return ""  # $: end of text or before a final newline; dropping it only adds matches
+
+
+def _class(items: list[Any]) -> str:
+    negate = False
+    parts: list[str] = []
+    for op, av in items:
+        name = str(op)
+        if name == "NEGATE":
+            negate = True
+        elif name == "LITERAL":
+            parts.append(_char(av))
+        elif name == "RANGE":
+            parts.append(f"{_char(av[0])}-{_char(av[1])}")
+        elif name == "CATEGORY" and str(av) in _CLASS:
+            parts.append(_CLASS[str(av)])
+        elif name == "CATEGORY" and str(av) in _NEGATED:
+            if negate or len(items) > 1:
+                raise Untranslatable("negated class inside a class")
+            return f"[^{_CLASS[_NEGATED[str(av)]]}]"
+        else:
+            raise Untranslatable(name)
+    if not parts:
+        raise Untranslatable("empty class")
+    return ("[^" if negate else "[") + "".join(parts) + "]"
+
+
+class RegexSet:
+    """``candidates(text)``: the indexes of the patterns that may match ``text``, or None
+    when the set cannot tell (a non-ASCII text, or the scan failed)."""
+
+    def __init__(self, patterns: Sequence[tuple[str, bool]]) -> None:
+        self.covered: frozenset[int] = frozenset()
+        self._set: Any = None
+        self._index: list[int] = []
+        try:
+            import re2
+        except ImportError:  # pragma: no cover - google-re2 is a dependency
+            return
+        translated = [(i, to_re2(p, cs)) for i, (p, cs) in enumerate(patterns)]
+        translated = [(i, t) for i, t in translated if t is not None]
+        if not translated:
+            return
+        options = re2.Options()
+        options.max_mem = SET_MAX_MEM
+        options.log_errors = False
+        found = re2.Set.SearchSet(options)
+        try:
+            found.Add("\\A")  # the canary: every successful scan reports it
+            for i, t in translated:
+                found.Add(t)
+            found.Compile()
+        except re2.error:
+            return  # too big for RE2: every pattern keeps the literal prefilter
+        self._set = found
+        self._index = [-1] + [i for i, _ in translated]
+        self.covered = frozenset(i for i, _ in translated)
+
+    def candidates(self, text: str) -> set[int] | None:
+        if self._set is None or not text.isascii():
+            return None
+        hits = self._set.Match(text)
+        if not hits or 0 not in hits:
+            return None  # the canary is missing: the scan gave up (DFA out of memory)
+        index = self._index
+        return {index[h] for h in hits if h}
