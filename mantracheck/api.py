@@ -207,7 +207,44 @@ def lint_paths(
     ``config`` comes from ``mantracheck.config.load_config`` (none by default); ``jobs``
     is the number of processes (None: one per CPU for many files); ``fix`` is None,
     ``"fix"`` (write fixes atomically) or ``"diff"`` (attach a diff, write nothing).
+    ``start_lint`` takes the same arguments and yields the reports as they are made.
     """
+    run = start_lint(paths, options=options, config=config, stdin_text=stdin_text, jobs=jobs, fix=fix, **kwargs)
+    reports = []
+    for report in run.reports():
+        reports.append(report)
+        if progress:
+            progress(report)
+    return LintResult(files=tuple(reports), notices=run.notices, rules=run.rules)
+
+
+@dataclass(frozen=True)
+class LintRun:
+    """A run whose inputs are listed and whose rules are built: ``notices`` and ``rules``
+    are known before any file is linted; ``reports()`` lints, yielding one report per input
+    in path order (the order of ``lint_paths``), so a caller can write each as it comes
+    instead of holding them all."""
+
+    notices: tuple[Notice, ...]
+    rules: tuple[RuleMeta, ...]
+    count: int
+    _reports: Callable[[], Iterator[FileReport]]
+
+    def reports(self) -> Iterator[FileReport]:
+        return self._reports()
+
+
+def start_lint(
+    paths: Sequence[str],
+    *,
+    options: Options | None = None,
+    config: Config | None = None,
+    stdin_text: str | None = None,
+    jobs: int | None = 1,
+    fix: str | None = None,
+    **kwargs: object,
+) -> LintRun:
+    """``lint_paths`` one report at a time (see ``LintRun``)."""
     from mantracheck.parallel import default_jobs, map_chunks
 
     if fix not in FIX_MODES:
@@ -222,28 +259,38 @@ def lint_paths(
         for p, f in iter_inputs(paths, options.input_format, notices)
         if p == STDIN or not ((session.config.exclude and session.config.is_excluded(p)) or os.path.abspath(p).startswith(rule_dirs))
     ]
+    # Linted in the order they are reported: sorted by the path shown (stable, so an input
+    # named twice is reported twice), standard input under its name.
+    inputs.sort(key=lambda item: STDIN_NAME if item[0] == STDIN else item[0])
     files = [(p, f) for p, f in inputs if p != STDIN]
-    session.prepare(p for p, _ in files)
-    reports: list[FileReport] = []
-    for path, fmt in inputs:
-        if path == STDIN:
-            linter = session.linter_for(STDIN_NAME)
-            text = stdin_text or ""
-            too_long = _too_long_for(linter, text)
-            report = FileReport(STDIN_NAME, error=too_long, skipped=True) if too_long else _lint_guarded(linter, [Source(STDIN_NAME, text, fmt)])[0]
-            reports.append(report)
-            if progress:
-                progress(report)
-    n_jobs = default_jobs(len(files)) if jobs is None else max(1, jobs)
-    for report in map_chunks(session.lint_chunk, files, n_jobs):
-        reports.append(report)
-        if progress:
-            progress(report)
-    reports.sort(key=lambda r: r.path)
+    session.prepare(STDIN_NAME if p == STDIN else p for p, _ in inputs)
     for linter in session.linters:
         notices.extend(n for n in linter.notices if n not in notices)
     metas = {r.id: RuleMeta(r.id, linter.severities[r.id], r.one_line(), r.description, r.link, r.suggestions) for linter in session.linters for r in linter.rules}
-    return LintResult(files=tuple(reports), notices=tuple(notices), rules=tuple(metas[k] for k in sorted(metas)))
+    n_jobs = default_jobs(len(files)) if jobs is None else max(1, jobs)
+
+    def reports() -> Iterator[FileReport]:
+        # Files between two stdin entries are linted as one stream of chunks.
+        i = 0
+        while i < len(inputs):
+            if inputs[i][0] == STDIN:
+                yield _lint_stdin(session, stdin_text, inputs[i][1])
+                i += 1
+                continue
+            j = i
+            while j < len(inputs) and inputs[j][0] != STDIN:
+                j += 1
+            yield from map_chunks(session.lint_chunk, inputs[i:j], n_jobs)
+            i = j
+
+    return LintRun(notices=tuple(notices), rules=tuple(metas[k] for k in sorted(metas)), count=len(inputs), _reports=reports)
+
+
+def _lint_stdin(session: _Session, stdin_text: str | None, fmt: str) -> FileReport:
+    linter = session.linter_for(STDIN_NAME)
+    text = stdin_text or ""
+    too_long = _too_long_for(linter, text)
+    return FileReport(STDIN_NAME, error=too_long, skipped=True) if too_long else _lint_guarded(linter, [Source(STDIN_NAME, text, fmt)])[0]
 
 
 def count_inputs(paths: Sequence[str], input_format: str | None = None) -> int:

@@ -156,3 +156,24 @@ def test_scores_in_json_text_and_min_courtesy_gate() -> None:
     gated = invoke("lint", "--no-config", "--min-courtesy", str(threshold), "-", input=curt)
     assert gated.exit_code == 1 and "is below the minimum" in gated.output
     assert "<stdin>: courtesy" not in invoke("lint", "--no-config", "-", input=curt).output  # text: only with --scores
+
+
+def test_streamed_text_output_is_what_the_text_formatter_makes_of_the_whole_run(tmp_path: Path) -> None:
+    """One-line-per-finding output is written as each file's report comes; it must be
+    exactly the formatter's text for the collected run, with errors on stderr."""
+    from mantracheck.api import lint_paths
+    from mantracheck.formatters.text import format_text
+
+    (tmp_path / "b.txt").write_text(OVERPROMISE, encoding="utf-8")
+    (tmp_path / "a.txt").write_text(COURTEOUS, encoding="utf-8")
+    (tmp_path / "c.yaml").write_text("body: [unclosed\n", encoding="utf-8")
+    (tmp_path / "d.md").write_text("# Sale\n\nBest deals, guaranteed. 100% risk-free!\n", encoding="utf-8")
+    expected = format_text(lint_paths([str(tmp_path)]))
+    for fmt in ("concise", "text"):
+        result = CliRunner().invoke(cli, ["lint", "--format", fmt, "--no-color", str(tmp_path)])
+        assert result.exit_code == 1
+        assert result.stdout == expected
+        assert f"{tmp_path / 'c.yaml'}: " in result.stderr
+    quiet = CliRunner().invoke(cli, ["lint", "-q", str(tmp_path)])
+    assert quiet.stdout == "".join(line for line in expected.splitlines(keepends=True) if not line.startswith("Found "))
+    assert expected.count("\n") > 5 and expected.startswith(str(tmp_path / "b.txt"))

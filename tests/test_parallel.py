@@ -62,3 +62,32 @@ def test_default_jobs_is_one_for_a_handful_of_files_else_the_cpu_count(monkeypat
     assert default_jobs(MIN_FILES_PER_JOB - 1) == 1
     assert default_jobs(MIN_FILES_PER_JOB * 2) == 2
     assert default_jobs(10_000) == 4
+
+
+def test_reports_survive_the_trip_from_a_worker_whole() -> None:
+    """Reports are pickled field by field (models._pickled_by_fields): every field comes back."""
+    import pickle
+
+    from mantracheck.models import FileReport, Finding, Fix, Severity
+
+    finding = Finding("r.id", Severity.WARNING, 1, 2, 3, 4, "message", "match", ("a", "b"), Fix(5, 6, "x"))
+    report = FileReport("p.txt", (finding,), "an error", "cp1252", {"courtesy": {"value": 3}}, 2, "a diff", True)
+    assert pickle.loads(pickle.dumps(report)) == report
+    assert pickle.loads(pickle.dumps(FileReport("q.txt"))) == FileReport("q.txt")
+
+
+def test_a_streamed_run_reports_what_lint_paths_does_in_the_same_order(tmp_path: Path) -> None:
+    from mantracheck.api import start_lint
+
+    root = _tree(tmp_path / "t", CHUNK * 2 + 3)
+    other = tmp_path / "a-first.txt"
+    other.write_text(TEXTS[1], encoding="utf-8")
+    args = [str(root), "-", str(other)]
+    run = start_lint(args, stdin_text=TEXTS[2], jobs=2)
+    assert run.count == CHUNK * 2 + 3 + 2 + 2
+    assert [r.id for r in run.rules] == sorted(r.id for r in run.rules) and run.rules
+    streamed = list(run.reports())
+    collected = lint_paths(args, stdin_text=TEXTS[2], jobs=1).files
+    assert streamed == list(collected)
+    paths = [r.path for r in streamed]
+    assert paths == sorted(paths) and "<stdin>" in paths

@@ -83,11 +83,10 @@ def lint(
     Exit status: 0 when nothing reaches --fail-on, 1 when something does, 2 for usage,
     configuration or rule errors.
     """
-    from mantracheck.api import Options, count_inputs, lint_paths
+    from mantracheck.api import Options, start_lint
     from mantracheck.config import load_config
     from mantracheck.errors import UsageError
-    from mantracheck.formatters import FORMATTERS
-    from mantracheck.models import Severity
+    from mantracheck.models import LintResult, Severity
 
     if not paths:
         raise UsageError("nothing to lint: give files, folders, or - for standard input")
@@ -105,25 +104,71 @@ def lint(
         report_unused_directives=report_unused_directives,
         scores=scores or fmt == "json" or min_courtesy is not None or config.min_courtesy is not None,
     )
+    run = start_lint(paths, options=options, config=config, stdin_text=stdin_text, jobs=jobs, fix=fix)
+    if not quiet:
+        for notice in run.notices:
+            _echo(f"mantracheck: {notice}", err=True)
+    minimum = min_courtesy if min_courtesy is not None else config.min_courtesy
     stderr = sys.stderr
     show_progress = progress
     if show_progress is None:
-        show_progress = bool(stderr.isatty()) and not _in_ci() and fmt in ("text", "concise") and count_inputs(paths, input_format) > PROGRESS_THRESHOLD
-    if show_progress:
-        result = _lint_with_progress(paths, options, config, stdin_text, jobs, fix, lint_paths, count_inputs(paths, input_format))
+        show_progress = bool(stderr.isatty()) and not _in_ci() and fmt in ("text", "concise") and run.count > PROGRESS_THRESHOLD
+    use_color = _use_color(color, sys.stdout)
+    plain_lines = fmt == "concise" or (fmt == "text" and not use_color)
+    if plain_lines and fix != "diff" and not statistics and not show_progress:
+        # One line per finding: written as each file's report comes, so a large run is
+        # never held whole (only its counts are).
+        tally = _stream_text(run.reports(), minimum, quiet, verbose)
     else:
-        result = lint_paths(paths, options=options, config=config, stdin_text=stdin_text, jobs=jobs, fix=fix)
-
+        reports = _with_progress(run.reports(), run.count) if show_progress else run.reports()
+        result = LintResult(files=tuple(reports), notices=run.notices, rules=run.rules)
+        tally = result.tally(minimum)
+        for report in result.files:
+            _echo_input_problem(report, quiet, verbose)
+        _write_collected(result, fmt, fix, statistics, quiet, use_color, stdin_text)
+    summary = tally.summary()
+    if fix == "fix" and summary["fixed"] and not quiet:
+        _echo(f"Fixed {summary['fixed']} problem{'s' if summary['fixed'] != 1 else ''}.", err=True)
     if not quiet:
-        for notice in result.notices:
-            _echo(f"mantracheck: {notice}", err=True)
-    for report in result.files:
-        if report.error is not None and not (quiet and report.skipped):
-            _echo(f"mantracheck: {report.path}: {report.error}", err=True)
-        elif verbose and not quiet and report.encoding:
-            from mantracheck.text.reader import describe_encoding
+        _echo_unread(summary)
+    threshold = fail_on or (str(config.fail_on) if config.fail_on else "error")
+    for report in tally.below:
+        _echo(f"mantracheck: {report.path}: courtesy {report.scores['courtesy']['value']} is below the minimum of {minimum:g}", err=True)  # type: ignore[index]
+    sys.exit(int(tally.exit_code(Severity.parse(threshold))))
 
-            _echo(f"mantracheck: {report.path}: read as {describe_encoding(report.encoding)}", err=True)
+
+def _echo_input_problem(report: Any, quiet: bool, verbose: bool) -> None:
+    """A file that could not be checked (or, with --verbose, how it was read), on stderr."""
+    if report.error is not None and not (quiet and report.skipped):
+        _echo(f"mantracheck: {report.path}: {report.error}", err=True)
+    elif verbose and not quiet and report.encoding:
+        from mantracheck.text.reader import describe_encoding
+
+        _echo(f"mantracheck: {report.path}: read as {describe_encoding(report.encoding)}", err=True)
+
+
+def _stream_text(reports: Any, minimum: float | None, quiet: bool, verbose: bool) -> Any:
+    from mantracheck.formatters.text import report_lines, summary_line
+    from mantracheck.models import Tally
+
+    tally = Tally(minimum)
+    batch: list[str] = []
+    for report in reports:
+        tally.add(report)
+        _echo_input_problem(report, quiet, verbose)
+        batch.extend(report_lines(report))
+        if len(batch) >= 1000:
+            _echo("".join(batch), nl=False)
+            batch = []
+    if not quiet:
+        batch.append(summary_line(tally.summary()))
+    _echo("".join(batch), nl=False)
+    return tally
+
+
+def _write_collected(result: Any, fmt: str, fix: str | None, statistics: bool, quiet: bool, use_color: bool, stdin_text: str | None) -> None:
+    from mantracheck.formatters import FORMATTERS
+
     if fix == "diff":
         for report in result.files:
             if report.diff:
@@ -132,38 +177,17 @@ def lint(
         from mantracheck.formatters.terminal import format_statistics
 
         _echo(format_statistics(result), nl=False)
+    elif fmt == "text" and use_color:
+        from mantracheck.formatters.terminal import format_terminal
+
+        _echo(format_terminal(result, _source_reader(stdin_text), width=_width()), nl=False, color=True)
+    elif fmt in ("text", "concise"):
+        from mantracheck.formatters.text import iter_text
+
+        lines = iter_text(result)
+        _echo("".join(line for line in lines if not (quiet and line.startswith("Found "))), nl=False)
     else:
-        stdout = sys.stdout
-        use_color = _use_color(color, stdout)
-        if fmt == "text" and use_color:
-            from mantracheck.formatters.terminal import format_terminal
-
-            _echo(format_terminal(result, _source_reader(stdin_text), width=_width()), nl=False, color=True)
-        elif fmt in ("text", "concise"):
-            from mantracheck.formatters.text import iter_text
-
-            lines = iter_text(result)
-            if quiet:
-                lines = (line for line in lines if not line.startswith("Found "))
-            batch: list[str] = []
-            for line in lines:  # written as formatted, in batches: a large run is never held whole
-                batch.append(line)
-                if len(batch) >= 1000:
-                    _echo("".join(batch), nl=False)
-                    batch = []
-            _echo("".join(batch), nl=False)
-        else:
-            _echo(FORMATTERS[fmt](result), nl=False)
-    summary = result.summary()
-    if fix == "fix" and summary["fixed"] and not quiet:
-        _echo(f"Fixed {summary['fixed']} problem{'s' if summary['fixed'] != 1 else ''}.", err=True)
-    if not quiet:
-        _echo_unread(summary)
-    threshold = fail_on or (str(config.fail_on) if config.fail_on else "error")
-    minimum = min_courtesy if min_courtesy is not None else config.min_courtesy
-    for report in result.below_courtesy(minimum):
-        _echo(f"mantracheck: {report.path}: courtesy {report.scores['courtesy']['value']} is below the minimum of {minimum:g}", err=True)  # type: ignore[index]
-    sys.exit(int(result.exit_code(Severity.parse(threshold), minimum)))
+        _echo(FORMATTERS[fmt](result), nl=False)
 
 
 def _echo(text: str, **kwargs: Any) -> None:
@@ -224,14 +248,16 @@ def _source_reader(stdin_text: str | None) -> Any:
     return read
 
 
-def _lint_with_progress(paths: Any, options: Any, config: Any, stdin_text: Any, jobs: Any, fix: Any, lint_paths: Any, total: int) -> Any:
+def _with_progress(reports: Any, total: int) -> Any:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     console = Console(stderr=True)
     with Progress(TextColumn("linting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console, transient=True) as bar:
         task = bar.add_task("lint", total=total)
-        return lint_paths(paths, options=options, config=config, stdin_text=stdin_text, jobs=jobs, fix=fix, progress=lambda _: bar.advance(task))
+        for report in reports:
+            bar.advance(task)
+            yield report
 
 
 @click.command("config")

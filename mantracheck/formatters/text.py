@@ -4,24 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mantracheck.models import LintResult
+from mantracheck.models import FileReport, LintResult
 
 
 def iter_text(result: LintResult) -> Iterator[str]:
     """The text output one line at a time (with its newline), so a large run can be written
     as it is formatted instead of being held whole."""
     for report in result.files:
-        for f in report.findings:
-            yield f"{report.path}:{f.line}:{f.column}: {f.severity} {f.rule} {f.message}\n"
-            for suggestion in f.suggestions:
-                yield f"    suggestion: {suggestion}\n"
-        if report.scores is not None:
-            yield score_line(report.path, report.scores) + "\n"
-    summary = result.summary()
-    if summary["findings"]:
-        parts = [f"{summary[k]} {k}{'s' if summary[k] != 1 and k != 'info' else ''}" for k in ("error", "warning", "info") if summary[k]]
-        files = summary["files_with_findings"]
-        yield f"Found {summary['findings']} problem{'s' if summary['findings'] != 1 else ''} ({', '.join(parts)}) in {files} file{'s' if files != 1 else ''}.\n"
+        yield from report_lines(report)
+    line = summary_line(result.summary())
+    if line:
+        yield line
+
+
+def report_lines(report: FileReport) -> Iterator[str]:
+    """One file's findings (each followed by its suggestions) and its score line."""
+    for f in report.findings:
+        yield f"{report.path}:{f.line}:{f.column}: {f.severity} {f.rule} {f.message}\n"
+        for suggestion in f.suggestions:
+            yield f"    suggestion: {suggestion}\n"
+    if report.scores is not None:
+        yield score_line(report.path, report.scores) + "\n"
+
+
+def summary_line(summary: dict[str, int]) -> str:
+    """``Found 3 problems (1 error, 2 warnings) in 2 files.``, or "" when there are none."""
+    if not summary["findings"]:
+        return ""
+    parts = [f"{summary[k]} {k}{'s' if summary[k] != 1 and k != 'info' else ''}" for k in ("error", "warning", "info") if summary[k]]
+    files = summary["files_with_findings"]
+    return f"Found {summary['findings']} problem{'s' if summary['findings'] != 1 else ''} ({', '.join(parts)}) in {files} file{'s' if files != 1 else ''}.\n"
 
 
 def format_text(result: LintResult) -> str:
