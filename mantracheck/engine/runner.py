@@ -112,6 +112,9 @@ class Linter:
         self.report_unused_directives = report_unused_directives
         self.scores = scores
         self._bank = MatcherBank(self.pipeline.nlp, self.rules)
+        # Each rule with the keys one of which must match for it to find anything (None: run
+        # it on every text): most rules match nothing in most texts.
+        self._plan = [(rule, KINDS[rule.kind].check, _triggers(rule)) for rule in self.rules]
 
     # -- one text --------------------------------------------------------------------
     def _check(self, extracted: Extracted, doc: Any, source_text: str, lines: LineIndex) -> tuple[list[Finding], Any]:
@@ -119,8 +122,11 @@ class Linter:
         ctx.matches = self._bank.run(doc, ctx.normalized, ctx.table)
         findings = []
         promises = []
-        for rule in self.rules:
-            for hit in KINDS[rule.kind].check(rule, ctx):
+        matches = ctx.matches
+        for rule, check, triggers in self._plan:
+            if triggers is not None and not any(matches.get(key) for key in triggers):
+                continue
+            for hit in check(rule, ctx):
                 span = self._region_span(extracted, source_text, hit) if hit.region else extracted.offsets.to_source(hit.start, hit.end)
                 if span is None:
                     continue  # touches a placeholder or markup: never flagged
@@ -215,6 +221,11 @@ class Linter:
 
     def lint_text(self, text: str, path: str = "<text>", fmt: str = "text") -> FileReport:
         return next(self.lint_sources([Source(path, text, fmt)]))
+
+
+def _triggers(rule: Rule) -> tuple[str, ...] | None:
+    triggers = KINDS[rule.kind].triggers
+    return None if triggers is None else triggers(rule)
 
 
 def file_scores(scored: list[tuple[Extracted, Any]], lines: LineIndex) -> dict[str, Any] | None:

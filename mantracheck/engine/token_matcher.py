@@ -152,6 +152,12 @@ class TokenMatcher:
         return out
 
     def _match(self, key: str, specs: list[tuple[list[Test], str]], index: dict[str, dict[int, list[int]]], cols: dict[str, list[Any]], n: int, out: list[tuple[str, int, int]]) -> None:
+        if all(op == "" for _, op in specs):  # one token per spec: one possible end, no search
+            length = len(specs)
+            for start in self._starts(specs, index, n):
+                if start + length <= n and all(_holds(tests, cols, start + j) for j, (tests, _) in enumerate(specs)):
+                    out.append((key, start, start + length))
+            return
         for start in self._starts(specs, index, n):
             for end in sorted(set(_walk(specs, 0, start, cols, n))):
                 if end > start:

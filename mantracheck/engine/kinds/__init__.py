@@ -20,6 +20,10 @@ class Kind:
     parse: Callable[[Checker], tuple[dict[str, Any], dict[str, tuple[Pattern, ...]]]]
     check: Callable[[Rule, TextContext], Iterable[Hit]]
     needs_patterns: bool = True
+    #: The pattern keys one of which must have matched for ``check`` to yield anything (the
+    #: runner skips the rule on a text where none did); None when it can yield without a match
+    #: (a required phrase that is missing, a measure).
+    triggers: Callable[[Rule], tuple[str, ...]] | None = None
 
 
 def pattern_key(rule_id: str, role: str = "patterns") -> str:

@@ -53,4 +53,5 @@ KIND = Kind(
     keys=KEYS,
     parse=parse_common,
     check=check,
+    triggers=lambda rule: (pattern_key(rule.id),),
 )

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from mantracheck.engine.context import Hit, TextContext, drop_overlaps
-from mantracheck.engine.kinds import Kind
+from mantracheck.engine.kinds import Kind, pattern_key
 from mantracheck.engine.kinds.existence import KEYS as EXISTENCE_KEYS
 from mantracheck.engine.kinds.existence import candidate_spans, parse_common
 from mantracheck.engine.schema import Checker, Pattern, Rule
@@ -65,4 +65,5 @@ KIND = Kind(
     parse=parse,
     check=check,
     needs_patterns=False,
+    triggers=lambda rule: tuple(pattern_key(rule.id, f"swap{i}") for i in range(len(rule.options["replacements"]))),
 )
