@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "lint_text", "lint_paths", "Finding", "Severity", "LintResult", "FileReport", "Options", "score_mantra", "rank_mantras", "MantraReport", "SubScore"]
+__all__ = ["__version__", "lint_text", "lint_paths", "start_lint", "LintRun", "Finding", "Severity", "LintResult", "FileReport", "Options", "score_mantra", "rank_mantras", "MantraReport", "SubScore"]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from mantracheck.api import Options, lint_paths, lint_text
+    from mantracheck.api import LintRun, Options, lint_paths, lint_text, start_lint
     from mantracheck.models import FileReport, Finding, LintResult, Severity
     from mantracheck.scoring.mantra import MantraReport, SubScore, rank_mantras, score_mantra
 
 
 def __getattr__(name: str) -> Any:
     """Keep ``import mantracheck`` (and ``--version``) free of spaCy until something is used."""
-    if name in ("lint_text", "lint_paths", "Options"):
+    if name in ("lint_text", "lint_paths", "start_lint", "LintRun", "Options"):
         from mantracheck import api
 
         return getattr(api, name)
