@@ -96,6 +96,18 @@ def _builtin_regexes() -> list[tuple[str, bool]]:
     return out
 
 
+def test_every_builtin_regex_is_valid_and_never_matches_the_empty_string() -> None:
+    """What check_regex checks for a pack of your own; the built-in packs' patterns are
+    checked here instead of at every start (they may use Python-only syntax)."""
+    from mantracheck.engine.regex import regex_problem
+
+    patterns = _builtin_regexes()
+    assert len(patterns) > 30
+    assert [(p, regex_problem(p, engine="re")) for p, _ in patterns if regex_problem(p, engine="re")] == []
+    assert regex_problem("(?:y)?", engine="re") is not None  # the check can fail
+    assert regex_problem("(unclosed", engine="re") is not None
+
+
 REGEX_WORDS = ["We", "will", "'ll", "never", "immediately", "within", "24", "hours", "100%", "guaranteed", "ASAP", "best", "the", "#1", "@user", "https://x.io", "!!", "is", "are", "fixed", "today", "Free", "risk-free", "lifetime", "won't", "happen", "again", "\n", ",", "."]
 
 

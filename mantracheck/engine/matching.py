@@ -8,7 +8,7 @@ from typing import Any
 
 from mantracheck.engine.kinds import pattern_key
 from mantracheck.engine.prefilter import RegexSet
-from mantracheck.engine.regex import MATCH_GROUP, compile_regex
+from mantracheck.engine.regex import MATCH_GROUP, compile_regex, parsed_regex
 from mantracheck.engine.schema import Pattern, Rule
 from mantracheck.engine.token_matcher import TokenMatcher
 from mantracheck.engine.token_matcher import supported as token_matcher_supports
@@ -55,7 +55,7 @@ def literal_prefixes(pattern: str, case_sensitive: bool = False) -> frozenset[st
     the alternation's words (the parser factors out their shared "i"), not {"will", "is"}.
     """
     try:
-        parsed = _sre.parse(pattern, 0 if case_sensitive else 2)  # 2 == re.IGNORECASE
+        parsed = parsed_regex(pattern, case_sensitive)
     except Exception:  # noqa: BLE001 - any pattern the parser rejects just gets no prefilter
         return None
     best = _best(_required(list(parsed)))
@@ -69,7 +69,7 @@ def required_literals(pattern: str, case_sensitive: bool = False) -> tuple[froze
     match must contain one string of *each* set, so a text that lacks all strings of any
     one of them cannot match. () when none can be read off."""
     try:
-        parsed = _sre.parse(pattern, 0 if case_sensitive else 2)  # 2 == re.IGNORECASE
+        parsed = parsed_regex(pattern, case_sensitive)
     except Exception:  # noqa: BLE001 - any pattern the parser rejects just gets no prefilter
         return ()
     found: dict[frozenset[str], None] = {}

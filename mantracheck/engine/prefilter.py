@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from mantracheck.engine.regex import parsed_regex
+
 try:  # the regex parser: re._parser since 3.11, sre_parse before
     from re import _parser as _sre  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover
@@ -53,7 +55,7 @@ def to_re2(pattern: str, case_sensitive: bool) -> str | None:
     if not pattern.isascii():
         return None
     try:
-        parsed = _sre.parse(pattern, 0 if case_sensitive else _IGNORECASE)
+        parsed = parsed_regex(pattern, case_sensitive)
         flags = parsed.state.flags
         if flags & ~_KNOWN_FLAGS:
             return None

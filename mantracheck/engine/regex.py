@@ -47,13 +47,22 @@ def check_regex(pattern: str, *, trusted: bool = False) -> str | None:
     may use Python-only syntax; every other one must run on RE2."""
     if len(pattern) > MAX_LENGTH:
         return f"regex is {len(pattern)} characters long; the limit is {MAX_LENGTH}"
+    if trusted:
+        # Checked by the test suite (tests/test_matching.py), not at every start, where
+        # compiling all of them was a third of loading the rules; each is compiled the first
+        # time a text can match it.
+        _TRUSTED.add(pattern)
+        return None
+    return regex_problem(pattern)
+
+
+def regex_problem(pattern: str, engine: str = "re2") -> str | None:
+    """Why ``pattern`` is not usable on ``engine`` ("re2" or "re"), or None."""
     try:
         compiled: Any = re.compile(pattern)
     except re.error as exc:
         return f"invalid regular expression: {exc}"
-    if trusted:
-        _TRUSTED.add(pattern)
-    else:
+    if engine == "re2":
         re2 = _re2()
         if re2 is None:  # pragma: no cover
             return "the regex engine for rule packs (google-re2) is not installed; reinstall mantracheck"
@@ -65,6 +74,14 @@ def check_regex(pattern: str, *, trusted: bool = False) -> str | None:
     if empty is not None and empty.end() == 0 and compiled.match("") is not None:
         return "regex matches the empty string; it would flag every position"
     return None
+
+
+@lru_cache(maxsize=1024)
+def parsed_regex(pattern: str, case_sensitive: bool = False) -> Any:
+    """``pattern`` as Python's regex parser reads it (with IGNORECASE unless case-sensitive),
+    parsed once for the readers of its structure (the literal and RE2-set prefilters); they
+    only read the tree. Raises what the parser raises."""
+    return _sre.parse(pattern, 0 if case_sensitive else re.IGNORECASE)
 
 
 def nested_quantifier(pattern: str) -> bool:
