@@ -98,7 +98,13 @@ def _npm_version(package: str) -> str:
 
 
 def mantracheck_cmd() -> list[str]:
-    """The installed console script, as a user runs it (else ``python -m mantracheck``)."""
+    """The console script installed for the Python that runs the bench, as a user of that
+    environment runs it (else the one on PATH, else ``python -m mantracheck``). Not a version
+    manager's shim first on PATH: pyenv's is a bash script that adds ~0.1 s to every run, and
+    the floor runs this same Python directly."""
+    beside = Path(sys.executable).with_name("mantracheck")
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return [str(beside)]
     script = shutil.which("mantracheck")
     return [script] if script else [sys.executable, "-m", "mantracheck"]
 
