@@ -37,6 +37,9 @@ def render(template: str, values: dict[str, Any]) -> str:
     """Fill ``{name}`` fields from ``values``; other braces are left alone. No format-spec
     mini-language, no attribute access: rule files are data."""
 
+    if "{" not in template:
+        return template  # most messages and suggestions name no field
+
     def field(match: re.Match[str]) -> str:
         value = values.get(match.group(1))
         return match.group(0) if value is None else str(value)
