@@ -9,9 +9,10 @@ linear-time scan which of them match somewhere. Only those regexes are then run,
 could not have matched.
 
 Exactness rests on the translation being a superset, which holds only where the two engines
-agree on what a class means. They agree on ASCII text (RE2's ``\\w``, ``\\d``, ``\\b`` and case
-folding are ASCII-only; Python's are Unicode), so the set is used only for an ASCII text, and
-only for patterns that are ASCII themselves; anything else takes the literal prefilter
+agree on what a class means. They agree on ASCII text (RE2's ``\\w``, ``\\d`` and ``\\b`` are
+ASCII-only, Python's Unicode), so the set is used only for an ASCII text, and only for patterns
+whose every character is ASCII, written or escaped (the engines fold case differently beyond
+it: Python's IGNORECASE matches "i" with U+0130, RE2's does not); anything else takes the literal prefilter
 (``matching.required_literals``) as before. A text the set cannot scan (its DFA ran out of
 memory) is detected by a canary pattern that matches every text, and falls back the same way.
 """
@@ -66,8 +67,12 @@ def to_re2(pattern: str, case_sensitive: bool) -> str | None:
 
 
 def _char(code: int) -> str:
+    if code > 127:
+        # Written as an escape in an ASCII pattern (\u0130): Python folds some such letters
+        # onto ASCII ones (U+0130 onto "i") where RE2 does not, so it keeps the old path.
+        raise Untranslatable("non-ASCII character")
     c = chr(code)
-    return c if c.isascii() and c.isalnum() else f"\\x{{{code:x}}}"
+    return c if c.isalnum() else f"\\x{{{code:x}}}"
 
 
 def _seq(items: list[Any], flags: int) -> str:
