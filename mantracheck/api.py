@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from mantracheck.config import Config, Settings, check_names, with_cli
 from mantracheck.engine.loader import RuleSet, load_rules
@@ -191,25 +192,11 @@ def _too_long_for(linter: Linter, text: str) -> str | None:
     return f"{len(text):,} characters, over the {limit:,}-character limit of the spaCy pipeline {linter.pipeline.name!r}, skipped"
 
 
-def lint_paths(
-    paths: Sequence[str],
-    *,
-    options: Options | None = None,
-    config: Config | None = None,
-    stdin_text: str | None = None,
-    jobs: int | None = 1,
-    fix: str | None = None,
-    progress: Callable[[FileReport], None] | None = None,
-    **kwargs: object,
-) -> LintResult:
+def lint_paths(paths: Sequence[str], *, progress: Callable[[FileReport], None] | None = None, **kwargs: Any) -> LintResult:
     """Lint files and folders (recursing into text-like files); ``-`` reads ``stdin_text``.
-
-    ``config`` comes from ``mantracheck.config.load_config`` (none by default); ``jobs``
-    is the number of processes (None: one per CPU for many files); ``fix`` is None,
-    ``"fix"`` (write fixes atomically) or ``"diff"`` (attach a diff, write nothing).
-    ``start_lint`` takes the same arguments and yields the reports as they are made.
-    """
-    run = start_lint(paths, options=options, config=config, stdin_text=stdin_text, jobs=jobs, fix=fix, **kwargs)
+    Takes ``start_lint``'s arguments, and ``progress``, called with each report; returns the
+    whole run at once."""
+    run = start_lint(paths, **kwargs)
     reports = []
     for report in run.reports():
         reports.append(report)
@@ -244,7 +231,13 @@ def start_lint(
     fix: str | None = None,
     **kwargs: object,
 ) -> LintRun:
-    """``lint_paths`` one report at a time (see ``LintRun``)."""
+    """A run, linted one report at a time (see ``LintRun``).
+
+    ``config`` comes from ``mantracheck.config.load_config`` (none by default); ``jobs``
+    is the number of processes (None: one per CPU for many files); ``fix`` is None,
+    ``"fix"`` (write fixes atomically) or ``"diff"`` (attach a diff, write nothing); other
+    keyword arguments are ``Options`` fields (select, profile...).
+    """
     from mantracheck.parallel import default_jobs, map_chunks
 
     if fix not in FIX_MODES:
@@ -291,10 +284,6 @@ def _lint_stdin(session: _Session, stdin_text: str | None, fmt: str) -> FileRepo
     text = stdin_text or ""
     too_long = _too_long_for(linter, text)
     return FileReport(STDIN_NAME, error=too_long, skipped=True) if too_long else _lint_guarded(linter, [Source(STDIN_NAME, text, fmt)])[0]
-
-
-def count_inputs(paths: Sequence[str], input_format: str | None = None) -> int:
-    return sum(1 for _ in iter_inputs(paths, input_format, []))
 
 
 def iter_inputs(paths: Iterable[str], forced: str | None, notices: list[Notice]) -> Iterator[tuple[str, str]]:

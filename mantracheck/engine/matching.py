@@ -10,27 +10,15 @@ from mantracheck.engine.kinds import pattern_key
 from mantracheck.engine.prefilter import RegexSet
 from mantracheck.engine.regex import MATCH_GROUP, compile_regex, parsed_regex
 from mantracheck.engine.schema import Pattern, Rule
-from mantracheck.engine.token_matcher import TokenMatcher
+from mantracheck.engine.token_matcher import FLAG_ATTRS, STRING_ATTRS, TokenMatcher
 from mantracheck.engine.token_matcher import supported as token_matcher_supports
 from mantracheck.errors import RuleError
 
 _POS_ATTRS = {"POS", "TAG", "MORPH"}
-#: Token attributes a phrase matcher can key on (TEXT is ORTH).
-_STRING_ATTRS = {"LOWER": "LOWER", "NORM": "NORM", "ORTH": "ORTH", "TEXT": "ORTH", "LEMMA": "LEMMA"}
-#: Boolean token flags checked after a phrase match.
-_FLAGS = {
-    "IS_SENT_START": "is_sent_start",
-    "IS_TITLE": "is_title",
-    "IS_PUNCT": "is_punct",
-    "IS_SPACE": "is_space",
-    "IS_ALPHA": "is_alpha",
-    "IS_DIGIT": "is_digit",
-    "IS_UPPER": "is_upper",
-    "IS_LOWER": "is_lower",
-    "LIKE_NUM": "like_num",
-    "LIKE_URL": "like_url",
-    "LIKE_EMAIL": "like_email",
-}
+#: Token attributes a phrase matcher can key on (TEXT is ORTH): those the array matcher reads.
+_STRING_ATTRS = STRING_ATTRS
+#: Boolean token flags checked after a phrase match, as Token attribute names (is_title...).
+_FLAGS = {name: name.lower() for name in FLAG_ATTRS}
 #: A token pattern is compiled to at most this many phrases; past it, spaCy's Matcher runs it.
 MAX_VARIANTS = 2000
 Check = tuple[int, str, bool]

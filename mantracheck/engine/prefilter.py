@@ -61,7 +61,7 @@ def to_re2(pattern: str, case_sensitive: bool) -> str | None:
         if flags & ~_KNOWN_FLAGS:
             return None
         body = _seq(list(parsed), flags)
-    except (Untranslatable, Exception):  # noqa: BLE001 - any pattern it cannot read keeps the old path
+    except Exception:  # noqa: BLE001 - Untranslatable, or a pattern the parser rejects: it keeps the old path
         return None
     return ("(?i)" if flags & _IGNORECASE else "") + body
 
