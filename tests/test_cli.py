@@ -177,3 +177,41 @@ def test_streamed_text_output_is_what_the_text_formatter_makes_of_the_whole_run(
     quiet = CliRunner().invoke(cli, ["lint", "-q", str(tmp_path)])
     assert quiet.stdout == "".join(line for line in expected.splitlines(keepends=True) if not line.startswith("Found "))
     assert expected.count("\n") > 5 and expected.startswith(str(tmp_path / "b.txt"))
+
+
+def test_main_collects_garbage_again_once_built_and_restores_the_collector(tmp_path: Path, monkeypatch) -> None:
+    """cli.main keeps the cyclic collector off during start-up only: linting runs with it on
+    and the start-up heap frozen, and main leaves the collector as it found it."""
+    import gc
+
+    import pytest
+
+    import mantracheck.cli.lint as lint_cmd
+    from mantracheck.cli import main, ready
+
+    seen = []
+    original = lint_cmd._stream_text
+
+    def spy(*args, **kwargs):
+        seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(lint_cmd, "_stream_text", spy)
+    monkeypatch.setenv("NO_COLOR", "1")
+    bad = tmp_path / "refund.txt"
+    bad.write_text(OVERPROMISE, encoding="utf-8")
+    assert gc.isenabled()
+    with pytest.raises(SystemExit) as exit_info:
+        main(["lint", "--format", "concise", str(bad)])
+    assert exit_info.value.code == 1
+    assert seen == [(True, True)]
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    ready()  # outside main (the API, click's runner): changes nothing
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        with pytest.raises(SystemExit):
+            main(["lint", "--format", "concise", str(bad)])
+        assert not gc.isenabled()  # left off, as it was
+    finally:
+        gc.enable()

@@ -84,6 +84,7 @@ def lint(
     configuration or rule errors.
     """
     from mantracheck.api import Options, start_lint
+    from mantracheck.cli import ready
     from mantracheck.config import load_config
     from mantracheck.errors import UsageError
     from mantracheck.models import LintResult, Severity
@@ -105,6 +106,7 @@ def lint(
         scores=scores or fmt == "json" or min_courtesy is not None or config.min_courtesy is not None,
     )
     run = start_lint(paths, options=options, config=config, stdin_text=stdin_text, jobs=jobs, fix=fix)
+    ready()  # rules and linters are built: collect garbage again (see cli.main)
     if not quiet:
         for notice in run.notices:
             _echo(f"mantracheck: {notice}", err=True)

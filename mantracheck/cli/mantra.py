@@ -77,7 +77,8 @@ def mantra(
     from mantracheck.cli.lint import _use_color, _width
     from mantracheck.errors import UsageError
     from mantracheck.formatters.mantra import MANTRA_FORMATTERS, format_mantra_terminal
-    from mantracheck.scoring.mantra import rank_mantras
+    from mantracheck.cli import ready
+    from mantracheck.scoring.mantra import rank_mantras, scorer
 
     sources = [*files, *(texts if args_are_files else ())]
     candidates = [] if args_are_files else [t.strip() for t in texts if t.strip()]
@@ -87,6 +88,8 @@ def mantra(
         candidates += candidates_in(_read(path))
     if not candidates:
         raise UsageError("no candidates: give texts, or --file FILE (one per line, - for standard input)")
+    scorer(weights_path, model)  # built once (cached): the pipeline, the word lists, the weights
+    ready()  # collect garbage again (see cli.main)
     reports = rank_mantras(candidates, model_path=weights_path, pipeline=model)
     stdout = sys.stdout
     if fmt == "text" and _use_color(color, stdout):
