@@ -1,4 +1,4 @@
-from mantracheck.cli import main
+from mantracheck.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

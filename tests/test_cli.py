@@ -215,3 +215,33 @@ def test_main_collects_garbage_again_once_built_and_restores_the_collector(tmp_p
         assert not gc.isenabled()  # left off, as it was
     finally:
         gc.enable()
+
+
+def test_console_script_exit_keeps_status_output_and_atexit_handlers(tmp_path: Path) -> None:
+    """cli.run ends the process with os._exit: the exit status, every byte of a large
+    output and the atexit handlers registered by others must all survive it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('atexit ran'))  # buffered: run() must flush it\n"
+        "sys.argv = ['mantracheck', *sys.argv[1:]]\n"
+        "from mantracheck.cli import run\n"
+        "run()\n"
+    )
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # block-buffered, as usual
+    found = subprocess.run([sys.executable, "-c", code, "lint", "--format", "concise", "-"], input=OVERPROMISE, capture_output=True, text=True, env=env)
+    assert found.returncode == 1, found.stderr
+    assert "<stdin>:1:1: error overpromise.guarantee" in found.stdout
+    assert found.stdout.rstrip().endswith("atexit ran")
+    usage = subprocess.run([sys.executable, "-c", code, "lint"], capture_output=True, text=True, env=env)
+    assert usage.returncode == 2 and "nothing to lint" in usage.stderr
+    for i in range(300):
+        (tmp_path / f"reply-{i:03}.txt").write_text(OVERPROMISE * 3, encoding="utf-8")
+    big = subprocess.run([sys.executable, "-m", "mantracheck", "lint", "--format", "json", str(tmp_path)], capture_output=True, text=True, env=env)
+    assert big.returncode == 1, big.stderr
+    payload = json.loads(big.stdout)  # the whole document was flushed
+    assert len(payload["files"]) == 300 and all(f["findings"] for f in payload["files"])
