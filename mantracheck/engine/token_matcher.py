@@ -132,13 +132,7 @@ class TokenMatcher:
             cols.update(zip(names, array.T.tolist()))
         if "SENT_START" in cols:
             cols["SENT_START"] = [v == 1 for v in cols["SENT_START"]]
-        index: dict[str, dict[int, list[int]]] = {}
-        for column, wanted in self._openers.items():
-            where: dict[int, list[int]] = defaultdict(list)
-            for i, v in enumerate(cols[column]):
-                if v in wanted:
-                    where[v].append(i)
-            index[column] = where
+        index = _OpenerIndex(self._openers, cols)  # built per column when first asked
         present: dict[str, set[int]] = {}
         out: list[tuple[str, int, int]] = []
         for key, specs, required in self._patterns:
@@ -151,7 +145,7 @@ class TokenMatcher:
                 self._match(key, specs, index, cols, n, out)
         return out
 
-    def _match(self, key: str, specs: list[tuple[list[Test], str]], index: dict[str, dict[int, list[int]]], cols: dict[str, list[Any]], n: int, out: list[tuple[str, int, int]]) -> None:
+    def _match(self, key: str, specs: list[tuple[list[Test], str]], index: _OpenerIndex, cols: dict[str, list[Any]], n: int, out: list[tuple[str, int, int]]) -> None:
         if all(op == "" for _, op in specs):  # one token per spec: one possible end, no search
             length = len(specs)
             for start in self._starts(specs, index, n):
@@ -164,7 +158,7 @@ class TokenMatcher:
                     out.append((key, start, end))
 
     @staticmethod
-    def _starts(specs: list[tuple[list[Test], str]], index: dict[str, dict[int, list[int]]], n: int) -> Sequence[int]:
+    def _starts(specs: list[tuple[list[Test], str]], index: _OpenerIndex, n: int) -> Sequence[int]:
         first, op = specs[0]
         positive = [t for t in first if t[1] in ("eq", "in")]
         if op in ("", "+") and positive:
@@ -174,6 +168,25 @@ class TokenMatcher:
                 return where.get(value, ())
             return sorted(i for v in value if v in where for i in where[v])
         return range(n)
+
+
+class _OpenerIndex(dict):  # type: ignore[type-arg]
+    """column -> {value: token positions} for the values that open some pattern, built for a
+    column the first time a pattern that passed the literal check asks for it (most texts
+    give no pattern of a column a chance)."""
+
+    def __init__(self, openers: dict[str, set[int]], cols: dict[str, list[Any]]) -> None:
+        super().__init__()
+        self._openers, self._cols = openers, cols
+
+    def __missing__(self, column: str) -> dict[int, list[int]]:
+        wanted = self._openers[column]
+        where: dict[int, list[int]] = defaultdict(list)
+        for i, v in enumerate(self._cols[column]):
+            if v in wanted:
+                where[v].append(i)
+        self[column] = where
+        return where
 
 
 def _holds(tests: list[Test], cols: dict[str, list[Any]], i: int) -> bool:
