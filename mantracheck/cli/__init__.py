@@ -149,7 +149,10 @@ def _quick_exit(code: object) -> NoReturn:
     else:
         print(code, file=sys.stderr)
         status = 1
-    atexit._run_exitfuncs()
+    run_exitfuncs = getattr(atexit, "_run_exitfuncs", None)  # CPython's and PyPy's
+    if run_exitfuncs is None:  # pragma: no cover - an interpreter without it exits as usual
+        sys.exit(status)
+    run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
