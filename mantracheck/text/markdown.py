@@ -1,7 +1,9 @@
 """Markdown: prose only. Code (fenced, indented, inline), front matter, link and image targets
 and HTML comments are left out; raw HTML blocks go through the HTML extractor.
 
-Parsed with ``markdown-it-py`` (CommonMark, plus tables and strikethrough). The parser gives
+Parsed with ``markdown-it-py`` (CommonMark, plus tables and strikethrough), or, for text that
+uses only headings, paragraphs, strong emphasis and inline links, by ``md_subset``, which
+gives the same tokens. The parser gives
 each block its source lines and each inline token its text and markup, in order; each inline
 block's text is placed on its source lines (every line is checked to be the very characters
 of the source there) and the tokens are then consumed left to right, so every piece of clean
@@ -17,6 +19,7 @@ from typing import Any
 
 from mantracheck.text.defuse import defuse_unclosed_tags
 from mantracheck.text.html import html_into
+from mantracheck.text.md_subset import simple_tokens
 from mantracheck.text.offsets import Extracted, TextBuilder
 from mantracheck.text.placeholders import STAND_IN, Masker
 
@@ -254,7 +257,10 @@ def markdown_into(builder: TextBuilder, masker: Masker, comments: list[tuple[int
         masked = re.sub(r"[^\r\n]", " ", masked[: front.end()]) + masked[front.end() :]
     masked = defuse_unclosed_tags(masked)  # thousands of unclosed '<!--' are quadratic
     lines = _lines(masked)
-    tokens = _parser().parse(masked)
+    # Headings, paragraphs, **strong** and [links] only: the same tokens, a tenth of the time.
+    tokens: Any = simple_tokens(masked)
+    if tokens is None:
+        tokens = _parser().parse(masked)
     row_cursor: dict[int, int] = {}
     for index, tok in enumerate(tokens):
         if tok.map is None:
