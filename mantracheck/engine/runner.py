@@ -125,9 +125,9 @@ class Linter:
         ctx.matches = self._bank.run(doc, ctx.normalized, ctx.table)
         findings = []
         promises = []
-        matches = ctx.matches
+        present = {key for key, spans in ctx.matches.items() if spans}
         for rule, check, triggers in self._plan:
-            if triggers is not None and not any(matches.get(key) for key in triggers):
+            if triggers is not None and triggers.isdisjoint(present):
                 continue
             for hit in check(rule, ctx):
                 span = self._region_span(extracted, source_text, hit) if hit.region else extracted.offsets.to_source(hit.start, hit.end)
@@ -226,9 +226,9 @@ class Linter:
         return next(self.lint_sources([Source(path, text, fmt)]))
 
 
-def _triggers(rule: Rule) -> tuple[str, ...] | None:
+def _triggers(rule: Rule) -> frozenset[str] | None:
     triggers = KINDS[rule.kind].triggers
-    return None if triggers is None else triggers(rule)
+    return None if triggers is None else frozenset(triggers(rule))
 
 
 def file_scores(scored: list[tuple[Extracted, Any]], lines: LineIndex) -> dict[str, Any] | None:

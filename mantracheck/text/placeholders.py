@@ -143,7 +143,8 @@ class Masker:
         parts, pos = [], 0
         for m in self.masks:
             parts.append(text[pos : m.start])
-            parts.append(re.sub(r"[^\r\n]", "x", text[m.start : m.end]))
+            piece = text[m.start : m.end]
+            parts.append(re.sub(r"[^\r\n]", "x", piece) if "\n" in piece or "\r" in piece else "x" * len(piece))
             pos = m.end
         parts.append(text[pos:])
         self.masked = "".join(parts)
