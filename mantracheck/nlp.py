@@ -92,6 +92,12 @@ def _register_components() -> None:
 
         return ArraySentencizer(nlp.vocab, Sentencizer.default_punct_chars)
 
+    @Language.factory("mantracheck_annotate")
+    def make_annotator(nlp: Any, name: str) -> Any:
+        from spacy.pipeline import Sentencizer
+
+        return ArrayAnnotator(ArraySentencizer(nlp.vocab, Sentencizer.default_punct_chars))
+
     @Language.component("mantracheck_paragraphs")
     def paragraphs(doc: Any) -> Any:
         """A blank line ends a sentence, whatever the punctuation (headers, sign-offs)."""
@@ -126,11 +132,17 @@ class ArraySentencizer:
         import numpy
         from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH, SENT_START, SPACY
 
-        n = len(doc)
-        if n == 0:
+        if len(doc) == 0:
             return doc
-        cols = doc.to_array([ORTH, IS_PUNCT, IDX, LENGTH, SPACY, IS_SPACE]).T.tolist()
+        starts = self.starts(doc, doc.to_array([ORTH, IS_PUNCT, IDX, LENGTH, SPACY, IS_SPACE]).T.tolist())
+        doc.from_array([SENT_START], numpy.asarray(starts, dtype="int64").astype("uint64").reshape(-1, 1))
+        return doc
+
+    def starts(self, doc: Any, cols: list[list[int]]) -> list[int]:
+        """SENT_START values (1 or -1) from the columns ORTH, IS_PUNCT, IDX, LENGTH, SPACY,
+        IS_SPACE of a non-empty Doc."""
         orth, is_punct = cols[0], cols[1]
+        n = len(orth)
         punct = self.punct
         starts = [-1] * n
         starts[0] = 1
@@ -143,12 +155,9 @@ class ArraySentencizer:
             elif final:
                 seen_period = True
         starts[start] = 1
-        is_space = cols[5]
-        if any(is_space):
+        if any(cols[5]):
             self._paragraphs(doc, cols, starts)
-        doc.from_array([SENT_START], numpy.asarray(starts, dtype="int64").astype("uint64").reshape(-1, 1))
-        return doc
-
+        return starts
 
     @staticmethod
     def _paragraphs(doc: Any, cols: list[list[int]], starts: list[int]) -> None:
@@ -186,13 +195,75 @@ class ArraySentencizer:
                         starts[gap] = -1  # the break belongs to the sentence before it
 
 
+#: What ``engine.context.Columns`` reads off a Doc, in this order (one ``to_array``).
+COLUMN_NAMES = ("IDX", "LENGTH", "SENT_START", "IS_SPACE", "IS_PUNCT", "IS_ALPHA", "LIKE_NUM", "LOWER", "NORM", "ORTH", "LEMMA", "IS_TITLE")
+#: Where the blank pipeline leaves those columns in ``doc.user_data``.
+COLUMNS_KEY = "mantracheck.columns"
+
+
+class ArrayAnnotator:
+    """The blank pipeline's one component after the tokenizer: ``ArraySentencizer``'s
+    sentence starts and the lower-case lookup lemmas, from one ``to_array`` and written with
+    one ``from_array``; it also leaves the Doc's ``COLUMN_NAMES`` columns in
+    ``doc.user_data[COLUMNS_KEY]``, so that the linter does not read them again. The same
+    annotations as the two components it stands for (tests/test_nlp.py compares them)."""
+
+    _READ = ("IDX", "LENGTH", "IS_SPACE", "IS_PUNCT", "IS_ALPHA", "LIKE_NUM", "LOWER", "NORM", "ORTH", "IS_TITLE", "SPACY")
+
+    def __init__(self, sentencizer: ArraySentencizer) -> None:
+        from spacy.attrs import IDS
+
+        self.sentencizer = sentencizer
+        self.table: dict[str, str] = {}
+        self._cache: dict[int, int] = {}
+        self._ids = [IDS[name] for name in self._READ]
+        at = {name: i for i, name in enumerate(self._READ)}
+        self._sentence_cols = [at[c] for c in ("ORTH", "IS_PUNCT", "IDX", "LENGTH", "SPACY", "IS_SPACE")]
+        self._lower = at["LOWER"]
+        self._into = [COLUMN_NAMES.index(name) for name in self._READ[:-1]]  # all but SPACY
+        self._sent_at, self._lemma_at = COLUMN_NAMES.index("SENT_START"), COLUMN_NAMES.index("LEMMA")
+
+    def use_table(self, table: dict[str, str]) -> None:
+        self.table = table
+        self._cache.clear()
+
+    def __call__(self, doc: Any) -> Any:
+        import numpy
+        from spacy.attrs import LEMMA, SENT_START
+
+        n = len(doc)
+        if n == 0:
+            return doc
+        array = doc.to_array(self._ids).reshape(n, len(self._ids))
+        rows = array.T.tolist()
+        starts = self.sentencizer.starts(doc, [rows[i] for i in self._sentence_cols])
+        cache, table, strings = self._cache, self.table, doc.vocab.strings
+        lemmas = []
+        for h in rows[self._lower]:
+            lemma = cache.get(h)
+            if lemma is None:
+                word = strings[h]
+                lemma = cache[h] = strings.add(table.get(word, word))
+            lemmas.append(lemma)
+        written = numpy.empty((n, 2), dtype="uint64")
+        written[:, 0] = numpy.asarray(starts, dtype="int64").astype("uint64")
+        written[:, 1] = lemmas
+        doc.from_array([SENT_START, LEMMA], written)
+        columns = numpy.empty((n, len(COLUMN_NAMES)), dtype="uint64")
+        columns[:, self._into] = array[:, :-1]
+        columns[:, self._sent_at] = written[:, 0]
+        columns[:, self._lemma_at] = written[:, 1]
+        doc.user_data[COLUMNS_KEY] = columns
+        return doc
+
+
 def _build_blank() -> Pipeline:
     import spacy
 
     _register_components()
     nlp = spacy.blank("en")
-    nlp.add_pipe("mantracheck_sentences")  # spaCy's sentencizer + blank-line breaks, on arrays
-    lemmatizer: Any = nlp.add_pipe("mantracheck_lemmatizer")
+    # spaCy's sentencizer + blank-line breaks, and the lower-case lookup lemmatizer, on arrays
+    lemmatizer: Any = nlp.add_pipe("mantracheck_annotate")
     try:
         # The lemma table of the installed spacy-lookups-data, found as spaCy's own
         # Lemmatizer.initialize finds it, read into a plain dict. Nothing else in the blank

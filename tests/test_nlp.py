@@ -136,6 +136,26 @@ def test_array_components_annotate_like_the_ones_they_replace(reference_nlp: Any
     assert get_pipeline().nlp(text).to_array([SENT_START, LEMMA, NORM]).tolist() == expected
 
 
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from([*SENTENCE_PIECES, "Thanks", "THANKS", "sorry!", "50%", "well-known", "\u2019s"]), max_size=30))
+def test_the_columns_the_annotator_leaves_are_the_docs_own(pieces: list[str]) -> None:
+    """engine.context.Columns takes the annotator's columns instead of reading the Doc again:
+    they must be exactly what to_array reads off the annotated Doc."""
+    from spacy.attrs import IDS
+
+    from mantracheck.engine.context import Columns
+    from mantracheck.nlp import COLUMN_NAMES, COLUMNS_KEY
+
+    doc = get_pipeline().nlp("".join(pieces))
+    if len(doc) == 0:
+        assert COLUMNS_KEY not in doc.user_data
+        return
+    stashed = doc.user_data[COLUMNS_KEY]
+    assert Columns(doc).array is stashed
+    fresh = doc.to_array([IDS[name] for name in COLUMN_NAMES]).reshape(len(doc), len(COLUMN_NAMES))
+    assert stashed.dtype == fresh.dtype and stashed.tolist() == fresh.tolist()
+
+
 @pytest.mark.parametrize("argv", [["--version"], ["--help"], ["lint", "--help"], ["mantra", "--help"], ["rules", "--help"]])
 def test_help_and_version_never_build_the_pipeline(argv: list[str]) -> None:
     """spaCy (half a second to import) is loaded only by a command that needs it."""

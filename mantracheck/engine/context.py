@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar
 
+from mantracheck.nlp import COLUMN_NAMES, COLUMNS_KEY
 from mantracheck.text.offsets import OffsetMap
 
 # Same-length normalisation so that regexes need not spell out typographic quotes.
@@ -57,13 +58,17 @@ class Columns:
     The first seven feed ``TextContext.sentences``; the string attributes (hashes, kept as
     uint64) and IS_TITLE feed the matchers."""
 
-    NAMES = ("IDX", "LENGTH", "SENT_START", "IS_SPACE", "IS_PUNCT", "IS_ALPHA", "LIKE_NUM", "LOWER", "NORM", "ORTH", "LEMMA", "IS_TITLE")
+    NAMES = COLUMN_NAMES
     INDEX: ClassVar[dict[str, int]] = {name: i for i, name in enumerate(NAMES)}
 
     def __init__(self, doc: Any) -> None:
-        from spacy.attrs import IDS
+        stashed = doc.user_data.get(COLUMNS_KEY)  # left by the blank pipeline's annotator
+        if stashed is not None and len(stashed) == len(doc):
+            self.array = stashed
+        else:
+            from spacy.attrs import IDS
 
-        self.array = doc.to_array([IDS[name] for name in self.NAMES]).reshape(len(doc), len(self.NAMES))
+            self.array = doc.to_array([IDS[name] for name in self.NAMES]).reshape(len(doc), len(self.NAMES))
         self._lists: dict[str, list[int]] = {}
 
     def __contains__(self, name: object) -> bool:
