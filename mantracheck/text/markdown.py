@@ -257,7 +257,7 @@ def markdown_into(builder: TextBuilder, masker: Masker, comments: list[tuple[int
         masked = re.sub(r"[^\r\n]", " ", masked[: front.end()]) + masked[front.end() :]
     masked = defuse_unclosed_tags(masked)  # thousands of unclosed '<!--' are quadratic
     lines = _lines(masked)
-    # Headings, paragraphs, **strong** and [links] only: the same tokens, a tenth of the time.
+    # Headings, paragraphs, **strong** and [links] only: the same tokens, a quarter of the time.
     tokens: Any = simple_tokens(masked)
     if tokens is None:
         tokens = _parser().parse(masked)

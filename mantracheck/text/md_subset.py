@@ -10,8 +10,8 @@ with its source lines (``map``), its ``content`` and its ``children`` (``text``,
 ``link_close``); not the blocks' open and close tokens, which it skips. The children are markdown-it's to
 the letter, empty text tokens included (where its emphasis pass leaves a delimiter's twin
 empty and nothing merges it away); tests/test_md_subset.py compares the two streams on the
-bench corpus, the shared data and generated documents. Parsing such a text this way takes
-about a tenth of markdown-it's time.
+bench corpus, the shared data and generated documents. Tokenizing such a text this way takes
+about a quarter of markdown-it's time (0.1 against 0.4 ms for a bench email).
 """
 
 from __future__ import annotations
