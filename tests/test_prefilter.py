@@ -77,7 +77,7 @@ def patterns(draw: st.DrawFn, depth: int = 0) -> str:
     return "".join(parts)
 
 
-@pytest.mark.parametrize("atom", ATOMS + [r"[\d_]", r"[^\s]", "[a-f]", "K", "k", "s", "I"])
+@pytest.mark.parametrize("atom", ATOMS + [r"[\d_]", r"[^\s]", "[a-f]", "K", "k", "s", "I", r"[a\W]", r"a|\W", r"[\S\d]"])
 @pytest.mark.parametrize("case_sensitive", [True, False])
 def test_a_translated_class_matches_every_ascii_character_the_original_does(atom: str, case_sensitive: bool) -> None:
     """Exhaustive over ASCII: where the engines' classes differ (Python's \\s holds \\v and

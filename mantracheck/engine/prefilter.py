@@ -130,6 +130,9 @@ def _at(where: str, flags: int) -> str:
 def _class(items: list[Any]) -> str:
     negate = False
     parts: list[str] = []
+    #: \W, \S, \D inside a class ([a\W], or what the parser makes of a|\W): RE2 cannot
+    #: nest a negated class, so the class becomes an alternation of its members
+    negated: list[str] = []
     for op, av in items:
         name = str(op)
         if name == "NEGATE":
@@ -141,11 +144,14 @@ def _class(items: list[Any]) -> str:
         elif name == "CATEGORY" and str(av) in _CLASS:
             parts.append(_CLASS[str(av)])
         elif name == "CATEGORY" and str(av) in _NEGATED:
-            if negate or len(items) > 1:
-                raise Untranslatable("negated class inside a class")
-            return f"[^{_CLASS[_NEGATED[str(av)]]}]"
+            negated.append(f"[^{_CLASS[_NEGATED[str(av)]]}]")
         else:
             raise Untranslatable(name)
+    if negated:
+        if negate:
+            raise Untranslatable("negated class inside a negated class")
+        members = ([f"[{''.join(parts)}]"] if parts else []) + negated
+        return members[0] if len(members) == 1 else "(?:" + "|".join(members) + ")"
     if not parts:
         raise Untranslatable("empty class")
     return ("[^" if negate else "[") + "".join(parts) + "]"
