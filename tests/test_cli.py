@@ -245,3 +245,40 @@ def test_console_script_exit_keeps_status_output_and_atexit_handlers(tmp_path: P
     assert big.returncode == 1, big.stderr
     payload = json.loads(big.stdout)  # the whole document was flushed
     assert len(payload["files"]) == 300 and all(f["findings"] for f in payload["files"])
+
+
+def test_console_script_with_stdout_closed_exits_as_python_would(tmp_path: Path) -> None:
+    """No standard output at all (fd 1 closed at start: sys.stdout is None): run() must not
+    trip over it on the way out."""
+    import os
+    import subprocess
+    import sys
+
+    ok = tmp_path / "ok.txt"
+    ok.write_text(COURTEOUS, encoding="utf-8")
+    for args in (["--version"], ["lint", str(ok)]):
+        done = subprocess.run([sys.executable, "-m", "mantracheck", *args], stderr=subprocess.PIPE, text=True, preexec_fn=lambda: os.close(1))  # noqa: PLW1509
+        assert done.returncode == 0, (args, done.stderr)
+        assert "Traceback" not in done.stderr
+
+
+def test_main_leaves_a_callers_frozen_objects_frozen(tmp_path: Path) -> None:
+    import gc
+
+    import pytest
+
+    from mantracheck.cli import main
+
+    bad = tmp_path / "refund.txt"
+    bad.write_text(OVERPROMISE, encoding="utf-8")
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        with pytest.raises(SystemExit):
+            main(["lint", "--format", "concise", str(bad)])
+        # neither unfrozen (0) nor grown by the start-up heap (100,000 more); a few frozen
+        # objects may have been freed meanwhile
+        assert frozen - 1000 <= gc.get_freeze_count() <= frozen and gc.isenabled()
+    finally:
+        gc.unfreeze()

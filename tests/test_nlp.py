@@ -151,7 +151,8 @@ def test_the_columns_the_annotator_leaves_are_the_docs_own(pieces: list[str]) ->
         assert COLUMNS_KEY not in doc.user_data
         return
     stashed = doc.user_data[COLUMNS_KEY]
-    assert Columns(doc).array is stashed
+    assert Columns(doc, use_stash=True).array is stashed
+    assert Columns(doc).array is not stashed  # not vouched for: read from the Doc
     fresh = doc.to_array([IDS[name] for name in COLUMN_NAMES]).reshape(len(doc), len(COLUMN_NAMES))
     assert stashed.dtype == fresh.dtype and stashed.tolist() == fresh.tolist()
 
@@ -165,3 +166,33 @@ def test_help_and_version_never_build_the_pipeline(argv: list[str]) -> None:
     code = f"import sys\nfrom mantracheck.cli import main\ntry:\n    main({argv!r})\nexcept SystemExit:\n    pass\nprint('spacy' in sys.modules, 'numpy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=120)
     assert out.stdout.strip().splitlines()[-1] == "False False", out.stdout + out.stderr
+
+
+def test_the_linter_trusts_the_annotators_columns_only_when_nothing_runs_after_it() -> None:
+    """A component after the annotator (a trained parser, a user's own) may change what the
+    columns hold; then the linter reads them off the Doc again."""
+    import spacy
+    from spacy.language import Language
+
+    from mantracheck.engine.context import Columns
+    from mantracheck.engine.loader import load_rules
+    from mantracheck.engine.runner import Linter
+    from mantracheck.nlp import COLUMN_NAMES, COLUMNS_KEY, Pipeline, _register_components
+
+    assert Linter(load_rules())._use_stash  # the built-in blank pipeline: annotator last
+
+    @Language.component("test_every_token_starts_a_sentence")
+    def every_token(doc):  # type: ignore[no-untyped-def]
+        for token in doc:
+            token.is_sent_start = True
+        return doc
+
+    _register_components()
+    nlp = spacy.blank("en")
+    nlp.add_pipe("mantracheck_annotate")
+    nlp.add_pipe("test_every_token_starts_a_sentence")
+    doc = nlp("One two three. Four five.")
+    stale = doc.user_data[COLUMNS_KEY][:, COLUMN_NAMES.index("SENT_START")].tolist()
+    assert stale != [1] * len(doc)  # the stash no longer says what the Doc holds
+    assert Columns(doc).list("SENT_START") == [1] * len(doc)
+    assert not Linter(load_rules(), pipeline=Pipeline(nlp, "test", frozenset({"lemma"})))._use_stash

@@ -79,8 +79,8 @@ def _register() -> None:
 _register()
 
 
-#: While start-up runs (see main): whether to turn the collector back on in ready().
-_resume: bool | None = None
+#: While start-up runs (see main): (turn the collector back on in ready(), freeze there).
+_startup: tuple[bool, bool] | None = None
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -95,33 +95,39 @@ def main(argv: list[str] | None = None) -> None:
     written to by the collector: the fork-friendly order the ``gc.freeze`` docs give) and
     turns collection back on. The few thousand cyclic objects start-up leaves behind stay
     frozen with it (under 1 MB); a full collection to free them would cost what this saves.
+    A caller that has frozen objects of its own keeps them frozen: then nothing is frozen
+    here, and nothing unfrozen.
     """
+    freeze = gc.get_freeze_count() == 0
     try:
-        _invoke(argv)
+        _invoke(argv, freeze)
     finally:
-        gc.unfreeze()
+        if freeze:
+            gc.unfreeze()
 
 
-def _invoke(argv: list[str] | None) -> None:
-    global _resume
-    _resume = gc.isenabled()
+def _invoke(argv: list[str] | None, freeze: bool = True) -> None:
+    global _startup
+    resume = gc.isenabled()
+    _startup = (resume, freeze)
     gc.disable()
     try:
         cli.main(args=argv, prog_name="mantracheck")
     finally:
-        resume, _resume = _resume, None
-        if resume:  # ready() was not reached; it re-enables otherwise
+        if _startup is not None and resume:  # ready() was not reached; it re-enables otherwise
             gc.enable()
+        _startup = None
 
 
 def ready() -> None:
     """Called by a command once its long-lived state is built (see ``main``); does nothing
     when the command was not started by ``main`` or ``run`` (click's test runner, the API)."""
-    global _resume
-    if _resume is None:
+    global _startup
+    if _startup is None:
         return
-    resume, _resume = _resume, None
-    gc.freeze()
+    (resume, freeze), _startup = _startup, None
+    if freeze:
+        gc.freeze()
     if resume:
         gc.enable()
 
@@ -133,7 +139,7 @@ def run() -> NoReturn:
     the rules object by object, after a last collection over the whole heap, took about
     0.1-0.2 s of a one-file run, for nothing (the operating system reclaims the memory)."""
     try:
-        _invoke(None)
+        _invoke(None, freeze=True)
         code: object = 0
     except SystemExit as exc:
         code = exc.code
@@ -147,18 +153,20 @@ def _quick_exit(code: object) -> NoReturn:
     elif isinstance(code, int):
         status = code
     else:
-        print(code, file=sys.stderr)
+        if sys.stderr is not None:
+            print(code, file=sys.stderr)
         status = 1
     run_exitfuncs = getattr(atexit, "_run_exitfuncs", None)  # CPython's and PyPy's
     if run_exitfuncs is None:  # pragma: no cover - an interpreter without it exits as usual
         sys.exit(status)
     run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
+        if stream is None or stream.closed:  # (no descriptor at start, or closed since: skipped, as Python does)
+            continue
         try:
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe or stream: nothing more can be written
-            if stream is sys.stdout and status == 0:
-                status = 120  # what Python exits with when it cannot flush stdout
+        except (OSError, ValueError):  # a closed pipe: what is left cannot be written
+            status = 120  # what Python exits with when it cannot flush a standard stream
     os._exit(status & 0xFF)  # as the operating system reports sys.exit(status)
 
 

@@ -74,10 +74,10 @@ def mantra(
     Sub-scores: brevity, simplicity, memorability, focus. Exit status: 0, or 1 when a
     candidate is below --min-score; 2 for usage or data errors.
     """
+    from mantracheck.cli import ready
     from mantracheck.cli.lint import _use_color, _width
     from mantracheck.errors import UsageError
     from mantracheck.formatters.mantra import MANTRA_FORMATTERS, format_mantra_terminal
-    from mantracheck.cli import ready
     from mantracheck.scoring.mantra import rank_mantras, scorer
 
     sources = [*files, *(texts if args_are_files else ())]

@@ -129,9 +129,11 @@ def test_rules(paths: tuple[str, ...]) -> None:
     """
     import sys
 
+    from mantracheck.cli import ready
     from mantracheck.engine.selftest import check_examples, load_for_test
 
     ruleset, chosen = load_for_test(paths)
+    ready()  # collect garbage again (see cli.main)
     failures = check_examples(ruleset, chosen)
     for failure in failures:
         click.echo(str(failure))

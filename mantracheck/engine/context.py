@@ -61,8 +61,11 @@ class Columns:
     NAMES = COLUMN_NAMES
     INDEX: ClassVar[dict[str, int]] = {name: i for i, name in enumerate(NAMES)}
 
-    def __init__(self, doc: Any) -> None:
-        stashed = doc.user_data.get(COLUMNS_KEY)  # left by the blank pipeline's annotator
+    def __init__(self, doc: Any, use_stash: bool = False) -> None:
+        # use_stash: the Doc comes straight from a pipeline whose last component is the
+        # annotator (nlp.ArrayAnnotator), which left these very columns; nothing has changed
+        # the Doc since (the caller vouches for that)
+        stashed = doc.user_data.get(COLUMNS_KEY) if use_stash else None
         if stashed is not None and len(stashed) == len(doc):
             self.array = stashed
         else:
@@ -94,10 +97,13 @@ class TextContext:
         """The clean text with typographic quotes made plain (same length, same offsets)."""
         return self.clean.translate(_QUOTES)
 
+    #: The runner sets it when the Doc is fresh from a pipeline ending in the annotator.
+    use_stash = False
+
     @cached_property
     def table(self) -> Columns:
         """The Doc's token columns, read once for the sentences and the matchers."""
-        return Columns(self.doc)
+        return Columns(self.doc, self.use_stash)
 
     @cached_property
     def columns(self) -> Any:

@@ -15,7 +15,7 @@ from mantracheck.engine.matching import MatcherBank, derived_needs
 from mantracheck.engine.schema import Rule
 from mantracheck.errors import InputError, UsageError
 from mantracheck.models import FileReport, Finding, Fix, Notice, Severity
-from mantracheck.nlp import Pipeline, get_pipeline
+from mantracheck.nlp import COLUMNS_KEY, Pipeline, get_pipeline
 from mantracheck.text import LineIndex, extract
 from mantracheck.text.offsets import Extracted
 
@@ -115,6 +115,8 @@ class Linter:
         self.report_unused_directives = report_unused_directives
         self.scores = scores
         self._bank = MatcherBank(self.pipeline.nlp, self.rules)
+        # The annotator's columns are the Doc's own only if no component runs after it.
+        self._use_stash = self.pipeline.nlp.pipe_names[-1:] == ["mantracheck_annotate"]
         # Each rule with the keys one of which must match for it to find anything (None: run
         # it on every text): most rules match nothing in most texts.
         self._plan = [(rule, KINDS[rule.kind].check, _triggers(rule)) for rule in self.rules]
@@ -122,6 +124,7 @@ class Linter:
     # -- one text --------------------------------------------------------------------
     def _check(self, extracted: Extracted, doc: Any, source_text: str, lines: LineIndex) -> tuple[list[Finding], Any]:
         ctx = TextContext(extracted.clean, doc, extracted.offsets, {}, self.ruleset.cues)
+        ctx.use_stash = self._use_stash
         ctx.matches = self._bank.run(doc, ctx.normalized, ctx.table)
         findings = []
         promises = []
@@ -156,6 +159,7 @@ class Linter:
                         fix=fix,
                     )
                 )
+        doc.user_data.pop(COLUMNS_KEY, None)  # used: the Doc leaves without it
         return findings, (self._score(extracted, doc, promises) if self.scores else None)
 
     @staticmethod
