@@ -130,7 +130,7 @@ def _inline(content: str) -> list[Tok] | None:
             link = _LINK.match(content, start)
             if link is None:
                 return None
-            out.append(Tok("link_open", attrs={"href": link.group(2)}))
+            out.append(Tok("link_open", attrs={"href": link.group(2)}))  # raw (markdown-it normalises it)
             out.append(Tok("text", content=link.group(1)))
             out.append(Tok("link_close"))
             pos = link.end()
