@@ -69,28 +69,13 @@ def _register_components() -> None:
             if len(doc) == 0:
                 return doc
             cache = self.__dict__.setdefault("_mc_cache", {})
-            table = self._table()
-            strings = doc.vocab.strings
-            lowers = doc.to_array("LOWER").tolist()
-            lemmas = []
-            for h in lowers:
-                lemma = cache.get(h)
-                if lemma is None:
-                    word = strings[h]
-                    lemma = cache[h] = strings.add(table.get(word, word))
-                lemmas.append(lemma)
+            lemmas = lookup_lemmas(doc.to_array("LOWER").tolist(), doc.vocab.strings, self._table(), cache)
             doc.from_array(["LEMMA"], numpy.asarray(lemmas, dtype="uint64").reshape(-1, 1))
             return doc
 
     @Language.factory("mantracheck_lemmatizer", default_config={"mode": "lookup", "overwrite": True})
     def make_lemmatizer(nlp: Any, name: str, mode: str, overwrite: bool) -> Any:
         return LowerLookupLemmatizer(nlp.vocab, None, name, mode=mode, overwrite=overwrite)
-
-    @Language.factory("mantracheck_sentences")
-    def make_sentences(nlp: Any, name: str) -> Any:
-        from spacy.pipeline import Sentencizer
-
-        return ArraySentencizer(nlp.vocab, Sentencizer.default_punct_chars)
 
     @Language.factory("mantracheck_annotate")
     def make_annotator(nlp: Any, name: str) -> Any:
@@ -114,9 +99,22 @@ def _register_components() -> None:
     _registered = True
 
 
+def lookup_lemmas(lowers: list[int], strings: Any, table: dict[str, str], cache: dict[int, int]) -> list[int]:
+    """The lemma hashes for these LOWER hashes: the table's lemma of each lower-cased word, or
+    the word itself; ``cache`` keeps them per word (a lemma depends on nothing else)."""
+    lemmas = []
+    for h in lowers:
+        lemma = cache.get(h)
+        if lemma is None:
+            word = strings[h]
+            lemma = cache[h] = strings.add(table.get(word, word))
+        lemmas.append(lemma)
+    return lemmas
+
+
 class ArraySentencizer:
     """spaCy's ``sentencizer`` followed by ``mantracheck_paragraphs``, computed on the Doc's
-    arrays (one ``to_array``, one ``from_array``) instead of a Token object per token.
+    columns (``starts``, for ``ArrayAnnotator``) instead of a Token object per token.
 
     The same sentence starts, token for token (tests/test_nlp.py compares them with the two
     components it replaces): a sentence starts after a run of sentence-final punctuation at
@@ -127,16 +125,6 @@ class ArraySentencizer:
 
     def __init__(self, vocab: Any, punct_chars: Any) -> None:
         self.punct = frozenset(vocab.strings.add(c) for c in punct_chars)
-
-    def __call__(self, doc: Any) -> Any:
-        import numpy
-        from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH, SENT_START, SPACY
-
-        if len(doc) == 0:
-            return doc
-        starts = self.starts(doc, doc.to_array([ORTH, IS_PUNCT, IDX, LENGTH, SPACY, IS_SPACE]).T.tolist())
-        doc.from_array([SENT_START], numpy.asarray(starts, dtype="int64").astype("uint64").reshape(-1, 1))
-        return doc
 
     def starts(self, doc: Any, cols: list[list[int]]) -> list[int]:
         """SENT_START values (1 or -1) from the columns ORTH, IS_PUNCT, IDX, LENGTH, SPACY,
@@ -237,14 +225,7 @@ class ArrayAnnotator:
         array = doc.to_array(self._ids).reshape(n, len(self._ids))
         rows = array.T.tolist()
         starts = self.sentencizer.starts(doc, [rows[i] for i in self._sentence_cols])
-        cache, table, strings = self._cache, self.table, doc.vocab.strings
-        lemmas = []
-        for h in rows[self._lower]:
-            lemma = cache.get(h)
-            if lemma is None:
-                word = strings[h]
-                lemma = cache[h] = strings.add(table.get(word, word))
-            lemmas.append(lemma)
+        lemmas = lookup_lemmas(rows[self._lower], doc.vocab.strings, self.table, self._cache)
         written = numpy.empty((n, 2), dtype="uint64")
         written[:, 0] = numpy.asarray(starts, dtype="int64").astype("uint64")
         written[:, 1] = lemmas

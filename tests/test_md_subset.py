@@ -20,7 +20,7 @@ PLACEHOLDERS = compile_placeholders()
 
 def reduced(tokens):
     return [
-        # (not a link's href: markdown-it normalises it, md_subset keeps it raw; the walker reads neither)
+        # (not a link's href: md_subset gives none, the walker reads none)
         (t.type, t.map, t.content, t.markup, [(c.type, c.content, c.markup) for c in (t.children or [])])
         for t in tokens
         if t.type == "inline"  # all the walker reads; md_subset gives no others

@@ -38,11 +38,10 @@ _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 class Tok:
     """The fields of a markdown-it ``Token`` that the Markdown walker reads."""
 
-    __slots__ = ("attrs", "children", "content", "map", "markup", "type")
+    __slots__ = ("children", "content", "map", "markup", "type")
 
-    def __init__(self, type: str, map: list[int] | None = None, content: str = "", markup: str = "", children: list[Tok] | None = None, attrs: dict[str, str] | None = None) -> None:
+    def __init__(self, type: str, map: list[int] | None = None, content: str = "", markup: str = "", children: list[Tok] | None = None) -> None:
         self.type, self.map, self.content, self.markup, self.children = type, map, content, markup, children
-        self.attrs = attrs or {}
 
 
 def simple_tokens(text: str) -> list[Tok] | None:
@@ -130,7 +129,7 @@ def _inline(content: str) -> list[Tok] | None:
             link = _LINK.match(content, start)
             if link is None:
                 return None
-            out.append(Tok("link_open", attrs={"href": link.group(2)}))  # raw (markdown-it normalises it)
+            out.append(Tok("link_open"))  # (no href: the walker skips the destination in the source)
             out.append(Tok("text", content=link.group(1)))
             out.append(Tok("link_close"))
             pos = link.end()
