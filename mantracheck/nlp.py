@@ -81,7 +81,7 @@ def _register_components() -> None:
     def make_annotator(nlp: Any, name: str) -> Any:
         from spacy.pipeline import Sentencizer
 
-        return ArrayAnnotator(ArraySentencizer(nlp.vocab, Sentencizer.default_punct_chars))
+        return ArrayAnnotator(nlp.vocab, Sentencizer.default_punct_chars)
 
     @Language.component("mantracheck_paragraphs")
     def paragraphs(doc: Any) -> Any:
@@ -112,108 +112,83 @@ def lookup_lemmas(lowers: list[int], strings: Any, table: dict[str, str], cache:
     return lemmas
 
 
-class ArraySentencizer:
-    """spaCy's ``sentencizer`` followed by ``mantracheck_paragraphs``, computed on the Doc's
-    columns (``starts``, for ``ArrayAnnotator``) instead of a Token object per token.
-
-    The same sentence starts, token for token (tests/test_nlp.py compares them with the two
-    components it replaces): a sentence starts after a run of sentence-final punctuation at
-    the first token that is not punctuation, and a blank line starts one at the token that
-    holds the character after it (``char_span(.., alignment_mode="expand")``), moving a start
-    off a whitespace token just before it.
-    """
-
-    def __init__(self, vocab: Any, punct_chars: Any) -> None:
-        self.punct = frozenset(vocab.strings.add(c) for c in punct_chars)
-
-    def starts(self, doc: Any, cols: list[list[int]]) -> list[int]:
-        """SENT_START values (1 or -1) from the columns ORTH, IS_PUNCT, IDX, LENGTH, SPACY,
-        IS_SPACE of a non-empty Doc."""
-        orth, is_punct = cols[0], cols[1]
-        n = len(orth)
-        punct = self.punct
-        starts = [-1] * n
-        starts[0] = 1
-        start, seen_period = 0, False
-        for i in range(n):  # spaCy's Sentencizer.predict
-            final = orth[i] in punct
-            if seen_period and not is_punct[i] and not final:
-                starts[start] = 1
-                start, seen_period = i, False
-            elif final:
-                seen_period = True
-        starts[start] = 1
-        if any(cols[5]):
-            self._paragraphs(doc, cols, starts)
-        return starts
-
-    @staticmethod
-    def _paragraphs(doc: Any, cols: list[list[int]], starts: list[int]) -> None:
-        """``mantracheck_paragraphs`` on the arrays. A blank line lies in whitespace, and the
-        text's whitespace is the whitespace tokens plus single trailing spaces, so the
-        regex runs over each run of consecutive whitespace tokens (not over ``doc.text``,
-        which builds a Token object per token)."""
-        import bisect
-
-        orth, idx, length, spacy_ws, is_space = cols[0], cols[2], cols[3], cols[4], cols[5]
-        n = len(orth)
-        strings = doc.vocab.strings
-        i = 0
-        while i < n:
-            if not is_space[i]:
-                i += 1
-                continue
-            first, pieces = i, []
-            while i < n and is_space[i]:
-                pieces.append(strings[orth[i]] + (" " if spacy_ws[i] else ""))
-                i += 1
-            run = "".join(pieces)
-            if "\n" not in run:
-                continue
-            for match in _PARAGRAPH.finditer(run):
-                char = idx[first] + match.end()
-                t = bisect.bisect_right(idx, char) - 1
-                if t < 0 or char >= idx[t] + length[t] + spacy_ws[t]:
-                    continue  # no token holds it (the text ends there)
-                start = t + 1 if char == idx[t] + length[t] else t
-                if 0 < start < n:
-                    starts[start] = 1
-                    gap = start - 1
-                    if is_space[gap] and gap > 0 and starts[gap] == 1:
-                        starts[gap] = -1  # the break belongs to the sentence before it
-
-
 #: What ``engine.context.Columns`` reads off a Doc, in this order (one ``to_array``).
 COLUMN_NAMES = ("IDX", "LENGTH", "SENT_START", "IS_SPACE", "IS_PUNCT", "IS_ALPHA", "LIKE_NUM", "LOWER", "NORM", "ORTH", "LEMMA", "IS_TITLE")
 #: Where the blank pipeline leaves those columns in ``doc.user_data``.
 COLUMNS_KEY = "mantracheck.columns"
 
+_AT = {name: i for i, name in enumerate(COLUMN_NAMES)}
+#: The columns that depend on the word alone (its lexeme) and the lemma of its lower-cased
+#: form, kept once per word; IDX, NORM (a tokenizer exception may set it on the token:
+#: "n't" -> "not") and SENT_START belong to the token.
+_WORD_COLUMNS = ("LENGTH", "IS_SPACE", "IS_PUNCT", "IS_ALPHA", "LIKE_NUM", "LOWER", "ORTH", "IS_TITLE")
+#: The word table's extra column after COLUMN_NAMES: 1 for sentence-final punctuation.
+_FINAL = len(COLUMN_NAMES)
+
 
 class ArrayAnnotator:
-    """The blank pipeline's one component after the tokenizer: ``ArraySentencizer``'s
-    sentence starts and the lower-case lookup lemmas, from one ``to_array`` and written with
-    one ``from_array``; it also leaves the Doc's ``COLUMN_NAMES`` columns in
+    """The blank pipeline's one component after the tokenizer: spaCy's ``sentencizer``
+    followed by ``mantracheck_paragraphs`` (sentence starts, also at blank lines) and the
+    lower-case lookup lemmas, computed on arrays and written with one ``from_array``.
+
+    It reads only the token-level columns off the Doc (ORTH, IDX, NORM, SPACY); what depends
+    on the word alone comes from a table of the words seen so far, one row per word, laid
+    out as ``COLUMN_NAMES`` (plus a sentence-final flag), so that one fancy index gives most
+    of a Doc's columns. It leaves those ``COLUMN_NAMES`` columns in
     ``doc.user_data[COLUMNS_KEY]``, so that the linter does not read them again. The same
-    annotations as the two components it stands for (tests/test_nlp.py compares them)."""
+    annotations and columns as the components it stands for and as ``to_array``
+    (tests/test_nlp.py compares both).
 
-    _READ = ("IDX", "LENGTH", "IS_SPACE", "IS_PUNCT", "IS_ALPHA", "LIKE_NUM", "LOWER", "NORM", "ORTH", "IS_TITLE", "SPACY")
+    The sentence starts: a sentence starts after a run of sentence-final punctuation at the
+    first token that is neither punctuation nor sentence-final (spaCy's
+    ``Sentencizer.predict``); so such a "word" token starts one exactly when a
+    sentence-final token lies between it and the word token before it. A blank line starts
+    one at the token that holds the character after it (``char_span(..,
+    alignment_mode="expand")``), moving a start off a whitespace token just before it.
+    """
 
-    def __init__(self, sentencizer: ArraySentencizer) -> None:
+    _READ = ("ORTH", "IDX", "NORM", "SPACY")
+
+    def __init__(self, vocab: Any, punct_chars: Any) -> None:
+        import numpy
         from spacy.attrs import IDS
 
-        self.sentencizer = sentencizer
+        self.punct = frozenset(vocab.strings.add(c) for c in punct_chars)
         self.table: dict[str, str] = {}
-        self._cache: dict[int, int] = {}
         self._ids = [IDS[name] for name in self._READ]
-        at = {name: i for i, name in enumerate(self._READ)}
-        self._sentence_cols = [at[c] for c in ("ORTH", "IS_PUNCT", "IDX", "LENGTH", "SPACY", "IS_SPACE")]
-        self._lower = at["LOWER"]
-        self._into = [COLUMN_NAMES.index(name) for name in self._READ[:-1]]  # all but SPACY
-        self._sent_at, self._lemma_at = COLUMN_NAMES.index("SENT_START"), COLUMN_NAMES.index("LEMMA")
+        self._row: dict[int, int] = {}  # ORTH -> its row in self._words
+        self._words = numpy.zeros((4096, len(COLUMN_NAMES) + 1), dtype="uint64")
+        self._word_at = [_AT[name] for name in _WORD_COLUMNS]
 
     def use_table(self, table: dict[str, str]) -> None:
         self.table = table
-        self._cache.clear()
+        self._row.clear()  # the lemmas change
+
+    def _rows(self, orth: list[int], vocab: Any) -> list[int]:
+        rows = list(map(self._row.get, orth))
+        if None in rows:
+            for i, row in enumerate(rows):
+                if row is None:
+                    rows[i] = self._add(orth[i], vocab)
+        return rows  # type: ignore[return-value]
+
+    def _add(self, orth: int, vocab: Any) -> int:
+        import numpy
+
+        row = self._row.get(orth)
+        if row is not None:
+            return row  # (seen twice in the same Doc)
+        lex = vocab[orth]
+        row = len(self._row)
+        if row == len(self._words):
+            self._words = numpy.concatenate([self._words, numpy.zeros_like(self._words)])
+        word = lex.lower_
+        values = self._words[row]
+        values[self._word_at] = numpy.array([len(lex.orth_), lex.is_space, lex.is_punct, lex.is_alpha, lex.like_num, lex.lower, orth, lex.is_title], dtype="uint64")
+        values[_AT["LEMMA"]] = vocab.strings.add(self.table.get(word, word))
+        values[_FINAL] = orth in self.punct
+        self._row[orth] = row
+        return row
 
     def __call__(self, doc: Any) -> Any:
         import numpy
@@ -222,20 +197,67 @@ class ArrayAnnotator:
         n = len(doc)
         if n == 0:
             return doc
-        array = doc.to_array(self._ids).reshape(n, len(self._ids))
-        rows = array.T.tolist()
-        starts = self.sentencizer.starts(doc, [rows[i] for i in self._sentence_cols])
-        lemmas = lookup_lemmas(rows[self._lower], doc.vocab.strings, self.table, self._cache)
-        written = numpy.empty((n, 2), dtype="uint64")
-        written[:, 0] = numpy.asarray(starts, dtype="int64").astype("uint64")
-        written[:, 1] = lemmas
-        doc.from_array([SENT_START, LEMMA], written)
-        columns = numpy.empty((n, len(COLUMN_NAMES)), dtype="uint64")
-        columns[:, self._into] = array[:, :-1]
-        columns[:, self._sent_at] = written[:, 0]
-        columns[:, self._lemma_at] = written[:, 1]
-        doc.user_data[COLUMNS_KEY] = columns
+        read = doc.to_array(self._ids).reshape(n, len(self._ids))
+        rows = self._rows(read[:, 0].tolist(), doc.vocab)  # (may grow the table: first)
+        columns = self._words[rows]
+        columns[:, _AT["IDX"]] = read[:, 1]
+        columns[:, _AT["NORM"]] = read[:, 2]
+        final, punct = columns[:, _FINAL], columns[:, _AT["IS_PUNCT"]]
+        sent = numpy.full(n, -1, dtype="int64")
+        sent[0] = 1
+        words = numpy.flatnonzero((final | punct) == 0)
+        if len(words):
+            finals = numpy.cumsum(final)[words]  # sentence-final tokens up to each word
+            before = numpy.empty_like(finals)
+            before[0] = 0
+            before[1:] = finals[:-1]
+            sent[words[finals > before]] = 1
+        spaces = numpy.flatnonzero(columns[:, _AT["IS_SPACE"]])
+        if len(spaces):
+            self._paragraphs(doc.vocab.strings, columns, read[:, 3], spaces, sent)
+        columns[:, _AT["SENT_START"]] = sent.view("uint64")
+        doc.from_array([SENT_START, LEMMA], columns[:, [_AT["SENT_START"], _AT["LEMMA"]]])
+        doc.user_data[COLUMNS_KEY] = columns[:, :_FINAL]
         return doc
+
+    @staticmethod
+    def _paragraphs(strings: Any, columns: Any, spacy_ws: Any, spaces: Any, sent: Any) -> None:
+        """``mantracheck_paragraphs`` on the arrays. A blank line lies in whitespace, and the
+        text's whitespace is the whitespace tokens plus single trailing spaces, so the
+        regex runs over each run of consecutive whitespace tokens (not over ``doc.text``,
+        which builds a Token object per token)."""
+        import bisect
+
+        n = len(columns)
+        at = spaces.tolist()
+        starts = columns[spaces, _AT["IDX"]].tolist()
+        words = [strings[o] for o in columns[spaces, _AT["ORTH"]].tolist()]
+        trailing = spacy_ws[spaces].tolist()
+        texts = [w + " " if t else w for w, t in zip(words, trailing)]
+        k, m = 0, len(at)
+        while k < m:
+            first = k  # a run of consecutive whitespace tokens: at[first] .. at[k]
+            while k + 1 < m and at[k + 1] == at[k] + 1:
+                k += 1
+            run = texts[first] if k == first else "".join(texts[first : k + 1])
+            last, k = k, k + 1
+            if run.count("\n") < 2:
+                continue
+            for match in _PARAGRAPH.finditer(run):
+                char = starts[first] + match.end()
+                r = bisect.bisect_right(starts, char, first, last + 1) - 1  # the run's token at or before char
+                end = starts[r] + len(words[r])
+                if char < end:
+                    start = at[r]
+                elif char < end + trailing[r] or at[r] + 1 < n:
+                    start = at[r] + 1  # its trailing space, or just after the run: the next token
+                else:
+                    continue  # no token holds it (the text ends there)
+                if 0 < start < n:
+                    sent[start] = 1
+                    gap = start - 1
+                    if columns[gap, _AT["IS_SPACE"]] and gap > 0 and sent[gap] == 1:
+                        sent[gap] = -1  # the break belongs to the sentence before it
 
 
 def _build_blank() -> Pipeline:

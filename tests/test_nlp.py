@@ -137,7 +137,7 @@ def test_array_components_annotate_like_the_ones_they_replace(reference_nlp: Any
 
 
 @settings(max_examples=300, deadline=None)
-@given(pieces=st.lists(st.sampled_from([*SENTENCE_PIECES, "Thanks", "THANKS", "sorry!", "50%", "well-known", "\u2019s"]), max_size=30))
+@given(pieces=st.lists(st.sampled_from([*SENTENCE_PIECES, "Thanks", "THANKS", "sorry!", "50%", "well-known", "\u2019s", "don't", "\u2019cause", "y'all", "caf\u00e9", "\U0001f600", "#123", "a.m."]), max_size=30))
 def test_the_columns_the_annotator_leaves_are_the_docs_own(pieces: list[str]) -> None:
     """engine.context.Columns takes the annotator's columns instead of reading the Doc again:
     they must be exactly what to_array reads off the annotated Doc."""
@@ -196,3 +196,30 @@ def test_the_linter_trusts_the_annotators_columns_only_when_nothing_runs_after_i
     assert stale != [1] * len(doc)  # the stash no longer says what the Doc holds
     assert Columns(doc).list("SENT_START") == [1] * len(doc)
     assert not Linter(load_rules(), pipeline=Pipeline(nlp, "test", frozenset({"lemma"})))._use_stash
+
+
+def test_the_annotators_word_table_grows_and_follows_the_lemma_table() -> None:
+    """The annotator keeps one row per word seen: past its first capacity (4,096 words) and
+    after a new lemma table, the columns are still the Doc's own."""
+    import spacy
+    from spacy.attrs import IDS
+
+    from mantracheck.nlp import COLUMN_NAMES, COLUMNS_KEY, _register_components
+
+    _register_components()
+    nlp = spacy.blank("en")
+    annotator = nlp.add_pipe("mantracheck_annotate")
+    capacity = len(annotator._words)
+    words = [f"Word{i}" for i in range(capacity + 100)]
+
+    def check(text: str) -> list[str]:
+        doc = nlp(text)
+        fresh = doc.to_array([IDS[name] for name in COLUMN_NAMES]).reshape(len(doc), len(COLUMN_NAMES))
+        assert doc.user_data[COLUMNS_KEY].tolist() == fresh.tolist()
+        return [t.lemma_ for t in doc]
+
+    assert check(" ".join(words[: capacity - 10])) == [w.lower() for w in words[: capacity - 10]]
+    assert check(" ".join(reversed(words))) == [w.lower() for w in reversed(words)]  # crosses the capacity in one Doc
+    assert len(annotator._words) > capacity
+    annotator.use_table({"word3": "lemma-three"})
+    assert check("Word3 Word4") == ["lemma-three", "word4"]
