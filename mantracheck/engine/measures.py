@@ -12,8 +12,13 @@ from collections.abc import Callable, Iterator
 from mantracheck.engine.context import TextContext
 
 Item = tuple[int, int, float]
-_CAPS_WORD = re.compile(r"(?<![\w'’-])[A-Z][A-Z'’-]*[A-Z](?![\w'’-])")
-_BANG_RUN = re.compile(r"[!?]*![!?]*")
+#: A word in capitals: r"(?<![\w'’-])[A-Z][A-Z'’-]*[A-Z](?![\w'’-])", searched without its
+#: look-behind (a pattern that starts with one is tried at every character; one that starts
+#: with [A-Z] skips ahead to the next capital), which caps_word_length checks instead.
+_CAPS_WORD = re.compile(r"[A-Z][A-Z'’-]*[A-Z](?![\w'’-])")
+_WORDISH = re.compile(r"[\w'’-]")
+#: A run of "!" and "?": the runs that hold a "!" are r"[!?]*![!?]*"'s matches.
+_BANG_RUN = re.compile(r"[!?]+")
 
 
 def sentence_words(ctx: TextContext) -> Iterator[Item]:
@@ -53,14 +58,25 @@ def exclamation_marks(ctx: TextContext) -> Iterator[Item]:
 
 def exclamation_run(ctx: TextContext) -> Iterator[Item]:
     """Length of each run of exclamation (and question) marks: "!!!", "?!"."""
-    for match in _BANG_RUN.finditer(ctx.clean):
-        yield match.start(), match.end(), match.end() - match.start()
+    text = ctx.clean
+    if "!" not in text:
+        return
+    for match in _BANG_RUN.finditer(text):
+        if "!" in match.group():
+            yield match.start(), match.end(), match.end() - match.start()
 
 
 def caps_word_length(ctx: TextContext) -> Iterator[Item]:
     """Letters in each word written in capitals ("PLEASE" -> 6); acronyms are short."""
-    for match in _CAPS_WORD.finditer(ctx.clean):
-        yield match.start(), match.end(), sum(c.isalpha() for c in match.group())
+    text = ctx.clean
+    for match in _CAPS_WORD.finditer(text):
+        start = match.start()
+        # The look-behind: a match right after a word character is inside a word, and so
+        # would be every match the full pattern could find in its place (each of its
+        # characters is one), so skipping it skips nothing the pattern finds.
+        if start and _WORDISH.match(text, start - 1):
+            continue
+        yield start, match.end(), sum(c.isalpha() for c in match.group())
 
 
 MEASURES: dict[str, Callable[[TextContext], Iterator[Item]]] = {
