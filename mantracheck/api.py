@@ -250,7 +250,7 @@ def start_lint(
     inputs = [
         (p, f)
         for p, f in iter_inputs(paths, options.input_format, notices)
-        if p == STDIN or not ((session.config.exclude and session.config.is_excluded(p)) or os.path.abspath(p).startswith(rule_dirs))
+        if p == STDIN or not ((session.config.exclude and session.config.is_excluded(p)) or (rule_dirs and os.path.abspath(p).startswith(rule_dirs)))
     ]
     # Linted in the order they are reported: sorted by the path shown (stable, so an input
     # named twice is reported twice), standard input under its name.

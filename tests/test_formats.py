@@ -48,6 +48,28 @@ def test_extensions_pick_formats() -> None:
     ]
 
 
+def test_extension_lookup_is_the_longest_suffix(monkeypatch: pytest.MonkeyPatch) -> None:
+    """format_for_path looks extensions up by the name's dots: the same answer as trying every
+    extension, longest first, on every kind of name (one registered without a dot too)."""
+    import itertools
+
+    from mantracheck.text import formats
+
+    monkeypatch.setitem(formats.EXTENSIONS, "file", "text")  # like "Dockerfile": no dot
+
+    def reference(path: str) -> str | None:
+        name = path.rsplit("/", 1)[-1].lower()
+        for ext in sorted(formats.EXTENSIONS, key=len, reverse=True):
+            if name.endswith(ext):
+                return formats.EXTENSIONS[ext]
+        return None
+
+    parts = ["", "a", ".", ".md", ".HTML", ".erb", ".j2", ".txt", ".html", ".yml", "file", "x.y", ".md.j2", "README"]
+    names = ["".join(p) for n in range(1, 4) for p in itertools.product(parts, repeat=n)]
+    for name in [*names, *(f"dir.md/{n}" for n in names[:50])]:
+        assert format_for_path(name) == reference(name), name
+
+
 def test_handlebars_email_with_if_blocks() -> None:
     # The title, the script, the comment and the URL say "guarantee" too: none is prose.
     assert guarantees("welcome.hbs") == [(11, 4, "We guarantee")]

@@ -129,9 +129,18 @@ EXTENSIONS: dict[str, str] = {
 
 
 def format_for_path(path: str) -> str | None:
+    """The format of the longest extension in ``EXTENSIONS`` that the file name ends with."""
     name = os.path.basename(path).lower()
-    for ext in sorted(EXTENSIONS, key=len, reverse=True):
-        if name.endswith(ext):
+    # An extension that starts with a dot is a suffix from one of the name's dots, and the
+    # longest is the one from the first of them: a dictionary lookup per dot.
+    dot = name.find(".")
+    while dot != -1:
+        fmt = EXTENSIONS.get(name[dot:])
+        if fmt is not None:
+            return fmt
+        dot = name.find(".", dot + 1)
+    for ext in sorted((e for e in EXTENSIONS if not e.startswith(".")), key=len, reverse=True):
+        if name.endswith(ext):  # (one registered without its dot)
             return EXTENSIONS[ext]
     return None
 
