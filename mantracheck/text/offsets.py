@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 COPY, REPLACE, OPAQUE, GAP = 0, 1, 2, 3
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
+class Piece(NamedTuple):
+    """A stretch of clean text and the source it stands for (a tuple: made for every piece
+    of every text, at a third of a frozen dataclass's cost)."""
+
     clean_start: int
     clean_end: int
     src_start: int
