@@ -119,19 +119,10 @@ class TokenMatcher:
     def __call__(self, doc: Any, table: Any = None) -> list[tuple[str, int, int]]:
         """The matches in ``doc``; ``table`` may lend columns already read (an object with
         ``name in table`` and ``table.list(name)``, like ``engine.context.Columns``)."""
-        from spacy.attrs import IDS
-
         n = len(doc)
         if n == 0 or not self._patterns:
             return []
-        lent = [c for c in self._columns if table is not None and c in table]
-        cols = {c: table.list(c) for c in lent}
-        names = sorted(self._columns - set(lent))
-        if names:
-            array = doc.to_array([IDS[c] for c in names]).reshape(n, len(names))
-            cols.update(zip(names, array.T.tolist()))
-        if "SENT_START" in cols:
-            cols["SENT_START"] = [v == 1 for v in cols["SENT_START"]]
+        cols = _Columns(doc, table)  # each column read when first needed (most never are)
         index = _OpenerIndex(self._openers, cols)  # built per column when first asked
         present: dict[str, set[int]] = {}
         out: list[tuple[str, int, int]] = []
@@ -168,6 +159,27 @@ class TokenMatcher:
                 return where.get(value, ())
             return sorted(i for v in value if v in where for i in where[v])
         return range(n)
+
+
+class _Columns(dict):  # type: ignore[type-arg]
+    """column -> its values as a list, read off the lent table (or the Doc) when first asked;
+    SENT_START as booleans (is a start)."""
+
+    def __init__(self, doc: Any, table: Any) -> None:
+        super().__init__()
+        self._doc, self._table = doc, table
+
+    def __missing__(self, column: str) -> list[Any]:
+        if self._table is not None and column in self._table:
+            values: list[Any] = self._table.list(column)
+        else:
+            from spacy.attrs import IDS
+
+            values = self._doc.to_array(IDS[column]).tolist()
+        if column == "SENT_START":
+            values = [v == 1 for v in values]
+        self[column] = values
+        return values
 
 
 class _OpenerIndex(dict):  # type: ignore[type-arg]

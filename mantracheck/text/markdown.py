@@ -13,6 +13,8 @@ rather than guessed.
 
 from __future__ import annotations
 
+import bisect
+
 import functools
 import re
 from typing import Any
@@ -59,6 +61,7 @@ class _Placed:
         self.content = content
         self.pos = positions
         self.breaks = breaks  # content index of a "\n" -> source span of that line break
+        self.break_at = sorted(breaks)
 
 
 def _place(content: str, masked: str, lines: list[tuple[int, int, int]], first: int, cursor: int | None) -> tuple[_Placed, int]:
@@ -113,16 +116,19 @@ class _Inline:
         self.c += len(text)
 
     def _copy(self, a: int, b: int) -> None:
+        """Copy content ``[a, b)``: each stretch between line breaks as its source range, each
+        line break as the source's."""
+        breaks, at, pos = self.p.breaks, self.p.break_at, self.p.pos
+        k = bisect.bisect_left(at, a)
         i = a
         while i < b:
-            if i in self.p.breaks:
-                self.b.copy(*self.p.breaks[i])
+            if k < len(at) and at[k] == i:
+                self.b.copy(*breaks[i])
                 i += 1
+                k += 1
                 continue
-            j = i
-            while j < b and j not in self.p.breaks:
-                j += 1
-            self.m.emit(self.b, self.p.pos[i], self.p.pos[j - 1] + 1)
+            j = min(at[k], b) if k < len(at) else b  # the next line break, or the end
+            self.m.emit(self.b, pos[i], pos[j - 1] + 1)
             i = j
 
     def _hide(self, a: int, b: int, stand_in: str = "") -> None:
