@@ -227,3 +227,21 @@ def test_pruned_placeholder_regex_finds_what_the_full_one_does(pieces: list[str]
     pruned = pruned_for(text)
     got = [(m.span(), m.lastgroup) for m in pruned.finditer(text)] if pruned is not None else []
     assert got == [(m.span(), m.lastgroup) for m in _DEFAULT.finditer(text)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(words=st.lists(st.sampled_from(ARRAY_VOCAB), min_size=1, max_size=15), annotated=st.booleans(), unset=st.lists(st.integers(0, 14), max_size=4))
+def test_phrase_flags_read_off_the_columns_are_the_tokens_own(words: list[str], annotated: bool, unset: list[int]) -> None:
+    """The compiled phrase patterns' flag checks read the columns instead of making Tokens:
+    the same value as the Token attribute, is_sent_start's None (not set) included."""
+    from mantracheck.engine.context import Columns
+    from mantracheck.engine.matching import _FLAGS, _flag
+
+    nlp = get_pipeline().nlp
+    doc = nlp(" ".join(words)) if annotated else nlp.make_doc(" ".join(words))
+    for i in unset:
+        if 0 < i < len(doc) and annotated:
+            doc[i].is_sent_start = False
+    table = Columns(doc)
+    for flag in _FLAGS.values():
+        assert [_flag(doc, table, i, flag) for i in range(len(doc))] == [getattr(t, flag) for t in doc], flag

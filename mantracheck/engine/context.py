@@ -91,6 +91,7 @@ class TextContext:
         self.offsets = offsets
         self.matches = matches
         self.cues = cues
+        self._left: dict[int, str] = {}
 
     @cached_property
     def normalized(self) -> str:
@@ -163,10 +164,15 @@ class TextContext:
 
     # -- conditions that excuse a hit -------------------------------------------------
     def _left_clause(self, start: int) -> str:
-        sent_start, _ = self.sentence_at(start)
-        left = self.normalized[sent_start:start]
-        breaks = list(_CLAUSE_BREAK.finditer(left))
-        return left[breaks[-1].end():] if breaks else left
+        """The text from the last clause break before ``start`` in its sentence (asked for the
+        same start by several rules and conditions: kept)."""
+        found = self._left.get(start)
+        if found is None:
+            sent_start, _ = self.sentence_at(start)
+            left = self.normalized[sent_start:start]
+            breaks = list(_CLAUSE_BREAK.finditer(left))
+            found = self._left[start] = left[breaks[-1].end():] if breaks else left
+        return found
 
     def is_negated(self, start: int) -> bool:
         return self.cues.negators.search(self._left_clause(start)) is not None

@@ -13,6 +13,7 @@ from mantracheck.engine.schema import Pattern, Rule
 from mantracheck.engine.token_matcher import FLAG_ATTRS, STRING_ATTRS, TokenMatcher
 from mantracheck.engine.token_matcher import supported as token_matcher_supports
 from mantracheck.errors import RuleError
+from mantracheck.nlp import COLUMN_NAMES
 
 _POS_ATTRS = {"POS", "TAG", "MORPH"}
 #: Token attributes a phrase matcher can key on (TEXT is ORTH): those the array matcher reads.
@@ -338,7 +339,7 @@ class MatcherBank:
         for matcher in self._compiled.values():
             for match_id, start, end in matcher(doc):
                 key, flags = checks[match_id]
-                if not flags or all(getattr(doc[start + i], flag) == value for i, flag, value in flags):
+                if not flags or all(_flag(doc, table, start + i, flag) == value for i, flag, value in flags):
                     out[key].append((idx[start], ends[end - 1]))
         if not self._regexes:
             return out
@@ -396,6 +397,22 @@ class MatcherBank:
                 matcher.add(variant_key, [Doc(vocab, words=w, lemmas=w if attr == "LEMMA" else None) for w in word_lists])
             if not pending:
                 del self._pending[attr]
+
+
+#: Token flags read off the Doc's columns: the column, and the flag for each value.
+_FLAG_COLUMNS = {flag: column for flag, column in ((_FLAGS[a], c) for a, c in FLAG_ATTRS.items()) if column in COLUMN_NAMES}
+
+
+def _flag(doc: Any, table: Any, i: int, flag: str) -> Any:
+    """``getattr(doc[i], flag)`` without making the Token, where the columns hold the flag:
+    ``is_sent_start`` is True, False or None (not set) for SENT_START 1, -1 or 0."""
+    column = _FLAG_COLUMNS.get(flag)
+    if column is None:
+        return getattr(doc[i], flag)
+    v = table.list(column)[i]
+    if column == "SENT_START":
+        return True if v == 1 else None if v == 0 else False
+    return bool(v)
 
 
 def _first_value(vocab: Any, attr: str, word: str) -> int:
