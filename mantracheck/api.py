@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from mantracheck.config import Config, Settings, check_names, with_cli
 from mantracheck.engine.loader import RuleSet, load_rules
@@ -15,6 +15,8 @@ from mantracheck.errors import InputError, MantracheckError, UsageError
 from mantracheck.models import FileReport, Finding, LintResult, Notice, RuleMeta, Severity
 from mantracheck.text import format_for_path, read_file
 from mantracheck.text.formats import FORMATS
+
+T = TypeVar("T")
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -215,10 +217,16 @@ class LintRun:
     notices: tuple[Notice, ...]
     rules: tuple[RuleMeta, ...]
     count: int
-    _reports: Callable[[], Iterator[FileReport]]
+    _reports: Callable[[Callable[[FileReport], Any] | None], Iterator[Any]]
 
     def reports(self) -> Iterator[FileReport]:
-        return self._reports()
+        return self._reports(None)
+
+    def rendered(self, render: Callable[[FileReport], T]) -> Iterator[T]:
+        """``render(report)`` of every report, in the same order, computed where the report
+        is made: with ``--jobs``, in the worker, so that only what ``render`` returns crosses
+        back to this process (a module-level function, or anything a forked worker has)."""
+        return self._reports(render)
 
 
 def start_lint(
@@ -262,21 +270,30 @@ def start_lint(
     metas = {r.id: RuleMeta(r.id, linter.severities[r.id], r.one_line(), r.description, r.link, r.suggestions) for linter in session.linters for r in linter.rules}
     n_jobs = default_jobs(len(files)) if jobs is None else max(1, jobs)
 
-    def reports() -> Iterator[FileReport]:
+    def reports(render: Callable[[FileReport], Any] | None) -> Iterator[Any]:
+        lint_chunk = session.lint_chunk if render is None else _rendering(session.lint_chunk, render)
         # Files between two stdin entries are linted as one stream of chunks.
         i = 0
         while i < len(inputs):
             if inputs[i][0] == STDIN:
-                yield _lint_stdin(session, stdin_text, inputs[i][1])
+                report = _lint_stdin(session, stdin_text, inputs[i][1])
+                yield report if render is None else render(report)
                 i += 1
                 continue
             j = i
             while j < len(inputs) and inputs[j][0] != STDIN:
                 j += 1
-            yield from map_chunks(session.lint_chunk, inputs[i:j], n_jobs)
+            yield from map_chunks(lint_chunk, inputs[i:j], n_jobs)
             i = j
 
     return LintRun(notices=tuple(notices), rules=tuple(metas[k] for k in sorted(metas)), count=len(inputs), _reports=reports)
+
+
+def _rendering(lint_chunk: Callable[[Sequence[tuple[str, str]]], list[FileReport]], render: Callable[[FileReport], T]) -> Callable[[Sequence[tuple[str, str]]], list[T]]:
+    def lint_and_render(chunk: Sequence[tuple[str, str]]) -> list[T]:
+        return [render(report) for report in lint_chunk(chunk)]
+
+    return lint_and_render
 
 
 def _lint_stdin(session: _Session, stdin_text: str | None, fmt: str) -> FileReport:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import operator
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -203,14 +204,18 @@ class Tally:
         self.files = self.with_findings = self.unreadable = self.skipped = self.fixed = 0
         self.below: list[FileReport] = []
 
-    def add(self, report: FileReport) -> None:
+    def add(self, report: FileReport, severities: Sequence[Severity] | None = None) -> None:
+        """Count ``report``; ``severities`` stands for its findings' when it comes without
+        them (rendered where it was made: see ``LintRun.rendered``)."""
         self.files += 1
         counts = self.counts
-        for finding in report.findings:
-            counts[str(finding.severity)] += 1
-            if self.top is None or finding.severity > self.top:
-                self.top = finding.severity
-        self.with_findings += bool(report.findings)
+        if severities is None:
+            severities = [f.severity for f in report.findings]
+        for severity in severities:
+            counts[str(severity)] += 1
+            if self.top is None or severity > self.top:
+                self.top = severity
+        self.with_findings += bool(severities)
         self.unreadable += report.unreadable
         self.skipped += report.skipped
         self.fixed += report.fixed

@@ -10,14 +10,15 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
 
-from mantracheck.models import FileReport
+T = TypeVar("T")
 
 CHUNK = 48
 #: Below this many files a pool costs more than it saves.
 MIN_FILES_PER_JOB = 64
 
-_worker_lint: Callable[[Sequence[tuple[str, str]]], list[FileReport]] | None = None
+_worker_lint: Callable[[Sequence[tuple[str, str]]], list[Any]] | None = None
 
 
 def default_jobs(n_files: int) -> int:
@@ -25,16 +26,16 @@ def default_jobs(n_files: int) -> int:
     return max(1, min(cpus, n_files // MIN_FILES_PER_JOB))
 
 
-def _run_chunk(chunk: Sequence[tuple[str, str]]) -> list[FileReport]:
+def _run_chunk(chunk: Sequence[tuple[str, str]]) -> list[Any]:
     assert _worker_lint is not None
     return _worker_lint(chunk)
 
 
 def map_chunks(
-    lint_chunk: Callable[[Sequence[tuple[str, str]]], list[FileReport]],
+    lint_chunk: Callable[[Sequence[tuple[str, str]]], list[T]],
     inputs: Sequence[tuple[str, str]],
     jobs: int,
-) -> Iterator[FileReport]:
+) -> Iterator[T]:
     """Apply ``lint_chunk`` to chunks of ``inputs`` on ``jobs`` processes, in input order."""
     chunks = [inputs[i : i + CHUNK] for i in range(0, len(inputs), CHUNK)]
     if jobs <= 1 or len(chunks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():

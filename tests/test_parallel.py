@@ -91,3 +91,44 @@ def test_a_streamed_run_reports_what_lint_paths_does_in_the_same_order(tmp_path:
     assert streamed == list(collected)
     paths = [r.path for r in streamed]
     assert paths == sorted(paths) and "<stdin>" in paths
+
+
+def _render_with_pid(report: object) -> tuple[object, int]:
+    import os
+
+    return report, os.getpid()
+
+
+def test_rendered_runs_in_the_workers_and_gives_what_reports_do(tmp_path: Path) -> None:
+    """``LintRun.rendered`` applies its function where each report is made (a --jobs worker)
+    and yields the results in the order ``reports()`` gives, standard input included."""
+    import os
+
+    from mantracheck.api import start_lint
+
+    root = _tree(tmp_path / "t", CHUNK * 3)
+    args = [str(root), "-"]
+    expected = list(start_lint(args, stdin_text=TEXTS[0], jobs=1).reports())
+    rendered = list(start_lint(args, stdin_text=TEXTS[0], jobs=2).rendered(_render_with_pid))
+    assert [r for r, _ in rendered] == expected
+    pids = {pid for r, pid in rendered if r.path != "<stdin>"}  # type: ignore[attr-defined]
+    assert len(pids) >= 1 and os.getpid() not in pids
+    assert [pid for r, pid in rendered if r.path == "<stdin>"] == [os.getpid()]  # type: ignore[attr-defined]
+    assert [r for r, _ in start_lint(args, stdin_text=TEXTS[0], jobs=1).rendered(_render_with_pid)] == expected
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_streamed_text_output_counts_and_lines_match_the_collected_formatter(tmp_path: Path, jobs: str) -> None:
+    """The one-line-per-finding output, rendered in the workers, is the text formatter's
+    output for the collected run, summary and exit code included."""
+    from click.testing import CliRunner
+
+    from mantracheck.cli import cli
+    from mantracheck.formatters.text import format_text
+
+    root = _tree(tmp_path / "t", CHUNK * 2 + 5)
+    result = CliRunner().invoke(cli, ["lint", "--jobs", jobs, "--no-color", str(root)])
+    collected = lint_paths([str(root)], jobs=1)
+    assert result.stdout == format_text(collected)
+    assert result.exit_code == 1 and result.stdout.count("\n") > 100
+    assert "broken.yaml" in result.stderr and "Found " in result.stdout

@@ -120,7 +120,7 @@ def lint(
     if plain_lines and fix != "diff" and not statistics and not show_progress:
         # One line per finding: written as each file's report comes, so a large run is
         # never held whole (only its counts are).
-        tally = _stream_text(run.reports(), minimum, quiet, verbose)
+        tally = _stream_text(run, minimum, quiet, verbose)
     else:
         reports = _with_progress(run.reports(), run.count) if show_progress else run.reports()
         result = LintResult(files=tuple(reports), notices=run.notices, rules=run.rules)
@@ -149,23 +149,40 @@ def _echo_input_problem(report: Any, quiet: bool, verbose: bool) -> None:
         _echo(f"mantracheck: {report.path}: read as {describe_encoding(report.encoding)}", err=True)
 
 
-def _stream_text(reports: Any, minimum: float | None, quiet: bool, verbose: bool) -> Any:
-    from mantracheck.formatters.text import report_lines, summary_line
-    from mantracheck.models import Tally
+def _stream_text(run: Any, minimum: float | None, quiet: bool, verbose: bool) -> Any:
+    from mantracheck.formatters.text import summary_line
+    from mantracheck.models import Severity, Tally
 
+    severity = {int(s): s for s in Severity}
     tally = Tally(minimum)
     batch: list[str] = []
-    for report in reports:
-        tally.add(report)
+    size = 0
+    for report, severities, text in run.rendered(_render_lines):
+        tally.add(report, [severity[s] for s in severities])
         _echo_input_problem(report, quiet, verbose)
-        batch.extend(report_lines(report))
-        if len(batch) >= 1000:
-            _echo("".join(batch), nl=False)
-            batch = []
+        if text:
+            batch.append(text)
+            size += len(text)
+            if size >= 100_000:
+                _echo("".join(batch), nl=False)
+                batch, size = [], 0
     if not quiet:
         batch.append(summary_line(tally.summary()))
     _echo("".join(batch), nl=False)
     return tally
+
+
+def _render_lines(report: Any) -> tuple[Any, tuple[int, ...], str]:
+    """A report's output lines, made where the report is (a ``--jobs`` worker), with the
+    report, less its findings, and their severities for the counts: what crosses back to
+    the parent is a string and a few numbers instead of every finding."""
+    from dataclasses import replace
+
+    from mantracheck.formatters.text import report_lines
+
+    text = "".join(report_lines(report))
+    severities = tuple(int(f.severity) for f in report.findings)
+    return (replace(report, findings=()) if report.findings else report), severities, text
 
 
 def _write_collected(result: Any, fmt: str, fix: str | None, statistics: bool, quiet: bool, use_color: bool, stdin_text: str | None) -> None:
