@@ -159,10 +159,12 @@ class ArrayAnnotator:
         self._row: dict[int, int] = {}  # ORTH -> its row in self._words
         self._words = numpy.zeros((4096, len(COLUMN_NAMES) + 1), dtype="uint64")
         self._word_at = [_AT[name] for name in _WORD_COLUMNS]
+        self._adding = threading.Lock()
 
     def use_table(self, table: dict[str, str]) -> None:
-        self.table = table
-        self._row.clear()  # the lemmas change
+        with self._adding:
+            self.table = table
+            self._row.clear()  # the lemmas change
 
     def _rows(self, orth: list[int], vocab: Any) -> list[int]:
         rows = list(map(self._row.get, orth))
@@ -173,11 +175,15 @@ class ArrayAnnotator:
         return rows  # type: ignore[return-value]
 
     def _add(self, orth: int, vocab: Any) -> int:
+        with self._adding:  # (a row is claimed and filled in one step, whatever the threads)
+            row = self._row.get(orth)
+            if row is not None:
+                return row  # (seen twice in the same Doc, or added meanwhile)
+            return self._add_new(orth, vocab)
+
+    def _add_new(self, orth: int, vocab: Any) -> int:
         import numpy
 
-        row = self._row.get(orth)
-        if row is not None:
-            return row  # (seen twice in the same Doc)
         lex = vocab[orth]
         row = len(self._row)
         if row == len(self._words):

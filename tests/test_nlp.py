@@ -223,3 +223,34 @@ def test_the_annotators_word_table_grows_and_follows_the_lemma_table() -> None:
     assert len(annotator._words) > capacity
     annotator.use_table({"word3": "lemma-three"})
     assert check("Word3 Word4") == ["lemma-three", "word4"]
+
+
+def test_the_annotators_word_table_is_filled_safely_from_threads() -> None:
+    """Texts annotated from several threads at once (an API user's own pool) get their own
+    words' columns: a row is claimed and filled under a lock."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import spacy
+    from spacy.attrs import IDS
+
+    from mantracheck.nlp import COLUMN_NAMES, COLUMNS_KEY, _register_components
+
+    _register_components()
+    nlp = spacy.blank("en")
+    nlp.add_pipe("mantracheck_annotate")
+    texts = [" ".join(f"T{t}word{i} shared{i % 7}" for i in range(300)) for t in range(8)]
+
+    def annotate(text: str) -> bool:
+        doc = nlp(text)
+        fresh = doc.to_array([IDS[name] for name in COLUMN_NAMES]).reshape(len(doc), len(COLUMN_NAMES))
+        return bool(doc.user_data[COLUMNS_KEY].tolist() == fresh.tolist())
+
+    import sys
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, to provoke a race
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            assert all(pool.map(annotate, texts * 3))
+    finally:
+        sys.setswitchinterval(interval)
