@@ -183,3 +183,81 @@ def _builtin_bank() -> Any:
     from mantracheck.nlp import get_pipeline
 
     return MatcherBank(get_pipeline().nlp, load_rules().rules)
+
+
+# -- the exact translation: RE2 runs these regexes itself on ASCII text --------------------
+def _finds(regex: Any, text: str, group: Any) -> list[tuple[tuple[int, int], Any]]:
+    return [(m.span(), m.span(group) if group is not None and m.group(group) is not None else None) for m in regex.finditer(text)]
+
+
+def _re2(translated: str) -> Any:
+    import re2
+
+    return re2.compile(translated)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.sampled_from(REGEX_WORDS + ASCII_NOISE), min_size=1, max_size=40), glue=st.sampled_from([" ", "", "\n", "  "]))
+def test_exactly_translated_builtin_regexes_find_the_same_matches_and_groups(words: list[str], glue: str) -> None:
+    from mantracheck.engine.prefilter import to_re2_exact
+
+    text = glue.join(words)
+    for pattern, case_sensitive in _builtin_regexes():
+        translated = to_re2_exact(pattern, case_sensitive, "m")
+        if translated is None:
+            continue
+        python = compile_regex(pattern, case_sensitive)
+        engine = _re2(translated)
+        assert _finds(engine, text, engine.groupindex.get("m")) == _finds(python, text, "m" if "m" in python.groupindex else None), (pattern, text)
+
+
+def test_most_builtin_regexes_translate_exactly() -> None:
+    from mantracheck.engine.prefilter import to_re2_exact
+
+    patterns = _builtin_regexes()
+    assert sum(to_re2_exact(p, cs, "m") is not None for p, cs in patterns) >= len(patterns) // 2
+
+
+@settings(max_examples=600, deadline=None)
+@given(pattern=patterns(), case_sensitive=st.booleans(), text=st.text(alphabet="abAB- .!\n\t\x0b\x1c_9x&", max_size=14), named=st.booleans())
+def test_an_exact_translation_finds_what_the_original_finds(pattern: str, case_sensitive: bool, text: str, named: bool) -> None:
+    from mantracheck.engine.prefilter import to_re2_exact
+
+    if named:
+        pattern = f"a?(?P<m>{pattern})b?"
+    try:
+        # as built-in patterns run (short texts: Python's re backtracks on nested repeats)
+        python = re.compile(pattern, 0 if case_sensitive else re.IGNORECASE)
+    except Exception:  # noqa: BLE001 - the generator makes some patterns re rejects
+        return
+    translated = to_re2_exact(pattern, case_sensitive, "m")
+    if translated is None:
+        return
+    engine = _re2(translated)
+    assert _finds(engine, text, engine.groupindex.get("m")) == _finds(python, text, "m" if named else None), (pattern, translated, text)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"a(?=b)", r"(?<!x)a", r"a$", r"(?>ab)c", r"a*+b", r"(?:(?P<m>a)b)+", r"a*", r"(?:a|)", r"\bx?\b", "caf\u00e9", r"(a)\1"],
+)
+def test_the_exact_translation_refuses_what_the_engines_read_differently(pattern: str) -> None:
+    from mantracheck.engine.prefilter import to_re2_exact
+
+    assert to_re2_exact(pattern, True, "m") is None
+    assert to_re2_exact(r"\b(?P<m>we|i)\s+will\b", False, "m") is not None  # while this one translates
+
+
+def test_only_builtin_regexes_move_to_the_exact_re2_path() -> None:
+    """A team's own regex already runs on RE2 as written (engine/regex.py): the translation,
+    which keeps Python's meaning of \\s (\\x1c-\\x1f too), would change what it finds."""
+    from mantracheck.engine.loader import load_rules
+    from mantracheck.engine.matching import MatcherBank
+    from mantracheck.nlp import get_pipeline
+
+    bank = MatcherBank(get_pipeline().nlp, load_rules().rules)
+    builtin = next(i for i, (_, p, _, cs) in enumerate(bank._regexes) if to_re2(p, cs) and "(?=" not in p and "$" not in p and "(?!" not in p)
+    assert bank._exact_regex(builtin) is not None
+    own = r"\bteam\s+of\s+us\b"  # not a built-in pattern: compile_regex puts it on RE2
+    bank._regexes.append(("own#patterns", own, (), False))
+    assert bank._exact_regex(len(bank._regexes) - 1) is None

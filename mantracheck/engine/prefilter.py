@@ -66,6 +66,39 @@ def to_re2(pattern: str, case_sensitive: bool) -> str | None:
     return ("(?i)" if flags & _IGNORECASE else "") + body
 
 
+def to_re2_exact(pattern: str, case_sensitive: bool, group: str) -> str | None:
+    """An RE2 pattern with the same matches as ``pattern`` on ASCII text, the same spans and
+    the same span of the group named ``group``, or None when that cannot be vouched for.
+
+    Both engines search leftmost-first (the first alternative, the greedy or lazy repeat's
+    preference, as a backtracking engine takes them), so they agree wherever they read the
+    pattern alike; the translation refuses what they do not: lookarounds and atomic or
+    possessive groups (RE2 has none), ``$`` (Python's also matches before a final newline),
+    a named group inside a repeat (which iteration it reports), and patterns that can match
+    the empty string (where finditer's steps differ). Classes are those of ``to_re2``, which
+    mean the same on ASCII text. tests/test_prefilter.py compares the two engines' matches.
+    """
+    if not pattern.isascii():
+        return None
+    try:
+        parsed = parsed_regex(pattern, case_sensitive)
+        flags = parsed.state.flags
+        if flags & ~_KNOWN_FLAGS or parsed.getwidth()[0] == 0:
+            return None
+        keep = {number: name for name, number in parsed.state.groupdict.items() if name == group}
+        body = _seq(list(parsed), flags, _Exact(keep))
+    except Exception:  # noqa: BLE001 - Untranslatable, or a pattern the parser rejects: Python's re runs it
+        return None
+    return ("(?i)" if flags & _IGNORECASE else "") + body
+
+
+class _Exact:
+    """The stricter translation's state: the group to keep, and the repeats around here."""
+
+    def __init__(self, keep: dict[int, str]) -> None:
+        self.keep, self.depth = keep, 0
+
+
 def _char(code: int) -> str:
     if code > 127:
         # Written as an escape in an ASCII pattern (\u0130): Python folds some such letters
@@ -75,12 +108,14 @@ def _char(code: int) -> str:
     return c if c.isalnum() else f"\\x{{{code:x}}}"
 
 
-def _seq(items: list[Any], flags: int) -> str:
-    return "".join(_item(op, av, flags) for op, av in items)
+def _seq(items: list[Any], flags: int, exact: _Exact | None = None) -> str:
+    return "".join(_item(op, av, flags, exact) for op, av in items)
 
 
-def _item(op: Any, av: Any, flags: int) -> str:  # noqa: C901, PLR0911, PLR0912 - one case per opcode
+def _item(op: Any, av: Any, flags: int, exact: _Exact | None = None) -> str:  # noqa: C901, PLR0911, PLR0912 - one case per opcode
     name = str(op)
+    if exact is not None and name in ("ASSERT", "ASSERT_NOT", "ATOMIC_GROUP", "POSSESSIVE_REPEAT"):
+        raise Untranslatable(name)
     if name == "LITERAL":
         return _char(av)
     if name == "NOT_LITERAL":
@@ -90,25 +125,39 @@ def _item(op: Any, av: Any, flags: int) -> str:  # noqa: C901, PLR0911, PLR0912 
     if name == "IN":
         return _class(av)
     if name == "BRANCH":
-        return "(?:" + "|".join(_seq(list(b), flags) for b in av[1]) + ")"
+        return "(?:" + "|".join(_seq(list(b), flags, exact) for b in av[1]) + ")"
     if name == "SUBPATTERN":
         _group, add, remove, sub = av
         if (add | remove) & ~_KNOWN_FLAGS or remove & _IGNORECASE or (add & _IGNORECASE and not flags & _IGNORECASE):
             raise Untranslatable(name)  # scoped case flags: rare, not worth the care
-        return "(?:" + _seq(list(sub), (flags | add) & ~remove) + ")"
+        inner = _seq(list(sub), (flags | add) & ~remove, exact)
+        if exact is not None and _group in exact.keep:
+            if exact.depth:
+                raise Untranslatable("the named group inside a repeat")
+            return f"(?P<{exact.keep[_group]}>{inner})"
+        return "(?:" + inner + ")"
     if name == "ATOMIC_GROUP":  # matches a subset of the plain group's matches
         return "(?:" + _seq(list(av), flags) + ")"
     if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
         lo, hi, sub = av
-        inner = "(?:" + _seq(list(sub), flags) + ")"
+        if exact is not None:
+            exact.depth += 1
+        inner = "(?:" + _seq(list(sub), flags, exact) + ")"
+        if exact is not None:
+            exact.depth -= 1
         if lo > _MAX_COUNT:
             raise Untranslatable("repeat count")
+        lazy = "?" if exact is not None and name == "MIN_REPEAT" else ""  # (the superset ignores it)
         if hi == _sre.MAXREPEAT or hi > _MAX_COUNT:
-            return inner + ("*" if lo == 0 else "+" if lo == 1 else f"{{{lo},}}")
-        return inner + f"{{{lo},{hi}}}"
+            if exact is not None and hi != _sre.MAXREPEAT:
+                raise Untranslatable("repeat count")
+            return inner + ("*" if lo == 0 else "+" if lo == 1 else f"{{{lo},}}") + lazy
+        return inner + f"{{{lo},{hi}}}" + lazy
     if name in ("ASSERT", "ASSERT_NOT"):
         return ""  # a lookaround only ever removes matches
     if name == "AT":
+        if exact is not None and str(av) not in ("AT_BEGINNING", "AT_BEGINNING_STRING", "AT_BOUNDARY", "AT_NON_BOUNDARY", "AT_END_STRING"):
+            raise Untranslatable(str(av))
         return _at(str(av), flags)
     raise Untranslatable(name)  # GROUPREF, GROUPREF_EXISTS, ...
 
