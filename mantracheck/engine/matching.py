@@ -9,7 +9,7 @@ from typing import Any
 
 from mantracheck.engine.kinds import pattern_key
 from mantracheck.engine.prefilter import RegexSet
-from mantracheck.engine.regex import MATCH_GROUP, RE2_MAX_MEM, compile_regex, parsed_regex
+from mantracheck.engine.regex import MATCH_GROUP, compile_re2, compile_regex, parsed_regex
 from mantracheck.engine.schema import Pattern, Rule
 from mantracheck.engine.token_matcher import FLAG_ATTRS, STRING_ATTRS, TokenMatcher
 from mantracheck.engine.token_matcher import supported as token_matcher_supports
@@ -311,9 +311,9 @@ class MatcherBank:
         self._set = RegexSet([(pattern, case_sensitive) for _, pattern, _, case_sensitive in self._regexes]) if self._regexes else None
         self._uncovered = frozenset(range(len(self._regexes))) - (self._set.covered if self._set is not None else frozenset())
         # The regexes RE2 runs with the same matches on ASCII text (prefilter.to_re2_exact),
-        # translated and compiled when first a candidate: index -> (compiled, the number of
-        # the span group or None), or None where Python's re runs it
-        self._exact: dict[int, tuple[Any, int | None] | None] = {}
+        # translated and compiled when first a candidate: index -> the compiled pattern, or
+        # None where Python's re runs it
+        self._exact: dict[int, Any] = {}
 
     def _regex(self, pattern: str, case_sensitive: bool) -> Any:
         compiled = self._compiled_regex.get((pattern, case_sensitive))
@@ -358,17 +358,10 @@ class MatcherBank:
         for i in todo:
             key, pattern, required, case_sensitive = regexes[i]
             if candidates is not None and i in candidates:  # (candidates: an ASCII text)
-                found = self._exact[i] if i in self._exact else self._exact_regex(i)
-            else:
-                found = None
-            if found is not None:
-                compiled, group = found
-                spans = out[key]
-                for match in compiled.finditer(normalized):
-                    start, end = match.span(group) if group is not None and match.group(group) is not None else match.span()
-                    if end > start:
-                        spans.append((start, end))
-                continue
+                exact = self._exact[i] if i in self._exact else self._exact_regex(i)
+                if exact is not None:
+                    self._finditer(out, key, exact, normalized)
+                    continue
             if candidates is None or i not in candidates:
                 if folded is None:
                     folded = normalized.casefold()
@@ -380,12 +373,13 @@ class MatcherBank:
                     else:
                         break  # none of this set's strings occurs: it cannot match
                 else:
-                    self._finditer(out, key, pattern, case_sensitive, normalized)
+                    self._finditer(out, key, self._regex(pattern, case_sensitive), normalized)
                 continue
-            self._finditer(out, key, pattern, case_sensitive, normalized)
+            self._finditer(out, key, self._regex(pattern, case_sensitive), normalized)
         return out
 
-    def _exact_regex(self, i: int) -> tuple[Any, int | None] | None:
+    def _exact_regex(self, i: int) -> Any:
+        """Regex ``i`` translated exactly onto RE2 (compiled once), or None."""
         import re2
 
         from mantracheck.engine.prefilter import to_re2_exact
@@ -397,19 +391,15 @@ class MatcherBank:
         translated = to_re2_exact(pattern, case_sensitive, MATCH_GROUP) if python else None
         found = None
         if translated is not None:
-            options = re2.Options()
-            options.max_mem = RE2_MAX_MEM
-            options.log_errors = False
             try:
-                compiled = re2.compile(translated, options)
-                found = (compiled, compiled.groupindex.get(MATCH_GROUP))
+                found = compile_re2(translated, True)  # (the translation carries its own (?i))
             except re2.error:
                 pass  # (too big for RE2's memory: Python's re runs it)
         self._exact[i] = found
         return found
 
-    def _finditer(self, out: dict[str, list[tuple[int, int]]], key: str, pattern: str, case_sensitive: bool, normalized: str) -> None:
-        regex = self._regex(pattern, case_sensitive)
+    @staticmethod
+    def _finditer(out: dict[str, list[tuple[int, int]]], key: str, regex: Any, normalized: str) -> None:
         narrow = MATCH_GROUP in regex.groupindex
         for match in regex.finditer(normalized):
             start, end = match.span(MATCH_GROUP) if narrow and match.group(MATCH_GROUP) is not None else match.span()

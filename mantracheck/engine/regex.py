@@ -67,7 +67,7 @@ def regex_problem(pattern: str, engine: str = "re2") -> str | None:
         if re2 is None:  # pragma: no cover
             return "the regex engine for rule packs (google-re2) is not installed; reinstall mantracheck"
         try:
-            compiled = _compile_re2(pattern, True)
+            compiled = compile_re2(pattern, True)
         except re2.error as exc:
             return f"not supported by RE2, the linear-time engine that runs your own regexes ({_re2_reason(exc)}); lookarounds and backreferences are not available"
     empty = compiled.search("x")
@@ -125,7 +125,8 @@ def _re2_reason(exc: Exception) -> str:
     return reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
 
 
-def _compile_re2(pattern: str, case_sensitive: bool) -> Re2Pattern:
+def compile_re2(pattern: str, case_sensitive: bool) -> Re2Pattern:
+    """``pattern`` on RE2 (linear time), with ``re.Pattern``'s API; raises RE2's error."""
     re2 = _re2()
     options = re2.Options()
     options.case_sensitive = case_sensitive
@@ -139,7 +140,7 @@ def compile_regex(pattern: str, case_sensitive: bool = False) -> Any:
     """A compiled pattern with ``finditer`` and ``groupindex`` (``re.Pattern`` or RE2)."""
     if pattern not in _TRUSTED and _re2() is not None:
         try:
-            return _compile_re2(pattern, case_sensitive)
+            return compile_re2(pattern, case_sensitive)
         except _re2().error:
             pass  # Python-only syntax: only a built-in pattern gets past check_regex with it
     return re.compile(pattern, 0 if case_sensitive else re.IGNORECASE)
