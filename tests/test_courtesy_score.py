@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mantracheck.models import Severity
 from mantracheck.nlp import language
@@ -15,6 +17,7 @@ from mantracheck.scoring.courtesy import (
     score_courtesy,
     score_text,
 )
+from mantracheck.scoring.courtesy_markers import Detector, Tokens, fold
 from mantracheck.scoring.courtesy_model import load_model
 
 pytestmark = pytest.mark.usefixtures("no_network")
@@ -170,3 +173,87 @@ def test_to_dict_shape() -> None:
     assert set(out["courtesy"]["markers"][0]) == {"name", "start", "end", "text", "weight"}
     assert set(out["courtesy"]["missing"][0]) == {"name", "message"}
     assert out["overpromise_risk"]["markers"][0]["name"].startswith("overpromise.")
+
+
+# -- the scorer's token view and pattern matcher against what they replaced ----------------
+
+
+PIECES = [
+    "Could", "could", "you", "You", "would", "u", "ya", "Can", "will", "wo", "n't", "please", "Please",
+    "thanks", "Thanks", "sorry", "Hi", "Best", "regards", "I", "we're", "don\u2019t", "3", "10:30",
+    "isn't", "?", "!", ".", ",", "...", "\u2018ok\u2019", " ", "  ", "\n", "\n\n", "\t", "-", "Sam",
+]
+texts = st.lists(st.sampled_from(PIECES), max_size=40).map(lambda parts: " ".join(parts).replace(" \n", "\n"))
+
+
+def _reference(doc: object) -> dict[str, object]:
+    """What the scorer read off Token objects before Tokens (one pass per use)."""
+    positions = [-1] * len(doc)  # type: ignore[arg-type]
+    sentences = []
+    for sent in doc.sents:  # type: ignore[attr-defined]
+        n = 0
+        for token in sent:
+            if not (token.is_space or token.is_punct):
+                positions[token.i] = n
+                n += 1
+        words = [t for t in sent if not (t.is_space or t.is_punct)]
+        if words:
+            sentences.append((words[0].idx, sent[-1].idx + len(sent[-1].text)))
+    return {
+        "texts": [t.text for t in doc],  # type: ignore[attr-defined]
+        "lowers": [fold(t.text) for t in doc],  # type: ignore[attr-defined]
+        "lemmas": [fold(t.lemma_ or t.text) for t in doc],  # type: ignore[attr-defined]
+        "starts": [t.idx for t in doc],  # type: ignore[attr-defined]
+        "spaces": [t.is_space for t in doc],  # type: ignore[attr-defined]
+        "positions": positions,
+        "n_words": sum(1 for t in doc if t.is_alpha or t.like_num),  # type: ignore[attr-defined]
+        "sentences": sentences,
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_token_view_reads_what_token_objects_give(text: str) -> None:
+    doc = language(None)(text)
+    view = Tokens(doc, {})
+    got = {name: getattr(view, name) for name in _reference(doc)}
+    got["spaces"] = [bool(v) for v in view.spaces]
+    assert got == _reference(doc)
+
+
+def test_token_view_shares_one_fold_table_per_vocab() -> None:
+    nlp = language(None)
+    folds: dict[int, tuple[str, str]] = {}
+    first = Tokens(nlp("Thanks \u2018Sam\u2019, thanks"), folds)
+    assert first.lowers == ["thanks", "'", "sam", "'", ",", "thanks"]
+    assert folds[nlp.vocab.strings["Thanks"]] == ("Thanks", "thanks")
+    assert Tokens(nlp("Thanks"), folds).lowers == ["thanks"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_request_forms_match_as_spacy_matcher_finds_them(text: str) -> None:
+    nlp = language(None)
+    fast = Detector(load_model(), nlp)
+    assert fast._fast is not None  # the built-in request forms run on the array matcher
+    spacy_only = Detector(load_model(), nlp)
+    spacy_only._fast = None
+    doc = nlp(text)
+    assert fast.strategies_in(text, doc) == spacy_only.strategies_in(text, doc)
+
+
+def test_patterns_the_array_matcher_cannot_express_stay_on_spacy(tmp_path: object) -> None:
+    import copy
+
+    from mantracheck.scoring.courtesy_model import default_path, parse_model
+    from mantracheck.yamlio import load_yaml_file
+
+    raw = copy.deepcopy(load_yaml_file(default_path()))
+    name = next(n for n, s in raw["strategies"].items() if s.get("tokens"))
+    raw["strategies"][name]["tokens"].append([{"LOWER": {"REGEX": "^pl(s|z)$"}}])
+    model = parse_model(raw, "test.yaml")
+    det = Detector(model, language(None))
+    assert det._fast is None
+    text = "Hey, plz fix it"
+    found = [(f.name, text[f.start : f.end]) for f in det.strategies_in(text, language(None)(text))]
+    assert (name, "plz") in found

@@ -13,6 +13,7 @@ lint runner), ``score_courtesy(text)`` otherwise.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mantracheck.models import Severity
-from mantracheck.scoring.courtesy_markers import Detector
+from mantracheck.scoring.courtesy_markers import Detector, Tokens
 from mantracheck.scoring.courtesy_model import CourtesyModel, Expected, load_model
 from mantracheck.scoring.courtesy_overpromise import OverpromiseHit, overpromise_hits
 
@@ -126,9 +127,10 @@ def courtesy_score(clean: str, doc: Any, *, model: CourtesyModel | None = None, 
     """The courtesy score of one clean text and its Doc (from the pipeline named ``pipeline``)."""
     model = model or load_model()
     det = detector(model, _pipeline_nlp(pipeline))
+    tokens = det.tokens(doc)
     weights = {s.name: s.weight for s in model.strategies}
-    items: list[tuple[int, int, str, str]] = [(f.start, f.end, f.name, f.name) for f in det.strategies_in(clean, doc)]
-    items += [(s, e, "lexicon", w) for w, s, e in det.words_in(doc) if w in model.lexicon]
+    items: list[tuple[int, int, str, str]] = [(f.start, f.end, f.name, f.name) for f in det.strategies_in(clean, doc, tokens)]
+    items += [(s, e, "lexicon", w) for w, s, e in det.words_in(doc, tokens) if w in model.lexicon]
     items.sort()
     counted: set[tuple[str, str]] = set()
     markers = []
@@ -139,33 +141,24 @@ def courtesy_score(clean: str, doc: Any, *, model: CourtesyModel | None = None, 
         counted.add((name, entry))
         markers.append(Marker(name, start, end, clean[start:end], weight))
     logit = model.intercept + sum(m.weight for m in markers)
-    missing = tuple(Missing(e.name, e.message) for e in model.expected if _is_missing(e, clean, doc, markers))
+    missing = tuple(Missing(e.name, e.message) for e in model.expected if _is_missing(e, clean, tokens, markers))
     return CourtesyScore(round(100 * sigmoid(logit)), tuple(markers), missing)
 
 
-def _sentences(doc: Any) -> list[tuple[int, int]]:
-    spans = []
-    for sent in doc.sents:
-        words = [t for t in sent if not (t.is_space or t.is_punct)]
-        if words:
-            spans.append((words[0].idx, sent[-1].idx + len(sent[-1].text)))
-    return spans
-
-
-def _phrases(phrases: Sequence[str], anchored: bool) -> re.Pattern[str]:
+@functools.lru_cache(maxsize=256)
+def _phrases(phrases: tuple[str, ...], anchored: bool) -> re.Pattern[str]:
     alts = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
     lead = r"^[^\w]*" if anchored else r"(?<![\w'])"
     return re.compile(lead + "(?:" + alts + r")(?![\w'])", re.I | re.M)
 
 
-def _is_missing(expected: Expected, clean: str, doc: Any, markers: Sequence[Marker]) -> bool:
-    words = sum(1 for t in doc if t.is_alpha or t.like_num)
-    if words < expected.min_words:
+def _is_missing(expected: Expected, clean: str, tokens: Tokens, markers: Sequence[Marker]) -> bool:
+    if tokens.n_words < expected.min_words:
         return False
     text = clean.replace("\u2019", "'")
-    if expected.when and not _phrases(expected.when, anchored=False).search(text):
+    if expected.when and not _phrases(tuple(expected.when), anchored=False).search(text):
         return False
-    sentences = _sentences(doc)
+    sentences = tokens.sentences
     if not sentences:
         return False
     if expected.region == "opening":
@@ -177,7 +170,7 @@ def _is_missing(expected: Expected, clean: str, doc: Any, markers: Sequence[Mark
     if expected.strategy is not None:
         return not any(m.name == expected.strategy and any(s <= m.start < e for s, e in region) for m in markers)
     # Phrases (a sign-off) must open a sentence or a line of the region.
-    regex = _phrases(expected.words, anchored=True)
+    regex = _phrases(tuple(expected.words), anchored=True)
     for start, end in region:
         pieces = [text[start:end], *text[start:end].splitlines()]
         if any(regex.search(piece) for piece in pieces):

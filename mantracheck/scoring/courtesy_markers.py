@@ -7,11 +7,13 @@ each sentence the sentencizer (and a blank line) gives.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mantracheck.engine.token_matcher import TokenMatcher, supported
 from mantracheck.errors import RuleError
 from mantracheck.scoring.courtesy_model import CourtesyModel, Strategy
 
@@ -29,17 +31,68 @@ def fold(word: str) -> str:
     return word.lower().replace("\u2019", "'").replace("\u2018", "'")
 
 
+class Tokens:
+    """What the scorer reads of a Doc's tokens, read once: texts, folded texts and lemmas,
+    start offsets, word positions in sentences, word counts and sentence spans. Built from
+    ``Doc.to_array`` and ``Doc.sents`` (a few spans), not from a Token object per token per use."""
+
+    __slots__ = ("lemmas", "lowers", "n_words", "positions", "sentences", "spaces", "starts", "texts")
+
+    def __init__(self, doc: Any, folds: dict[int, tuple[str, str]] | None = None) -> None:
+        # folds: string hash -> (text, fold(text)), shared across Docs of one vocab
+        from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, LEMMA, LIKE_NUM, ORTH
+
+        bounds = [(s.start, s.end) for s in doc.sents]  # raises as doc.sents does when unset
+        folds = {} if folds is None else folds
+        strings = doc.vocab.strings
+        rows = doc.to_array([ORTH, LEMMA, IDX, IS_SPACE, IS_PUNCT, IS_ALPHA, LIKE_NUM]).tolist() if len(doc) else []
+        texts, lowers, lemmas, starts, spaces, words = [], [], [], [], [], []
+        n_words = 0
+        for orth, lemma, idx, space, punct, alpha, num in rows:
+            text, low = folds.get(orth) or _fold_into(folds, strings, orth)
+            texts.append(text)
+            lowers.append(low)
+            # Token.lemma_ or Token.text, folded
+            lemmas.append(low if lemma == 0 or lemma == orth else (folds.get(lemma) or _fold_into(folds, strings, lemma))[1])
+            starts.append(idx)
+            spaces.append(space)
+            words.append(not (space or punct))
+            n_words += alpha or num
+        positions = [-1] * len(rows)
+        sentences = []
+        for start, end in bounds:
+            n = 0
+            first = None
+            for i in range(start, end):
+                if words[i]:
+                    positions[i] = n
+                    n += 1
+                    if first is None:
+                        first = i
+            if first is not None:  # a sentence's span: its first word token to the end of its last token
+                sentences.append((starts[first], starts[end - 1] + len(texts[end - 1])))
+        self.texts: list[str] = texts
+        self.lowers: list[str] = lowers
+        self.lemmas: list[str] = lemmas
+        self.starts: list[int] = starts
+        self.spaces: list[int] = spaces
+        self.positions: list[int] = positions
+        self.n_words: int = n_words
+        self.sentences: list[tuple[int, int]] = sentences
+
+    def end(self, i: int) -> int:
+        return self.starts[i] + len(self.texts[i])
+
+
+def _fold_into(folds: dict[int, tuple[str, str]], strings: Any, key: int) -> tuple[str, str]:
+    text = strings[key]
+    entry = folds[key] = (text, fold(text))
+    return entry
+
+
 def word_positions(doc: Any) -> list[int]:
     """Per token: its index among the word tokens of its sentence (-1 for punctuation/space)."""
-    positions = [-1] * len(doc)
-    for sent in doc.sents:
-        n = 0
-        for token in sent:
-            if token.is_space or token.is_punct:
-                continue
-            positions[token.i] = n
-            n += 1
-    return positions
+    return Tokens(doc).positions
 
 
 def _allowed(strategy: Strategy, position: int) -> bool:
@@ -81,52 +134,68 @@ class Detector:
                     detail = " ".join(str(exc).split())[:300]
                     raise RuleError(model.path, f"strategies.{s.name}.tokens[{i}]", f"invalid spaCy token pattern: {detail}") from None
         self._taken = model.strategy_words()
+        self._has_patterns = any(s.tokens for s in model.strategies)
+        # The patterns run on the engine's array matcher when it can express them all (the
+        # same spans as spaCy's Matcher, which stays for validation and for the rest).
+        self._fast: TokenMatcher | None = None
+        patterns = [(s.name, p) for s in model.strategies for p in s.tokens]
+        if patterns and all(supported([dict(spec) for spec in p]) for _, p in patterns):
+            self._fast = TokenMatcher(nlp.vocab.strings)
+            for name, pattern in patterns:
+                self._fast.add(name, [dict(spec) for spec in pattern])
+        self._regex_strategies = [s for s in model.strategies if s.regex]
+        self._folds: dict[int, tuple[str, str]] = {}  # string hash (ORTH, LEMMA) -> (text, folded text)
 
-    def strategies_in(self, clean: str, doc: Any) -> list[Found]:
+    def tokens(self, doc: Any) -> Tokens:
+        """The Doc's tokens as the scorer reads them (folded texts cached per word)."""
+        return Tokens(doc, self._folds)
+
+    def strategies_in(self, clean: str, doc: Any, tokens: Tokens | None = None) -> list[Found]:
         """Every strategy match allowed at its sentence position, sorted by span."""
-        positions = word_positions(doc)
-        lowers = [fold(t.text) for t in doc]
-        lemmas = [fold(t.lemma_ or t.text) for t in doc]
+        view = tokens if tokens is not None else self.tokens(doc)
+        positions = view.positions
         found: set[Found] = set()
 
         def add(name: str, first: int, last: int) -> None:
             if _allowed(self.strategies[name], positions[first]):
-                found.add(Found(name, doc[first].idx, doc[last].idx + len(doc[last].text)))
+                found.add(Found(name, view.starts[first], view.end(last)))
 
-        for seq, index in ((lowers, self._words), (lemmas, self._lemmas)):
+        for seq, index in ((view.lowers, self._words), (view.lemmas, self._lemmas)):
             for i, key in enumerate(seq):
                 for toks, name in index.get(key, ()):
                     if tuple(seq[i : i + len(toks)]) == toks:
                         add(name, i, i + len(toks) - 1)
-        for match_id, start, end in self._matcher(doc):
-            add(self._strings[match_id], start, end - 1)
-        starts = [t.idx for t in doc]
-        for s in self.model.strategies:
+        if self._fast is not None:
+            for name, start, end in self._fast(doc):
+                add(name, start, end - 1)
+        elif self._has_patterns:
+            for match_id, start, end in self._matcher(doc):
+                add(self._strings[match_id], start, end - 1)
+        for s in self._regex_strategies:
             for regex in s.regex:
                 for m in regex.finditer(clean):
                     if m.end() <= m.start():
                         continue
-                    first = _token_at(doc, starts, m.start())
+                    first = _token_at(view.starts, m.start())
                     position = positions[first] if first is not None else -1
                     if s.position == "anywhere" or _allowed(s, position):
                         found.add(Found(s.name, m.start(), m.end()))
         return sorted(found, key=lambda f: (f.start, f.end, f.name))
 
-    def words_in(self, doc: Any) -> Iterator[tuple[str, int, int]]:
+    def words_in(self, doc: Any, tokens: Tokens | None = None) -> Iterator[tuple[str, int, int]]:
         """Candidate lexicon entries with their spans: every lower-cased token (punctuation
         included) that belongs to no strategy, and every pair of adjacent tokens ("thanks
         in", "? i"), white space skipped. The lexicon learned from the ratings is drawn from
         these, and the scorer looks its entries up here, so both see the same features."""
-        tokens = [(fold(t.text), t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
-        for word, start, end in tokens:
+        view = tokens if tokens is not None else self.tokens(doc)
+        words = [(view.lowers[i], view.starts[i], view.end(i)) for i, space in enumerate(view.spaces) if not space]
+        for word, start, end in words:
             if word not in self._taken:
                 yield word, start, end
-        for (a, start, _), (b, _, end) in zip(tokens, tokens[1:]):
+        for (a, start, _), (b, _, end) in zip(words, words[1:]):
             yield f"{a} {b}", start, end
 
 
-def _token_at(doc: Any, starts: Sequence[int], offset: int) -> int | None:
-    import bisect
-
+def _token_at(starts: Sequence[int], offset: int) -> int | None:
     i = bisect.bisect_right(starts, offset) - 1
-    return i if 0 <= i < len(doc) else None
+    return i if 0 <= i < len(starts) else None
