@@ -3,11 +3,10 @@ per-folder configuration, and the promise that nothing is written without --fix.
 
 from __future__ import annotations
 
-import re
-
 import hashlib
 import json
 import os
+import re
 import stat
 import textwrap
 from pathlib import Path
@@ -16,9 +15,13 @@ from typing import Any
 import jsonschema
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mantracheck.api import lint_paths
 from mantracheck.cli import cli
+from mantracheck.formatters import indented
+from mantracheck.models import Severity
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -378,3 +381,41 @@ def test_fix_keeps_the_files_owner_and_group(tmp_path: Path, rules_dir: str) -> 
     invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--fix", str(target))
     assert target.read_text(encoding="utf-8") == "We'll reply as soon as we can.\n"
     assert (target.stat().st_uid, target.stat().st_gid) == (4321, 4322)
+
+
+# -- the indented JSON writer is json.dumps(indent=2, ensure_ascii=False), faster ----------
+
+
+_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=12)
+    | st.sampled_from(list(Severity))
+)
+_keys = st.text(max_size=6) | st.integers(-3, 3) | st.booleans() | st.none() | st.floats(-2, 2)
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.lists(inner, max_size=3).map(tuple) | st.dictionaries(_keys, inner, max_size=4),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_values)
+def test_indented_json_is_json_dumps_text(value: Any) -> None:
+    assert indented.dumps(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_indented_json_hands_what_it_does_not_know_to_json() -> None:
+    class Weird:
+        pass
+
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        indented.dumps({"a": [Weird()]})
+    loop: list[Any] = []
+    loop.append(loop)
+    with pytest.raises(ValueError, match="Circular reference"):
+        indented.dumps({"a": loop})
+    assert indented.dumps({1: "x", "y": {None: 2}}) == json.dumps({1: "x", "y": {None: 2}}, indent=2, ensure_ascii=False)

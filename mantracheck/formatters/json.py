@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+from mantracheck.formatters import indented
 from mantracheck.models import LintResult
 
 #: Bumped when a field changes meaning or disappears (adding fields does not bump it).
@@ -17,4 +16,4 @@ def format_json(result: LintResult) -> str:
         "summary": result.summary(),
         "notices": [str(n) for n in result.notices],
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return indented.dumps(payload) + "\n"

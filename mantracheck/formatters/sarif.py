@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
 from mantracheck import __version__
+from mantracheck.formatters import indented
 from mantracheck.models import Finding, LintResult, Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -111,4 +111,4 @@ def format_sarif(result: LintResult) -> str:
                 + [{"level": "note", "message": {"text": str(n)}} for n in result.notices],
             }
         ]
-    return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2, ensure_ascii=False) + "\n"
+    return indented.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}) + "\n"
