@@ -157,6 +157,27 @@ def test_the_columns_the_annotator_leaves_are_the_docs_own(pieces: list[str]) ->
     assert stashed.dtype == fresh.dtype and stashed.tolist() == fresh.tolist()
 
 
+@settings(max_examples=400, deadline=None)
+@given(pieces=st.lists(st.sampled_from([*SENTENCE_PIECES, "Thanks", "ok", "-", "'"]), max_size=30))
+def test_sentence_spans_are_read_as_the_tokens_give_them(pieces: list[str]) -> None:
+    """TextContext.sentences (numpy over the columns) against Doc.sents and Token objects:
+    from a sentence's first token that is neither space nor punctuation to the end of its
+    last token (the start of a whitespace token that ends it); sentences without one left out."""
+    from mantracheck.engine.context import TextContext
+
+    text = "".join(pieces)
+    doc = get_pipeline().nlp(text)
+    expected = []
+    for sent in doc.sents:
+        words = [t for t in sent if not (t.is_space or t.is_punct)]
+        if words:
+            last = sent[-1]
+            expected.append((words[0].idx, last.idx if last.is_space else last.idx + len(last.text)))
+    ctx = TextContext(text, doc, None, {}, None)  # type: ignore[arg-type]
+    assert ctx.sentences == expected
+    assert all(type(a) is int and type(b) is int for a, b in ctx.sentences)
+
+
 @pytest.mark.parametrize("argv", [["--version"], ["--help"], ["lint", "--help"], ["mantra", "--help"], ["rules", "--help"]])
 def test_help_and_version_never_build_the_pipeline(argv: list[str]) -> None:
     """spaCy (half a second to import) is loaded only by a command that needs it."""

@@ -73,6 +73,7 @@ class Columns:
 
             self.array = doc.to_array([IDS[name] for name in self.NAMES]).reshape(len(doc), len(self.NAMES))
         self._lists: dict[str, list[int]] = {}
+        self._sets: dict[str, set[int]] = {}
 
     def __contains__(self, name: object) -> bool:
         return name in self.INDEX
@@ -81,6 +82,13 @@ class Columns:
         found = self._lists.get(name)
         if found is None:
             found = self._lists[name] = self.array[:, self.INDEX[name]].tolist()
+        return found
+
+    def set(self, name: str) -> set[int]:
+        """The column's distinct values (asked for by several matchers: kept). Do not change it."""
+        found = self._sets.get(name)
+        if found is None:
+            found = self._sets[name] = set(self.list(name))
         return found
 
 
@@ -130,16 +138,14 @@ class TextContext:
         if len(starts) == 0 or starts[0] != 0:
             starts = numpy.concatenate(([0], starts))
         wordlike = numpy.flatnonzero((space == 0) & (punct == 0))
-        bounds = numpy.append(starts, n)
-        first = numpy.searchsorted(wordlike, bounds[:-1])  # first word-like token at or after each start
-        spans = []
-        for i, j in enumerate(first.tolist()):
-            if j >= len(wordlike) or wordlike[j] >= bounds[i + 1]:
-                continue  # no word in this sentence
-            last = int(bounds[i + 1]) - 1
-            end = int(idx[last]) + (0 if space[last] else int(length[last]))
-            spans.append((int(idx[wordlike[j]]), end))
-        return spans
+        if len(wordlike) == 0:
+            return []
+        stops = numpy.append(starts[1:], n)
+        first = wordlike[numpy.minimum(numpy.searchsorted(wordlike, starts), len(wordlike) - 1)]  # first word at or after each start
+        has_word = (first >= starts) & (first < stops)
+        last = stops - 1
+        ends = idx[last] + numpy.where(space[last] != 0, 0, length[last])
+        return list(zip(idx[first[has_word]].tolist(), ends[has_word].tolist()))
 
     @cached_property
     def _sentence_starts(self) -> list[int]:
