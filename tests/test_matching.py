@@ -157,6 +157,10 @@ EXTRA_TOKEN_PATTERNS: list[list[dict[str, Any]]] = [
     [{"LOWER": "we", "OP": "*"}, {"LOWER": {"NOT_IN": ["the", "us"]}, "OP": "+"}],
     [{"IS_SENT_START": False, "LOWER": "send"}, {"IS_PUNCT": True, "OP": "?"}, {"LIKE_NUM": True}],
     [{"LOWER": {"IN": ["will", "'ll", "wo"]}, "NORM": "will"}, {"LEMMA": {"IN": ["fix", "send"]}}],
+    # anchors after optional specs: starts are found back from "team" / "send" / "us"
+    [{"LOWER": "the", "OP": "?"}, {"IS_TITLE": True, "OP": "?"}, {"LOWER": "team"}, {"LOWER": "us", "OP": "+"}],
+    [{"LOWER": {"IN": ["the", "we", "you"]}}, {"LOWER": "please", "OP": "?"}, {"IS_PUNCT": True, "OP": "?"}, {"LOWER": "send"}],
+    [{"IS_TITLE": True}, {"LOWER": {"IN": ["us", "team"]}, "OP": "+"}, {"LOWER": "send"}],
 ]
 ARRAY_VOCAB = [*VOCAB, "team", "Team", "The", "Support", "12", "Placeholder", "[", "]", "fixed", "sent"]
 
@@ -212,6 +216,49 @@ def test_token_matcher_matches_builtin_patterns_like_spacy(words: list[str]) -> 
         ours = TokenMatcher(nlp.vocab.strings)
         ours.add("p", pattern)
         assert sorted({(s, e) for _, s, e in ours(doc)}) == sorted({(s, e) for _, s, e in spacy_matcher(doc)}), pattern
+
+
+def _all_patterns_match_like_spacy(text: str) -> None:
+    """All patterns in one matcher (their anchors share one start index), read from a Doc
+    and from a lent Columns table (whose value sets the matchers share), against spaCy's
+    Matcher, pattern by pattern."""
+    from spacy.matcher import Matcher
+
+    from mantracheck.engine.context import Columns
+    from mantracheck.engine.token_matcher import TokenMatcher, supported
+
+    nlp = get_pipeline().nlp
+    doc = nlp(text)
+    ours = TokenMatcher(nlp.vocab.strings)
+    expected = []
+    for i, pattern in enumerate([*_builtin_token_patterns(), *PATTERNS, *EXTRA_TOKEN_PATTERNS]):
+        if supported(pattern):
+            ours.add(str(i), pattern)
+            spacy_matcher = Matcher(nlp.vocab)
+            spacy_matcher.add("p", [pattern])
+            expected += sorted((str(i), s, e) for _, s, e in set(spacy_matcher(doc)))
+    # the same matches, pattern by pattern, each pattern's by start then end
+    assert ours(doc) == expected
+    table = Columns(doc)
+    assert ours(doc, table) == expected
+    assert ours(doc, table) == expected  # (the table's cached value sets, asked again)
+
+
+@settings(max_examples=60, deadline=None)
+@given(words=st.lists(st.sampled_from(ARRAY_VOCAB + ["always", "never", "best", "bug", "back", "Best", "regards", "the"]), min_size=1, max_size=25))
+def test_token_matcher_with_every_pattern_at_once_matches_like_spacy(words: list[str]) -> None:
+    _all_patterns_match_like_spacy(" ".join(words))
+
+
+ANCHOR_VOCAB = ["the", "The", "Team", "team", "us", "please", ",", "send", "we", "you", "x", "Best", "best", "regards", "the best"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.sampled_from(ANCHOR_VOCAB), min_size=1, max_size=12), glue=st.sampled_from([" ", "\n"]))
+def test_token_matcher_starts_found_back_from_anchors(words: list[str], glue: str) -> None:
+    """Texts made of the patterns' own words, so that matches whose start lies before their
+    anchor (optional specs first) are common."""
+    _all_patterns_match_like_spacy(glue.join(words))
 
 
 # -- placeholder regex pruning ------------------------------------------------------------

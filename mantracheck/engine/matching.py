@@ -413,7 +413,7 @@ class MatcherBank:
         vocab = self._vocab
         for attr in list(self._pending):
             pending = self._pending[attr]
-            hits = pending.keys() & set(table.list(attr))
+            hits = pending.keys() & table.set(attr)
             if not hits:
                 continue
             by_key: dict[str, list[list[str]]] = defaultdict(list)

@@ -72,7 +72,9 @@ class TokenMatcher:
     def __init__(self, strings: Any) -> None:
         self._strings = strings
         self._patterns: list[tuple[str, list[tuple[list[Test], str]], list[tuple[str, frozenset[int]]]]] = []
-        #: per column, the values that can open some pattern (for the start index)
+        #: per pattern (same order): its anchors, see ``_anchors``
+        self._anchors: list[list[tuple[str, str, Any, int, int]]] = []
+        #: per column, the values an anchor of some pattern tests for (for the start index)
         self._openers: dict[str, set[int]] = defaultdict(set)
         self._columns: set[str] = set()
 
@@ -107,13 +109,9 @@ class TokenMatcher:
                     if how in ("eq", "in"):
                         required.append((column, frozenset([value]) if how == "eq" else value))
         self._patterns.append((key, specs, required))
-        self._openers_for(specs)
-
-    def _openers_for(self, specs: list[tuple[list[Test], str]]) -> None:
-        first, op = specs[0]
-        positive = [t for t in first if t[1] in ("eq", "in")]
-        if op in ("", "+") and positive:
-            column, how, value = positive[0]
+        anchors = _anchors(specs)
+        self._anchors.append(anchors)
+        for column, how, value, _, _ in anchors:
             self._openers[column].update([value] if how == "eq" else value)
 
     def __call__(self, doc: Any, table: Any = None) -> list[tuple[str, int, int]]:
@@ -125,40 +123,76 @@ class TokenMatcher:
         cols = _Columns(doc, table)  # each column read when first needed (most never are)
         index = _OpenerIndex(self._openers, cols)  # built per column when first asked
         present: dict[str, set[int]] = {}
+        shared = table is not None and hasattr(table, "set")
         out: list[tuple[str, int, int]] = []
-        for key, specs, required in self._patterns:
+        for (key, specs, required), anchors in zip(self._patterns, self._anchors):
             for column, values in required:
                 if column not in present:
-                    present[column] = set(cols[column])
+                    present[column] = table.set(column) if shared and column in table else set(cols[column])
                 if values.isdisjoint(present[column]):
                     break
             else:
-                self._match(key, specs, index, cols, n, out)
+                self._match(key, specs, self._starts(anchors, index, n), cols, n, out)
         return out
 
-    def _match(self, key: str, specs: list[tuple[list[Test], str]], index: _OpenerIndex, cols: dict[str, list[Any]], n: int, out: list[tuple[str, int, int]]) -> None:
+    @staticmethod
+    def _match(key: str, specs: list[tuple[list[Test], str]], starts: Sequence[int], cols: dict[str, list[Any]], n: int, out: list[tuple[str, int, int]]) -> None:
         if all(op == "" for _, op in specs):  # one token per spec: one possible end, no search
             length = len(specs)
-            for start in self._starts(specs, index, n):
+            for start in starts:
                 if start + length <= n and all(_holds(tests, cols, start + j) for j, (tests, _) in enumerate(specs)):
                     out.append((key, start, start + length))
             return
-        for start in self._starts(specs, index, n):
+        for start in starts:
             for end in sorted(set(_walk(specs, 0, start, cols, n))):
                 if end > start:
                     out.append((key, start, end))
 
     @staticmethod
-    def _starts(specs: list[tuple[list[Test], str]], index: _OpenerIndex, n: int) -> Sequence[int]:
-        first, op = specs[0]
-        positive = [t for t in first if t[1] in ("eq", "in")]
-        if op in ("", "+") and positive:
-            column, how, value = positive[0]
+    def _starts(anchors: list[tuple[str, str, Any, int, int]], index: _OpenerIndex, n: int) -> Sequence[int]:
+        """Where a match may start, ascending: from the anchor whose values occur least in
+        the text (every start if the pattern has no anchor)."""
+        best: Sequence[int] | None = None
+        best_cost = n + 1
+        best_anchor = ("eq", 0, 0)
+        for column, how, value, low, high in anchors:
             where = index[column]
-            if how == "eq":
-                return where.get(value, ())
-            return sorted(i for v in value if v in where for i in where[v])
-        return range(n)
+            at = where.get(value, ()) if how == "eq" else [i for v in value if v in where for i in where[v]]
+            cost = len(at) * (high - low + 1)
+            if cost < best_cost:
+                if cost == 0:
+                    return ()
+                best, best_cost, best_anchor = at, cost, (how, low, high)
+        if best is None:
+            return range(n)
+        how, low, high = best_anchor
+        if low == high == 0:
+            return best if how == "eq" else sorted(best)  # (positions of one value: ascending)
+        return sorted({i - d for i in best for d in range(low, high + 1) if i >= d})
+
+
+def _anchors(specs: list[tuple[list[Test], str]]) -> list[tuple[str, str, Any, int, int]]:
+    """The tokens a match must hold at a bounded distance from its start: for each spec that
+    must match at least once (no OP, or '+') and has a positive test (a value or a value
+    list), with only one-token and optional specs before it, that test and the least and
+    most tokens between the start and it. A match starting at s has such a token at s + d
+    for some d in [least, most], so the token positions of the test's values, moved back by
+    those distances, hold every start."""
+    anchors = []
+    low = high = 0
+    for tests, op in specs:
+        if op in ("", "+"):
+            positive = [t for t in tests if t[1] in ("eq", "in")]
+            if positive:
+                column, how, value = positive[0]
+                anchors.append((column, how, value, low, high))
+        if op == "":
+            low, high = low + 1, high + 1
+        elif op == "?":
+            high += 1
+        else:  # '*' or '+': what follows is at no bounded distance
+            break
+    return anchors
 
 
 class _Columns(dict):  # type: ignore[type-arg]
@@ -183,7 +217,7 @@ class _Columns(dict):  # type: ignore[type-arg]
 
 
 class _OpenerIndex(dict):  # type: ignore[type-arg]
-    """column -> {value: token positions} for the values that open some pattern, built for a
+    """column -> {value: token positions} for the values some pattern's anchor tests, built for a
     column the first time a pattern that passed the literal check asks for it (most texts
     give no pattern of a column a chance)."""
 
