@@ -261,3 +261,21 @@ def test_only_builtin_regexes_move_to_the_exact_re2_path() -> None:
     own = r"\bteam\s+of\s+us\b"  # not a built-in pattern: compile_regex puts it on RE2
     bank._regexes.append(("own#patterns", own, (), False))
     assert bank._exact_regex(len(bank._regexes) - 1) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="ab c\n", max_size=20), pattern=st.sampled_from([r"a(?P<m>b)?", r"(?P<m>a)|b", r"a+b*", r"(?:a|(?P<m>b))c?", r"\bab\b"]))
+def test_the_bytes_path_finds_what_the_str_path_finds(text: str, pattern: str) -> None:
+    """MatcherBank runs exact RE2 regexes on an ASCII text's bytes: the same spans as on the
+    str, the span group's where it took part, the whole match's where it did not."""
+    from collections import defaultdict
+
+    from mantracheck.engine.matching import MatcherBank
+    from mantracheck.engine.regex import MATCH_GROUP, compile_re2
+
+    regex = compile_re2(pattern.replace("<m>", f"<{MATCH_GROUP}>"), True)
+    on_str: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    on_bytes: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    MatcherBank._finditer(on_str, "k", regex, text)
+    MatcherBank._finditer_ascii(on_bytes, "k", regex, text.encode("ascii"))
+    assert on_bytes == on_str

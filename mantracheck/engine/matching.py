@@ -9,7 +9,7 @@ from typing import Any
 
 from mantracheck.engine.kinds import pattern_key
 from mantracheck.engine.prefilter import RegexSet
-from mantracheck.engine.regex import MATCH_GROUP, compile_re2, compile_regex, parsed_regex
+from mantracheck.engine.regex import MATCH_GROUP, Re2Pattern, compile_re2, compile_regex, parsed_regex
 from mantracheck.engine.schema import Pattern, Rule
 from mantracheck.engine.token_matcher import FLAG_ATTRS, STRING_ATTRS, TokenMatcher
 from mantracheck.engine.token_matcher import supported as token_matcher_supports
@@ -355,12 +355,15 @@ class MatcherBank:
         else:  # the set has ruled out the other covered patterns
             todo = sorted(candidates.union(self._uncovered)) if self._uncovered else sorted(candidates)
         folded = None
+        data = None
         for i in todo:
             key, pattern, required, case_sensitive = regexes[i]
             if candidates is not None and i in candidates:  # (candidates: an ASCII text)
                 exact = self._exact[i] if i in self._exact else self._exact_regex(i)
                 if exact is not None:
-                    self._finditer(out, key, exact, normalized)
+                    if data is None:
+                        data = normalized.encode("ascii")
+                    self._finditer_ascii(out, key, exact, data)
                     continue
             if candidates is None or i not in candidates:
                 if folded is None:
@@ -403,6 +406,19 @@ class MatcherBank:
         narrow = MATCH_GROUP in regex.groupindex
         for match in regex.finditer(normalized):
             start, end = match.span(MATCH_GROUP) if narrow and match.group(MATCH_GROUP) is not None else match.span()
+            if end > start:
+                out[key].append((start, end))
+
+    @staticmethod
+    def _finditer_ascii(out: dict[str, list[tuple[int, int]]], key: str, regex: Re2Pattern, data: bytes) -> None:
+        """``_finditer`` for an ASCII text given as its bytes: RE2 runs on them directly (a
+        str costs its wrapper an encoding and an offset map per match), and a byte offset is
+        a character offset."""
+        group = regex.groupindex.get(MATCH_GROUP)
+        for match in regex.raw.finditer(data):
+            start, end = match.span() if group is None else match.span(group)
+            if start < 0:  # the span group took no part: the whole match
+                start, end = match.span()
             if end > start:
                 out[key].append((start, end))
 

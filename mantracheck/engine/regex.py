@@ -154,6 +154,11 @@ class Re2Pattern:
         self.groupindex: dict[str, int] = dict(compiled.groupindex)
         self.pattern: str = compiled.pattern
 
+    @property
+    def raw(self) -> Any:
+        """The ``re2`` package's own pattern (its matches span bytes when given bytes)."""
+        return self._compiled
+
     def finditer(self, text: str) -> Iterator[Re2Match]:
         for match in self._compiled.finditer(text):
             yield Re2Match(match, self.groupindex)
