@@ -9,7 +9,13 @@ from typing import Any
 
 from mantracheck.engine.kinds import pattern_key
 from mantracheck.engine.prefilter import RegexSet
-from mantracheck.engine.regex import MATCH_GROUP, Re2Pattern, compile_re2, compile_regex, parsed_regex
+from mantracheck.engine.regex import (
+    MATCH_GROUP,
+    Re2Pattern,
+    compile_re2,
+    compile_regex,
+    parsed_regex,
+)
 from mantracheck.engine.schema import Pattern, Rule
 from mantracheck.engine.token_matcher import FLAG_ATTRS, STRING_ATTRS, TokenMatcher
 from mantracheck.engine.token_matcher import supported as token_matcher_supports
