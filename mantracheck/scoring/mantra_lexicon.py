@@ -21,6 +21,8 @@ import unicodedata
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
+from operator import ne
 from pathlib import Path
 
 __all__ = ["CLITICS", "FrequencyTable", "Pronunciation", "frequency_table", "pronounce"]
@@ -176,7 +178,10 @@ def spell(word: str) -> tuple[str, ...]:
 
 
 # -- word frequency ------------------------------------------------------------------------
-_ENTRY = re.compile(rb'^\s*"((?:[^"\\]|\\.)*)":\s*(-?[0-9.]+(?:[eE][-+]?[0-9]+)?),?\s*$', re.MULTILINE)
+#: One entry of the JSON file, one per line: the form (escapes kept as written) and its value.
+#: The form's group is the unrolled ``(?:[^"\\]|\\.)*``: the same strings, without an
+#: alternation per character (the regex was most of the table's build time).
+_ENTRY = re.compile(rb'^\s*"([^"\\]*(?:\\.[^"\\]*)*)":\s*(-?[0-9.]+(?:[eE][-+]?[0-9]+)?),?\s*$', re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -199,33 +204,46 @@ def _prob_file() -> Path:
     return Path(spacy_lookups_data.__file__).resolve().parent / "data" / "en_lexeme_prob.json.gz"
 
 
-@lru_cache(maxsize=4)
-def frequency_table(max_rank: int) -> FrequencyTable:
-    """The ``max_rank`` most frequent entries of en_lexeme_prob, decompressed as far as needed."""
-    path = _prob_file()
-    table: dict[str, float] = {}
-    capitalised: set[str] = set()
+def _entries(max_rank: int) -> list[tuple[bytes, bytes]]:
+    """The first ``max_rank`` entries (form, value) of en_lexeme_prob, most frequent first,
+    decompressed only as far as needed."""
     decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    found: list[tuple[bytes, bytes]] = []
     pending = b""
-    last = 0.0
-    entries = 0
-    with open(path, "rb") as handle:
-        while entries < max_rank:
+    with open(_prob_file(), "rb") as handle:
+        while len(found) < max_rank:
             chunk = handle.read(1 << 18)
             data = pending + (decoder.decompress(chunk) if chunk else decoder.flush())
             cut = data.rfind(b"\n") + 1 if chunk else len(data)
-            pending, data = data[cut:], data[:cut]
-            for match in _ENTRY.finditer(data):
-                entries += 1
-                last = float(match.group(2))
-                form = match.group(1).decode("utf-8", "replace")
-                word = form.lower()
-                if word not in table:  # most frequent first: keep the first casing's value
-                    table[word] = last
-                    if len(form) > 1 and form[0].isupper() and not form.isupper():
-                        capitalised.add(word)
-                if entries >= max_rank:
-                    break
+            pending = data[cut:]
+            found += _ENTRY.findall(data, 0, cut)
             if not chunk:
                 break
-    return FrequencyTable(table, last, f"spacy-lookups-data en_lexeme_prob (top {entries} entries)", frozenset(capitalised))
+    del found[max_rank:]
+    return found
+
+
+@lru_cache(maxsize=4)
+def frequency_table(max_rank: int) -> FrequencyTable:
+    """The ``max_rank`` most frequent entries of en_lexeme_prob, lower-cased: a word's value
+    is that of its most frequent form (the first), and it is a name when that form is
+    capitalised. Built a list at a time (no Python code runs per entry but comprehensions)."""
+    entries = _entries(max_rank)
+    forms = [form.decode("utf-8", "replace") for form, _ in entries]
+    values = [float(value) for _, value in entries]
+    # one str.lower for all: a line break is neither cased nor case-ignorable, so no
+    # casing context (the final sigma) reaches across it
+    words = "\n".join(forms).lower().split("\n")
+    if len(words) != len(forms):  # a form holding a raw line break
+        words = [form.lower() for form in forms]
+    # reversed, so that the first (most frequent) form of a word is the one that stays
+    table = dict(zip(reversed(words), reversed(values)))
+    # a word is a name when its most frequent form is written with a capital first letter
+    # only: of the forms that lower-casing changes, those that come first for their word
+    first = dict(zip(reversed(words), range(len(words) - 1, -1, -1)))
+    changed = compress(range(len(forms)), map(ne, forms, words))
+    capitalised = frozenset(
+        words[i] for i in changed if first[words[i]] == i and len(forms[i]) > 1 and forms[i][0].isupper() and not forms[i].isupper()
+    )
+    last = values[-1] if values else 0.0
+    return FrequencyTable(table, last, f"spacy-lookups-data en_lexeme_prob (top {len(entries)} entries)", capitalised)
