@@ -119,7 +119,7 @@ class Linter:
         self._use_stash = self.pipeline.nlp.pipe_names[-1:] == ["mantracheck_annotate"]
         # Each rule with the keys one of which must match for it to find anything (None: run
         # it on every text): most rules match nothing in most texts.
-        self._plan = [(rule, KINDS[rule.kind].check, _triggers(rule)) for rule in self.rules]
+        self._plan = plan_rules(self.rules)
 
     # -- one text --------------------------------------------------------------------
     def _check(self, extracted: Extracted, doc: Any, source_text: str, lines: LineIndex) -> tuple[list[Finding], Any]:
@@ -233,6 +233,13 @@ class Linter:
 def _triggers(rule: Rule) -> frozenset[str] | None:
     triggers = KINDS[rule.kind].triggers
     return None if triggers is None else frozenset(triggers(rule))
+
+
+def plan_rules(rules: Iterable[Rule]) -> tuple[tuple[Rule, Any, frozenset[str] | None], ...]:
+    """Each rule with its kind's check and the pattern keys one of which must match for it
+    to find anything (None: run it on every text). Most rules match nothing in most texts,
+    and a rule whose keys all came back empty is not called."""
+    return tuple((rule, KINDS[rule.kind].check, _triggers(rule)) for rule in rules)
 
 
 def file_scores(scored: list[tuple[Extracted, Any]], lines: LineIndex) -> dict[str, Any] | None:

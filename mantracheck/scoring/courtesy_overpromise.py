@@ -30,6 +30,9 @@ class _Checker:
     severities: dict[str, Severity]
     bank: Any
     cues: Any
+    #: each rule with its kind's check and the pattern keys one of which must match for it
+    #: to find anything (None: it runs on every text), as the lint runner plans them
+    plan: tuple[tuple[Any, Any, frozenset[str] | None], ...]
 
 
 _checkers: dict[tuple[str | None, str | None, tuple[str, ...]], _Checker] = {}
@@ -41,7 +44,7 @@ def _checker(packs: Sequence[str], profile: str | None, pipeline: str | None) ->
     if found is None:
         from mantracheck.engine.loader import load_rules
         from mantracheck.engine.matching import MatcherBank, derived_needs
-        from mantracheck.engine.runner import select_rules
+        from mantracheck.engine.runner import plan_rules, select_rules
         from mantracheck.nlp import get_pipeline
 
         ruleset = load_rules()
@@ -51,23 +54,25 @@ def _checker(packs: Sequence[str], profile: str | None, pipeline: str | None) ->
         pipe = get_pipeline(pipeline)
         usable = tuple(r for r in rules if not (derived_needs(r) - pipe.capabilities))
         severities = {r.id: r.severity_for(chosen_profile) for r in usable}
-        found = _checkers[key] = _Checker(usable, severities, MatcherBank(pipe.nlp, usable), ruleset.cues)
+        found = _checkers[key] = _Checker(usable, severities, MatcherBank(pipe.nlp, usable), ruleset.cues, plan_rules(usable))
     return found
 
 
 def overpromise_hits(clean: str, doc: Any, packs: Sequence[str], *, profile: str | None = None, pipeline: str | None = None) -> list[OverpromiseHit]:
     """The hits of the rules in ``packs`` (those active under ``profile``) on one text."""
     from mantracheck.engine.context import TextContext
-    from mantracheck.engine.kinds import KINDS
     from mantracheck.text.offsets import OffsetMap
 
     checker = _checker(packs, profile, pipeline)
     if not checker.rules:
         return []
     ctx = TextContext(clean, doc, OffsetMap.identity(len(clean)), {}, checker.cues)
-    ctx.matches = checker.bank.run(doc, ctx.normalized)
+    ctx.matches = checker.bank.run(doc, ctx.normalized, ctx.table)
     hits = []
-    for rule in checker.rules:
-        for hit in KINDS[rule.kind].check(rule, ctx):
+    present = {key for key, spans in ctx.matches.items() if spans}
+    for rule, check, triggers in checker.plan:
+        if triggers is not None and triggers.isdisjoint(present):
+            continue
+        for hit in check(rule, ctx):
             hits.append(OverpromiseHit(rule.id, hit.start, hit.end, checker.severities[rule.id]))
     return hits
