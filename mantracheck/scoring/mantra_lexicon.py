@@ -111,6 +111,7 @@ def _cmu_index() -> dict[str, str]:
                 continue
             index[word] = phones.split("#", 1)[0].strip()
         _index = index
+        _cmu_text.cache_clear()  # searched no more: 3.6 MB the process need not keep
     return _index
 
 
@@ -245,23 +246,25 @@ def _prob_file() -> Path:
     return Path(spacy_lookups_data.__file__).resolve().parent / "data" / "en_lexeme_prob.json.gz"
 
 
-def _entries(max_rank: int) -> list[tuple[bytes, bytes]]:
-    """The first ``max_rank`` entries (form, value) of en_lexeme_prob, most frequent first,
-    decompressed only as far as needed."""
+def _entries(max_rank: int) -> tuple[list[str], list[float]]:
+    """The forms and values of the first ``max_rank`` entries of en_lexeme_prob, most
+    frequent first, decompressed only as far as needed (a chunk's matches at a time)."""
     decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    found: list[tuple[bytes, bytes]] = []
+    forms: list[str] = []
+    values: list[float] = []
     pending = b""
     with open(_prob_file(), "rb") as handle:
-        while len(found) < max_rank:
+        while len(forms) < max_rank:
             chunk = handle.read(1 << 18)
             data = pending + (decoder.decompress(chunk) if chunk else decoder.flush())
             cut = data.rfind(b"\n") + 1 if chunk else len(data)
             pending = data[cut:]
-            found += _ENTRY.findall(data, 0, cut)
+            found = _ENTRY.findall(data, 0, cut)[: max_rank - len(forms)]
+            forms += [form.decode("utf-8", "replace") for form, _ in found]
+            values += [float(value) for _, value in found]
             if not chunk:
                 break
-    del found[max_rank:]
-    return found
+    return forms, values
 
 
 @lru_cache(maxsize=4)
@@ -269,9 +272,7 @@ def frequency_table(max_rank: int) -> FrequencyTable:
     """The ``max_rank`` most frequent entries of en_lexeme_prob, lower-cased: a word's value
     is that of its most frequent form (the first), and it is a name when that form is
     capitalised. Built a list at a time (no Python code runs per entry but comprehensions)."""
-    entries = _entries(max_rank)
-    forms = [form.decode("utf-8", "replace") for form, _ in entries]
-    values = [float(value) for _, value in entries]
+    forms, values = _entries(max_rank)
     # one str.lower for all: a line break is neither cased nor case-ignorable, so no
     # casing context (the final sigma) reaches across it
     words = "\n".join(forms).lower().split("\n")
@@ -287,4 +288,4 @@ def frequency_table(max_rank: int) -> FrequencyTable:
         words[i] for i in changed if first[words[i]] == i and len(forms[i]) > 1 and forms[i][0].isupper() and not forms[i].isupper()
     )
     last = values[-1] if values else 0.0
-    return FrequencyTable(table, last, f"spacy-lookups-data en_lexeme_prob (top {len(entries)} entries)", capitalised)
+    return FrequencyTable(table, last, f"spacy-lookups-data en_lexeme_prob (top {len(forms)} entries)", capitalised)
