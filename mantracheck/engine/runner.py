@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,8 +117,6 @@ class Linter:
         self._bank = MatcherBank(self.pipeline.nlp, self.rules)
         # The annotator's columns are the Doc's own only if no component runs after it.
         self._use_stash = self.pipeline.nlp.pipe_names[-1:] == ["mantracheck_annotate"]
-        # Each rule with the keys one of which must match for it to find anything (None: run
-        # it on every text): most rules match nothing in most texts.
         self._plan = plan_rules(self.rules)
 
     # -- one text --------------------------------------------------------------------
@@ -128,10 +126,7 @@ class Linter:
         ctx.matches = self._bank.run(doc, ctx.normalized, ctx.table)
         findings = []
         promises = []
-        present = {key for key, spans in ctx.matches.items() if spans}
-        for rule, check, triggers in self._plan:
-            if triggers is not None and triggers.isdisjoint(present):
-                continue
+        for rule, check in runnable(self._plan, ctx.matches):
             for hit in check(rule, ctx):
                 span = self._region_span(extracted, source_text, hit) if hit.region else extracted.offsets.to_source(hit.start, hit.end)
                 if span is None:
@@ -240,6 +235,14 @@ def plan_rules(rules: Iterable[Rule]) -> tuple[tuple[Rule, Any, frozenset[str] |
     to find anything (None: run it on every text). Most rules match nothing in most texts,
     and a rule whose keys all came back empty is not called."""
     return tuple((rule, KINDS[rule.kind].check, _triggers(rule)) for rule in rules)
+
+
+def runnable(plan: Sequence[tuple[Rule, Any, frozenset[str] | None]], matches: Mapping[str, list[tuple[int, int]]]) -> Iterator[tuple[Rule, Any]]:
+    """The rules of a plan (and their checks) that can find something given a text's matches."""
+    present = {key for key, spans in matches.items() if spans}
+    for rule, check, triggers in plan:
+        if triggers is None or not triggers.isdisjoint(present):
+            yield rule, check
 
 
 def file_scores(scored: list[tuple[Extracted, Any]], lines: LineIndex) -> dict[str, Any] | None:

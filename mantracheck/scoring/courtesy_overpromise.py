@@ -61,6 +61,7 @@ def _checker(packs: Sequence[str], profile: str | None, pipeline: str | None) ->
 def overpromise_hits(clean: str, doc: Any, packs: Sequence[str], *, profile: str | None = None, pipeline: str | None = None) -> list[OverpromiseHit]:
     """The hits of the rules in ``packs`` (those active under ``profile``) on one text."""
     from mantracheck.engine.context import TextContext
+    from mantracheck.engine.runner import runnable
     from mantracheck.text.offsets import OffsetMap
 
     checker = _checker(packs, profile, pipeline)
@@ -69,10 +70,7 @@ def overpromise_hits(clean: str, doc: Any, packs: Sequence[str], *, profile: str
     ctx = TextContext(clean, doc, OffsetMap.identity(len(clean)), {}, checker.cues)
     ctx.matches = checker.bank.run(doc, ctx.normalized, ctx.table)
     hits = []
-    present = {key for key, spans in ctx.matches.items() if spans}
-    for rule, check, triggers in checker.plan:
-        if triggers is not None and triggers.isdisjoint(present):
-            continue
+    for rule, check in runnable(checker.plan, ctx.matches):
         for hit in check(rule, ctx):
             hits.append(OverpromiseHit(rule.id, hit.start, hit.end, checker.severities[rule.id]))
     return hits

