@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -116,6 +117,8 @@ def lookup_lemmas(lowers: list[int], strings: Any, table: dict[str, str], cache:
 COLUMN_NAMES = ("IDX", "LENGTH", "SENT_START", "IS_SPACE", "IS_PUNCT", "IS_ALPHA", "LIKE_NUM", "LOWER", "NORM", "ORTH", "LEMMA", "IS_TITLE")
 #: Where the blank pipeline leaves those columns in ``doc.user_data``.
 COLUMNS_KEY = "mantracheck.columns"
+#: Where it leaves each Doc's sentence spans, word count and length (``ArrayAnnotator._sentences``).
+SENTENCES_KEY = "mantracheck.sentences"
 
 _AT = {name: i for i, name in enumerate(COLUMN_NAMES)}
 #: The columns that depend on the word alone (its lexeme) and the lemma of its lower-cased
@@ -135,9 +138,11 @@ class ArrayAnnotator:
     on the word alone comes from a table of the words seen so far, one row per word, laid
     out as ``COLUMN_NAMES`` (plus a sentence-final flag), so that one fancy index gives most
     of a Doc's columns. It leaves those ``COLUMN_NAMES`` columns in
-    ``doc.user_data[COLUMNS_KEY]``, so that the linter does not read them again. The same
-    annotations and columns as the components it stands for and as ``to_array``
-    (tests/test_nlp.py compares both).
+    ``doc.user_data[COLUMNS_KEY]``, so that the linter does not read them again, and the
+    Doc's sentence spans and word count in ``doc.user_data[SENTENCES_KEY]``. ``nlp.pipe``
+    hands it whole batches, whose arrays it works on end to end. The same annotations and
+    columns as the components it stands for and as ``to_array``, a Doc alone or in a batch
+    (tests/test_nlp.py compares them).
 
     The sentence starts: a sentence starts after a run of sentence-final punctuation at the
     first token that is neither punctuation nor sentence-final (spaCy's
@@ -197,48 +202,113 @@ class ArrayAnnotator:
         return row
 
     def __call__(self, doc: Any) -> Any:
+        self._annotate([doc])
+        return doc
+
+    def pipe(self, docs: Iterable[Any], batch_size: int = 128) -> Iterator[Any]:
+        """``__call__`` on batches of Docs (what ``nlp.pipe`` calls): each step runs once on
+        the batch's arrays laid end to end, not once per Doc, for on reply-sized texts numpy's
+        cost per call, not per token, was most of the annotator's time."""
+        from spacy.util import minibatch
+
+        for batch in minibatch(docs, size=batch_size):
+            self._annotate(batch)
+            yield from batch
+
+    def _annotate(self, batch: list[Any]) -> None:
         import numpy
         from spacy.attrs import LEMMA, SENT_START
 
-        n = len(doc)
-        if n == 0:
-            return doc
-        read = doc.to_array(self._ids).reshape(n, len(self._ids))
-        rows = self._rows(read[:, 0].tolist(), doc.vocab)  # (may grow the table: first)
+        docs = [doc for doc in batch if len(doc)]
+        if not docs:
+            return
+        k = len(self._ids)
+        reads = [doc.to_array(self._ids).reshape(len(doc), k) for doc in docs]
+        read = reads[0] if len(reads) == 1 else numpy.concatenate(reads)
+        lengths = numpy.array([len(doc) for doc in docs])
+        bounds = numpy.zeros(len(docs) + 1, dtype="int64")
+        numpy.cumsum(lengths, out=bounds[1:])  # Doc i holds rows bounds[i] .. bounds[i + 1]
+        firsts = bounds[:-1]
+        rows = self._rows(read[:, 0].tolist(), docs[0].vocab)  # (may grow the table: first)
         columns = self._words[rows]
         columns[:, _AT["IDX"]] = read[:, 1]
         columns[:, _AT["NORM"]] = read[:, 2]
         final, punct = columns[:, _FINAL], columns[:, _AT["IS_PUNCT"]]
-        sent = numpy.full(n, -1, dtype="int64")
-        sent[0] = 1
+        sent = numpy.full(len(columns), -1, dtype="int64")
+        sent[firsts] = 1
         words = numpy.flatnonzero((final | punct) == 0)
         if len(words):
-            finals = numpy.cumsum(final)[words]  # sentence-final tokens up to each word
-            before = numpy.empty_like(finals)
-            before[0] = 0
-            before[1:] = finals[:-1]
-            sent[words[finals > before]] = 1
+            # A word starts a sentence when a sentence-final token lies between it and the
+            # word before it in its Doc (or the Doc's start): counts of such tokens so far.
+            finals = numpy.cumsum(final)
+            at_word = finals[words]
+            before = numpy.empty_like(at_word)
+            before[1:] = at_word[:-1]
+            doc_of_word = numpy.searchsorted(bounds, words, side="right") - 1
+            opens = numpy.ones(len(words), dtype=bool)  # the first word of its Doc
+            opens[1:] = doc_of_word[1:] != doc_of_word[:-1]
+            before[opens] = (finals - final)[firsts[doc_of_word[opens]]]
+            sent[words[at_word > before]] = 1
         spaces = numpy.flatnonzero(columns[:, _AT["IS_SPACE"]])
         if len(spaces):
-            self._paragraphs(doc.vocab.strings, columns, read[:, 3], spaces, sent)
+            cuts = numpy.searchsorted(spaces, bounds).tolist()
+            at = spaces.tolist()
+            starts = columns[spaces, _AT["IDX"]].tolist()
+            strings = docs[0].vocab.strings
+            texts = [strings[o] for o in columns[spaces, _AT["ORTH"]].tolist()]
+            trailing = read[spaces, 3].tolist()
+            for i, base in enumerate(bounds[:-1].tolist()):
+                lo, hi = cuts[i], cuts[i + 1]
+                if lo < hi:
+                    end = int(bounds[i + 1])
+                    local = [a - base for a in at[lo:hi]]
+                    self._paragraphs(columns[base:end], local, starts[lo:hi], texts[lo:hi], trailing[lo:hi], sent[base:end])
         columns[:, _AT["SENT_START"]] = sent.view("uint64")
-        doc.from_array([SENT_START, LEMMA], columns[:, [_AT["SENT_START"], _AT["LEMMA"]]])
-        doc.user_data[COLUMNS_KEY] = columns[:, :_FINAL]
-        return doc
+        written = columns[:, [_AT["SENT_START"], _AT["LEMMA"]]]
+        found = self._sentences(columns, bounds)
+        edges = bounds.tolist()
+        for i, doc in enumerate(docs):
+            lo, hi = edges[i], edges[i + 1]
+            doc.from_array([SENT_START, LEMMA], written[lo:hi])
+            doc.user_data[COLUMNS_KEY] = columns[lo:hi, :_FINAL]
+            doc.user_data[SENTENCES_KEY] = found[i]
 
     @staticmethod
-    def _paragraphs(strings: Any, columns: Any, spacy_ws: Any, spaces: Any, sent: Any) -> None:
-        """``mantracheck_paragraphs`` on the arrays. A blank line lies in whitespace, and the
-        text's whitespace is the whitespace tokens plus single trailing spaces, so the
-        regex runs over each run of consecutive whitespace tokens (not over ``doc.text``,
-        which builds a Token object per token)."""
+    def _sentences(columns: Any, bounds: Any) -> list[tuple[list[tuple[int, int]], int, int]]:
+        """Per Doc: ``TextContext.sentences`` and ``TextContext.word_count`` computed from
+        these columns (the same steps, on the whole batch), and the Doc's length."""
+        import numpy
+
+        idx, length, space = columns[:, _AT["IDX"]], columns[:, _AT["LENGTH"]], columns[:, _AT["IS_SPACE"]]
+        n_docs = len(bounds) - 1
+        firsts = bounds[:-1]
+        counts = numpy.add.reduceat((columns[:, _AT["IS_ALPHA"]] | columns[:, _AT["LIKE_NUM"]]).astype("int64"), firsts).tolist()
+        sizes = numpy.diff(bounds).tolist()
+        starts = numpy.flatnonzero(columns[:, _AT["SENT_START"]] == 1)  # (every Doc's first token is one)
+        wordlike = numpy.flatnonzero((space == 0) & (columns[:, _AT["IS_PUNCT"]] == 0))
+        if len(wordlike) == 0:
+            return [([], counts[i], sizes[i]) for i in range(n_docs)]
+        stops = numpy.append(starts[1:], len(columns))
+        first = wordlike[numpy.minimum(numpy.searchsorted(wordlike, starts), len(wordlike) - 1)]
+        has_word = (first >= starts) & (first < stops)
+        last = stops - 1
+        ends = idx[last] + numpy.where(space[last] != 0, 0, length[last])
+        kept = starts[has_word]
+        spans = list(zip(idx[first[has_word]].tolist(), ends[has_word].tolist()))
+        cuts = numpy.searchsorted(kept, bounds).tolist()
+        return [(spans[cuts[i] : cuts[i + 1]], counts[i], sizes[i]) for i in range(n_docs)]
+
+    @staticmethod
+    def _paragraphs(columns: Any, at: list[int], starts: list[int], words: list[str], trailing: list[int], sent: Any) -> None:
+        """``mantracheck_paragraphs`` on one Doc's arrays. A blank line lies in whitespace,
+        and the text's whitespace is the whitespace tokens plus single trailing spaces, so
+        the regex runs over each run of consecutive whitespace tokens (not over
+        ``doc.text``, which builds a Token object per token): ``at`` holds their positions,
+        ``starts`` their character offsets, ``words`` their text and ``trailing`` whether a
+        space follows each."""
         import bisect
 
         n = len(columns)
-        at = spaces.tolist()
-        starts = columns[spaces, _AT["IDX"]].tolist()
-        words = [strings[o] for o in columns[spaces, _AT["ORTH"]].tolist()]
-        trailing = spacy_ws[spaces].tolist()
         texts = [w + " " if t else w for w, t in zip(words, trailing)]
         k, m = 0, len(at)
         while k < m:

@@ -136,6 +136,40 @@ def test_array_components_annotate_like_the_ones_they_replace(reference_nlp: Any
     assert get_pipeline().nlp(text).to_array([SENT_START, LEMMA, NORM]).tolist() == expected
 
 
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.lists(st.sampled_from([*SENTENCE_PIECES, "Thanks", "-", "'", "50%"]), max_size=20).map("".join), max_size=8), batch_size=st.integers(1, 5))
+def test_a_batch_is_annotated_as_each_doc_alone(reference_nlp: Any, texts: list[str], batch_size: int) -> None:
+    """nlp.pipe runs the annotator on whole batches, the arrays of its Docs laid end to end:
+    every Doc gets what the reference components give it alone, the columns to_array reads
+    off it, and the sentences and word count TextContext computes from those columns."""
+    from spacy.attrs import IDS, LEMMA, NORM, SENT_START
+
+    from mantracheck.engine.context import TextContext
+    from mantracheck.nlp import COLUMN_NAMES, COLUMNS_KEY, SENTENCES_KEY
+
+    docs = list(get_pipeline().nlp.pipe(texts, batch_size=batch_size))
+    assert [doc.text for doc in docs] == texts
+    for text, doc in zip(texts, docs):
+        try:
+            expected = reference_nlp(text).to_array([SENT_START, LEMMA, NORM]).tolist()
+        except IndexError:
+            expected = None  # the token-by-token component could not handle this text
+        if expected is not None:
+            assert doc.to_array([SENT_START, LEMMA, NORM]).tolist() == expected
+        if len(doc) == 0:
+            assert COLUMNS_KEY not in doc.user_data and SENTENCES_KEY not in doc.user_data
+            continue
+        fresh = doc.to_array([IDS[name] for name in COLUMN_NAMES]).reshape(len(doc), len(COLUMN_NAMES))
+        assert doc.user_data[COLUMNS_KEY].tolist() == fresh.tolist()
+        computed = TextContext(text, doc, None, {}, None)  # type: ignore[arg-type]
+        stashed = TextContext(text, doc, None, {}, None)  # type: ignore[arg-type]
+        stashed.use_stash = True
+        assert stashed._stashed is not None
+        assert stashed.sentences == computed.sentences
+        assert stashed.word_count == computed.word_count
+        assert all(type(a) is int and type(b) is int for a, b in stashed.sentences) and type(stashed.word_count) is int
+
+
 @settings(max_examples=300, deadline=None)
 @given(pieces=st.lists(st.sampled_from([*SENTENCE_PIECES, "Thanks", "THANKS", "sorry!", "50%", "well-known", "\u2019s", "don't", "\u2019cause", "y'all", "caf\u00e9", "\U0001f600", "#123", "a.m."]), max_size=30))
 def test_the_columns_the_annotator_leaves_are_the_docs_own(pieces: list[str]) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar
 
-from mantracheck.nlp import COLUMN_NAMES, COLUMNS_KEY
+from mantracheck.nlp import COLUMN_NAMES, COLUMNS_KEY, SENTENCES_KEY
 from mantracheck.text.offsets import OffsetMap
 
 # Same-length normalisation so that regexes need not spell out typographic quotes.
@@ -114,11 +114,12 @@ class TextContext:
         """The Doc's token columns, read once for the sentences and the matchers."""
         return Columns(self.doc, self.use_stash)
 
-    @cached_property
+    @property
     def columns(self) -> Any:
-        """IDX, LENGTH, SENT_START, IS_SPACE, IS_PUNCT, IS_ALPHA, LIKE_NUM as int64 (no Token
-        objects are made)."""
-        return self.table.array[:, :7].astype("int64")
+        """The Doc's columns, uint64 as ``Doc.to_array`` gives them (SENT_START -1 reads as
+        2**64 - 1); the first seven are IDX, LENGTH, SENT_START, IS_SPACE, IS_PUNCT,
+        IS_ALPHA, LIKE_NUM (no Token objects are made, nothing is copied)."""
+        return self.table.array
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
@@ -126,7 +127,11 @@ class TextContext:
 
         A sentence runs from its first token that is neither space nor punctuation to the
         end of its last token (a trailing whitespace token ends it where that token starts).
+        The annotator leaves them computed so, for its whole batch at once (``_stashed``).
         """
+        stashed = self._stashed
+        if stashed is not None:
+            return stashed[0]
         import numpy
 
         cols = self.columns
@@ -152,9 +157,21 @@ class TextContext:
         return [s for s, _ in self.sentences]
 
     @cached_property
+    def _stashed(self) -> tuple[list[tuple[int, int]], int, int] | None:
+        """(sentences, word count, Doc length) as ``nlp.ArrayAnnotator`` left them, where the
+        Doc is fresh from it (``use_stash``, as for the columns)."""
+        found = self.doc.user_data.get(SENTENCES_KEY) if self.use_stash else None
+        return found if found is not None and found[2] == len(self.doc) else None
+
+    @cached_property
     def word_count(self) -> int:
+        stashed = self._stashed
+        if stashed is not None:
+            return stashed[1]
+        import numpy
+
         cols = self.columns
-        return int(((cols[:, 5] + cols[:, 6]) > 0).sum()) if len(cols) else 0
+        return int(numpy.count_nonzero(cols[:, 5] | cols[:, 6])) if len(cols) else 0
 
     def sentence_at(self, offset: int) -> tuple[int, int]:
         i = bisect.bisect_right(self._sentence_starts, offset) - 1

@@ -15,7 +15,7 @@ from mantracheck.engine.matching import MatcherBank, derived_needs
 from mantracheck.engine.schema import Rule
 from mantracheck.errors import InputError, UsageError
 from mantracheck.models import FileReport, Finding, Fix, Notice, Severity
-from mantracheck.nlp import COLUMNS_KEY, Pipeline, get_pipeline
+from mantracheck.nlp import COLUMNS_KEY, SENTENCES_KEY, Pipeline, get_pipeline
 from mantracheck.text import LineIndex, extract
 from mantracheck.text.offsets import Extracted
 
@@ -154,7 +154,8 @@ class Linter:
                         fix=fix,
                     )
                 )
-        doc.user_data.pop(COLUMNS_KEY, None)  # used: the Doc leaves without it
+        doc.user_data.pop(COLUMNS_KEY, None)  # used: the Doc leaves without them
+        doc.user_data.pop(SENTENCES_KEY, None)
         return findings, (self._score(extracted, doc, promises) if self.scores else None)
 
     @staticmethod
