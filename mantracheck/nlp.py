@@ -117,7 +117,7 @@ def lookup_lemmas(lowers: list[int], strings: Any, table: dict[str, str], cache:
 COLUMN_NAMES = ("IDX", "LENGTH", "SENT_START", "IS_SPACE", "IS_PUNCT", "IS_ALPHA", "LIKE_NUM", "LOWER", "NORM", "ORTH", "LEMMA", "IS_TITLE")
 #: Where the blank pipeline leaves those columns in ``doc.user_data``.
 COLUMNS_KEY = "mantracheck.columns"
-#: Where it leaves each Doc's sentence spans, word count and length (``ArrayAnnotator._sentences``).
+#: Where it leaves each Doc's sentence spans, word count and length (``sentences_of``).
 SENTENCES_KEY = "mantracheck.sentences"
 
 _AT = {name: i for i, name in enumerate(COLUMN_NAMES)}
@@ -207,8 +207,8 @@ class ArrayAnnotator:
 
     def pipe(self, docs: Iterable[Any], batch_size: int = 128) -> Iterator[Any]:
         """``__call__`` on batches of Docs (what ``nlp.pipe`` calls): each step runs once on
-        the batch's arrays laid end to end, not once per Doc, for on reply-sized texts numpy's
-        cost per call, not per token, was most of the annotator's time."""
+        the batch's arrays laid end to end, not once per Doc (on reply-sized texts, numpy's
+        cost per call, not per token, was most of the annotator's time)."""
         from spacy.util import minibatch
 
         for batch in minibatch(docs, size=batch_size):
@@ -228,7 +228,7 @@ class ArrayAnnotator:
         lengths = numpy.array([len(doc) for doc in docs])
         bounds = numpy.zeros(len(docs) + 1, dtype="int64")
         numpy.cumsum(lengths, out=bounds[1:])  # Doc i holds rows bounds[i] .. bounds[i + 1]
-        firsts = bounds[:-1]
+        firsts, edges = bounds[:-1], bounds.tolist()
         rows = self._rows(read[:, 0].tolist(), docs[0].vocab)  # (may grow the table: first)
         columns = self._words[rows]
         columns[:, _AT["IDX"]] = read[:, 1]
@@ -257,46 +257,20 @@ class ArrayAnnotator:
             strings = docs[0].vocab.strings
             texts = [strings[o] for o in columns[spaces, _AT["ORTH"]].tolist()]
             trailing = read[spaces, 3].tolist()
-            for i, base in enumerate(bounds[:-1].tolist()):
+            for i in range(len(docs)):
                 lo, hi = cuts[i], cuts[i + 1]
                 if lo < hi:
-                    end = int(bounds[i + 1])
+                    base, end = edges[i], edges[i + 1]
                     local = [a - base for a in at[lo:hi]]
                     self._paragraphs(columns[base:end], local, starts[lo:hi], texts[lo:hi], trailing[lo:hi], sent[base:end])
         columns[:, _AT["SENT_START"]] = sent.view("uint64")
         written = columns[:, [_AT["SENT_START"], _AT["LEMMA"]]]
-        found = self._sentences(columns, bounds)
-        edges = bounds.tolist()
+        found = sentences_of(columns, bounds)
         for i, doc in enumerate(docs):
             lo, hi = edges[i], edges[i + 1]
             doc.from_array([SENT_START, LEMMA], written[lo:hi])
             doc.user_data[COLUMNS_KEY] = columns[lo:hi, :_FINAL]
             doc.user_data[SENTENCES_KEY] = found[i]
-
-    @staticmethod
-    def _sentences(columns: Any, bounds: Any) -> list[tuple[list[tuple[int, int]], int, int]]:
-        """Per Doc: ``TextContext.sentences`` and ``TextContext.word_count`` computed from
-        these columns (the same steps, on the whole batch), and the Doc's length."""
-        import numpy
-
-        idx, length, space = columns[:, _AT["IDX"]], columns[:, _AT["LENGTH"]], columns[:, _AT["IS_SPACE"]]
-        n_docs = len(bounds) - 1
-        firsts = bounds[:-1]
-        counts = numpy.add.reduceat((columns[:, _AT["IS_ALPHA"]] | columns[:, _AT["LIKE_NUM"]]).astype("int64"), firsts).tolist()
-        sizes = numpy.diff(bounds).tolist()
-        starts = numpy.flatnonzero(columns[:, _AT["SENT_START"]] == 1)  # (every Doc's first token is one)
-        wordlike = numpy.flatnonzero((space == 0) & (columns[:, _AT["IS_PUNCT"]] == 0))
-        if len(wordlike) == 0:
-            return [([], counts[i], sizes[i]) for i in range(n_docs)]
-        stops = numpy.append(starts[1:], len(columns))
-        first = wordlike[numpy.minimum(numpy.searchsorted(wordlike, starts), len(wordlike) - 1)]
-        has_word = (first >= starts) & (first < stops)
-        last = stops - 1
-        ends = idx[last] + numpy.where(space[last] != 0, 0, length[last])
-        kept = starts[has_word]
-        spans = list(zip(idx[first[has_word]].tolist(), ends[has_word].tolist()))
-        cuts = numpy.searchsorted(kept, bounds).tolist()
-        return [(spans[cuts[i] : cuts[i + 1]], counts[i], sizes[i]) for i in range(n_docs)]
 
     @staticmethod
     def _paragraphs(columns: Any, at: list[int], starts: list[int], words: list[str], trailing: list[int], sent: Any) -> None:
@@ -334,6 +308,39 @@ class ArrayAnnotator:
                     gap = start - 1
                     if columns[gap, _AT["IS_SPACE"]] and gap > 0 and sent[gap] == 1:
                         sent[gap] = -1  # the break belongs to the sentence before it
+
+
+def sentences_of(columns: Any, bounds: Any) -> list[tuple[list[tuple[int, int]], int, int]]:
+    """For each Doc of ``columns`` (laid out as ``COLUMN_NAMES``, uint64; Doc ``i`` in rows
+    ``bounds[i]`` to ``bounds[i + 1]``, none empty): its sentence spans, its word count and
+    its length. What ``TextContext.sentences`` and ``word_count`` are, defined here once.
+
+    A sentence starts at each token whose SENT_START is 1, and at each Doc's first token; it
+    runs from its first token that is neither space nor punctuation to the end of its last
+    token (a trailing whitespace token ends it where that token starts); sentences without
+    such a token are left out. A word is a token that is alphabetic or like a number.
+    """
+    import numpy
+
+    idx, length, space = columns[:, _AT["IDX"]], columns[:, _AT["LENGTH"]], columns[:, _AT["IS_SPACE"]]
+    n_docs = len(bounds) - 1
+    firsts = bounds[:-1]
+    counts = numpy.add.reduceat((columns[:, _AT["IS_ALPHA"]] | columns[:, _AT["LIKE_NUM"]]).astype("int64"), firsts).tolist()
+    sizes = numpy.diff(bounds).tolist()
+    is_start = columns[:, _AT["SENT_START"]] == 1
+    is_start[firsts] = True
+    starts = numpy.flatnonzero(is_start)
+    wordlike = numpy.flatnonzero((space == 0) & (columns[:, _AT["IS_PUNCT"]] == 0))
+    if len(wordlike) == 0:
+        return [([], counts[i], sizes[i]) for i in range(n_docs)]
+    stops = numpy.append(starts[1:], len(columns))
+    first = wordlike[numpy.minimum(numpy.searchsorted(wordlike, starts), len(wordlike) - 1)]  # first word at or after each start
+    has_word = (first >= starts) & (first < stops)
+    last = stops - 1
+    ends = idx[last] + numpy.where(space[last] != 0, 0, length[last])
+    spans = list(zip(idx[first[has_word]].tolist(), ends[has_word].tolist()))
+    cuts = numpy.searchsorted(starts[has_word], bounds).tolist()
+    return [(spans[cuts[i] : cuts[i + 1]], counts[i], sizes[i]) for i in range(n_docs)]
 
 
 def _build_blank() -> Pipeline:

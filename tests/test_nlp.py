@@ -164,7 +164,7 @@ def test_a_batch_is_annotated_as_each_doc_alone(reference_nlp: Any, texts: list[
         computed = TextContext(text, doc, None, {}, None)  # type: ignore[arg-type]
         stashed = TextContext(text, doc, None, {}, None)  # type: ignore[arg-type]
         stashed.use_stash = True
-        assert stashed._stashed is not None
+        assert stashed._sentence_info is doc.user_data[SENTENCES_KEY]
         assert stashed.sentences == computed.sentences
         assert stashed.word_count == computed.word_count
         assert all(type(a) is int and type(b) is int for a, b in stashed.sentences) and type(stashed.word_count) is int
@@ -309,3 +309,19 @@ def test_the_annotators_word_table_is_filled_safely_from_threads() -> None:
             assert all(pool.map(annotate, texts * 3))
     finally:
         sys.setswitchinterval(interval)
+
+
+def test_sentences_of_starts_a_sentence_at_every_docs_first_token() -> None:
+    """Whatever SENT_START says there (a Doc laid after another in a batch, or a pipeline
+    that leaves it unset), each Doc's first token opens a sentence of its own."""
+    import numpy
+
+    from mantracheck.nlp import COLUMN_NAMES, sentences_of
+
+    at = {name: i for i, name in enumerate(COLUMN_NAMES)}
+    columns = numpy.zeros((4, len(COLUMN_NAMES)), dtype="uint64")  # "Hi there" + "Bye now", SENT_START unset
+    columns[:, at["IDX"]] = [0, 3, 0, 4]
+    columns[:, at["LENGTH"]] = [2, 5, 3, 3]
+    columns[:, at["IS_ALPHA"]] = 1
+    assert sentences_of(columns, numpy.array([0, 2, 4])) == [([(0, 8)], 2, 2), ([(0, 7)], 2, 2)]
+    assert sentences_of(columns, numpy.array([0, 4])) == [([(0, 7)], 4, 4)]  # one Doc: one sentence

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar
 
-from mantracheck.nlp import COLUMN_NAMES, COLUMNS_KEY, SENTENCES_KEY
+from mantracheck.nlp import COLUMN_NAMES, COLUMNS_KEY, SENTENCES_KEY, sentences_of
 from mantracheck.text.offsets import OffsetMap
 
 # Same-length normalisation so that regexes need not spell out typographic quotes.
@@ -122,56 +122,34 @@ class TextContext:
         return self.table.array
 
     @cached_property
+    def _sentence_info(self) -> tuple[list[tuple[int, int]], int, int]:
+        """(sentences, word count, Doc length) by ``nlp.sentences_of``: as the annotator left
+        them for its whole batch, where the Doc is fresh from it (``use_stash``, as for the
+        columns), else computed from the columns."""
+        n = len(self.doc)
+        found = self.doc.user_data.get(SENTENCES_KEY) if self.use_stash else None
+        if found is not None and found[2] == n:
+            return found  # type: ignore[no-any-return]
+        if n == 0:
+            return [], 0, 0
+        return sentences_of(self.columns, (0, n))[0]
+
+    @cached_property
     def sentences(self) -> list[tuple[int, int]]:
         """Sentence spans in the clean text, trimmed; sentences without a word are left out.
 
         A sentence runs from its first token that is neither space nor punctuation to the
         end of its last token (a trailing whitespace token ends it where that token starts).
-        The annotator leaves them computed so, for its whole batch at once (``_stashed``).
         """
-        stashed = self._stashed
-        if stashed is not None:
-            return stashed[0]
-        import numpy
-
-        cols = self.columns
-        n = len(cols)
-        if n == 0:
-            return []
-        idx, length, sent_start, space, punct = cols[:, 0], cols[:, 1], cols[:, 2], cols[:, 3], cols[:, 4]
-        starts = numpy.flatnonzero(sent_start == 1)
-        if len(starts) == 0 or starts[0] != 0:
-            starts = numpy.concatenate(([0], starts))
-        wordlike = numpy.flatnonzero((space == 0) & (punct == 0))
-        if len(wordlike) == 0:
-            return []
-        stops = numpy.append(starts[1:], n)
-        first = wordlike[numpy.minimum(numpy.searchsorted(wordlike, starts), len(wordlike) - 1)]  # first word at or after each start
-        has_word = (first >= starts) & (first < stops)
-        last = stops - 1
-        ends = idx[last] + numpy.where(space[last] != 0, 0, length[last])
-        return list(zip(idx[first[has_word]].tolist(), ends[has_word].tolist()))
+        return self._sentence_info[0]
 
     @cached_property
     def _sentence_starts(self) -> list[int]:
         return [s for s, _ in self.sentences]
 
     @cached_property
-    def _stashed(self) -> tuple[list[tuple[int, int]], int, int] | None:
-        """(sentences, word count, Doc length) as ``nlp.ArrayAnnotator`` left them, where the
-        Doc is fresh from it (``use_stash``, as for the columns)."""
-        found = self.doc.user_data.get(SENTENCES_KEY) if self.use_stash else None
-        return found if found is not None and found[2] == len(self.doc) else None
-
-    @cached_property
     def word_count(self) -> int:
-        stashed = self._stashed
-        if stashed is not None:
-            return stashed[1]
-        import numpy
-
-        cols = self.columns
-        return int(numpy.count_nonzero(cols[:, 5] | cols[:, 6])) if len(cols) else 0
+        return self._sentence_info[1]
 
     def sentence_at(self, offset: int) -> tuple[int, int]:
         i = bisect.bisect_right(self._sentence_starts, offset) - 1
