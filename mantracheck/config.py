@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -168,10 +167,10 @@ def glob_match(pattern: str, rel_path: str) -> bool:
 
 # -- reading -------------------------------------------------------------------------
 def _read_toml(path: Path) -> dict[str, Any]:
-    if sys.version_info >= (3, 11):
+    try:  # the standard library's since Python 3.11; tomli (a dependency there) before
         import tomllib
-    else:  # pragma: no cover
-        import tomli as tomllib
+    except ImportError:
+        import tomli as tomllib  # type: ignore[no-redef]
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
