@@ -162,17 +162,18 @@ def test_streamed_text_output_is_what_the_text_formatter_makes_of_the_whole_run(
     """One-line-per-finding output is written as each file's report comes; it must be
     exactly the formatter's text for the collected run, with errors on stderr."""
     from mantracheck.api import lint_paths
-    from mantracheck.formatters.text import format_text
+    from mantracheck.formatters.text import format_concise, format_text
 
     (tmp_path / "b.txt").write_text(OVERPROMISE, encoding="utf-8")
     (tmp_path / "a.txt").write_text(COURTEOUS, encoding="utf-8")
     (tmp_path / "c.yaml").write_text("body: [unclosed\n", encoding="utf-8")
     (tmp_path / "d.md").write_text("# Sale\n\nBest deals, guaranteed. 100% risk-free!\n", encoding="utf-8")
-    expected = format_text(lint_paths([str(tmp_path)]))
-    for fmt in ("concise", "text"):
+    run = lint_paths([str(tmp_path)])
+    expected = format_text(run)
+    for fmt, formatted in (("concise", format_concise(run)), ("text", expected)):
         result = CliRunner().invoke(cli, ["lint", "--format", fmt, "--no-color", str(tmp_path)])
         assert result.exit_code == 1
-        assert result.stdout == expected
+        assert result.stdout == formatted
         assert f"{tmp_path / 'c.yaml'}: " in result.stderr
     quiet = CliRunner().invoke(cli, ["lint", "-q", str(tmp_path)])
     assert quiet.stdout == "".join(line for line in expected.splitlines(keepends=True) if not line.startswith("Found "))

@@ -120,7 +120,7 @@ def lint(
     if plain_lines and fix != "diff" and not statistics and not show_progress:
         # One line per finding: written as each file's report comes, so a large run is
         # never held whole (only its counts are).
-        tally = _stream_text(run, minimum, quiet, verbose)
+        tally = _stream_text(run, minimum, quiet, verbose, suggestions=fmt != "concise")
     else:
         reports = _with_progress(run.reports(), run.count) if show_progress else run.reports()
         result = LintResult(files=tuple(reports), notices=run.notices, rules=run.rules)
@@ -149,7 +149,7 @@ def _echo_input_problem(report: Any, quiet: bool, verbose: bool) -> None:
         _echo(f"mantracheck: {report.path}: read as {describe_encoding(report.encoding)}", err=True)
 
 
-def _stream_text(run: Any, minimum: float | None, quiet: bool, verbose: bool) -> Any:
+def _stream_text(run: Any, minimum: float | None, quiet: bool, verbose: bool, suggestions: bool = True) -> Any:
     from mantracheck.formatters.text import summary_line
     from mantracheck.models import Severity, Tally
 
@@ -157,7 +157,7 @@ def _stream_text(run: Any, minimum: float | None, quiet: bool, verbose: bool) ->
     tally = Tally(minimum)
     batch: list[str] = []
     size = 0
-    for report, severities, text in run.rendered(_render_lines):
+    for report, severities, text in run.rendered(_render_lines if suggestions else _render_concise_lines):
         tally.add(report, [severity[s] for s in severities])
         _echo_input_problem(report, quiet, verbose)
         if text:
@@ -172,7 +172,7 @@ def _stream_text(run: Any, minimum: float | None, quiet: bool, verbose: bool) ->
     return tally
 
 
-def _render_lines(report: Any) -> tuple[Any, tuple[int, ...], str]:
+def _render_lines(report: Any, suggestions: bool = True) -> tuple[Any, tuple[int, ...], str]:
     """A report's output lines, made where the report is (a ``--jobs`` worker), with the
     report, less its findings, and their severities for the counts: what crosses back to
     the parent is a string and a few numbers instead of every finding."""
@@ -180,9 +180,13 @@ def _render_lines(report: Any) -> tuple[Any, tuple[int, ...], str]:
 
     from mantracheck.formatters.text import report_lines
 
-    text = "".join(report_lines(report))
+    text = "".join(report_lines(report, suggestions=suggestions))
     severities = tuple(int(f.severity) for f in report.findings)
     return (replace(report, findings=()) if report.findings else report), severities, text
+
+
+def _render_concise_lines(report: Any) -> tuple[Any, tuple[int, ...], str]:
+    return _render_lines(report, suggestions=False)
 
 
 def _write_collected(result: Any, fmt: str, fix: str | None, statistics: bool, quiet: bool, use_color: bool, stdin_text: str | None) -> None:
@@ -203,7 +207,7 @@ def _write_collected(result: Any, fmt: str, fix: str | None, statistics: bool, q
     elif fmt in ("text", "concise"):
         from mantracheck.formatters.text import iter_text
 
-        lines = iter_text(result)
+        lines = iter_text(result, suggestions=fmt != "concise")
         _echo("".join(line for line in lines if not (quiet and line.startswith("Found "))), nl=False)
     else:
         _echo(FORMATTERS[fmt](result), nl=False)

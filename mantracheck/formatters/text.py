@@ -1,4 +1,7 @@
-"""``path:line:col: severity rule-id message``, then the suggestions, then a summary."""
+"""``path:line:col: severity rule-id message``, then the suggestions, then a summary.
+
+``text`` follows each finding with its suggestions; ``concise`` is exactly one line per
+finding (and each file's score line, with ``--scores``), then the summary."""
 
 from __future__ import annotations
 
@@ -7,22 +10,25 @@ from collections.abc import Iterator
 from mantracheck.models import FileReport, LintResult
 
 
-def iter_text(result: LintResult) -> Iterator[str]:
+def iter_text(result: LintResult, *, suggestions: bool = True) -> Iterator[str]:
     """The text output one line at a time (with its newline), so a large run can be written
-    as it is formatted instead of being held whole."""
+    as it is formatted instead of being held whole; without ``suggestions``, the concise
+    output."""
     for report in result.files:
-        yield from report_lines(report)
+        yield from report_lines(report, suggestions=suggestions)
     line = summary_line(result.summary())
     if line:
         yield line
 
 
-def report_lines(report: FileReport) -> Iterator[str]:
-    """One file's findings (each followed by its suggestions) and its score line."""
+def report_lines(report: FileReport, *, suggestions: bool = True) -> Iterator[str]:
+    """One file's findings (each followed by its suggestions, unless not ``suggestions``)
+    and its score line."""
     for f in report.findings:
         yield f"{report.path}:{f.line}:{f.column}: {f.severity} {f.rule} {f.message}\n"
-        for suggestion in f.suggestions:
-            yield f"    suggestion: {suggestion}\n"
+        if suggestions:
+            for suggestion in f.suggestions:
+                yield f"    suggestion: {suggestion}\n"
     if report.scores is not None:
         yield score_line(report.path, report.scores) + "\n"
 
@@ -38,6 +44,10 @@ def summary_line(summary: dict[str, int]) -> str:
 
 def format_text(result: LintResult) -> str:
     return "".join(iter_text(result))
+
+
+def format_concise(result: LintResult) -> str:
+    return "".join(iter_text(result, suggestions=False))
 
 
 def score_line(path: str, scores: dict) -> str:  # type: ignore[type-arg]
