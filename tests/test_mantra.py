@@ -162,16 +162,17 @@ def test_cli_json_is_one_object_per_line(tmp_path) -> None:
     objects = [json.loads(line) for line in result.output.splitlines()]
     assert len(objects) == 3
     for i, obj in enumerate(objects, 1):
-        assert set(obj) == {"rank", "line", "text", "score", "subscores", "facts", "suggestions"}
+        assert set(obj) == {"rank", "line", "file", "text", "score", "subscores", "facts", "suggestions"}
         assert obj["rank"] == i and list(obj["subscores"]) == SUBSCORES and list(obj["facts"]) == SUBSCORES
-    assert {o["text"]: o["line"] for o in objects} == {BAD: 1, GOOD: 2, "Eat fresh.": 3}
+        assert obj["file"] == str(path)
+    assert {o["text"]: o["line"] for o in objects} == {BAD: 2, GOOD: 4, "Eat fresh.": 5}  # lines of the file
     assert objects[-1]["text"] == BAD
 
 
 def test_cli_csv() -> None:
     result = CliRunner().invoke(cli, ["mantra", "--format", "csv", GOOD, BAD])
     rows = list(csv.reader(io.StringIO(result.output)))
-    assert rows[0] == ["rank", "line", "score", *SUBSCORES, "text", "suggestions"]
+    assert rows[0] == ["rank", "line", "score", *SUBSCORES, "text", "suggestions", "file"]
     assert [r[0] for r in rows[1:]] == ["1", "2"] and rows[1][7] == GOOD and rows[2][1] == "2"
     assert "'leverage' -> 'use'" in rows[2][8].split(" | ")
 

@@ -3,6 +3,7 @@ rule list on a terminal, the empty sub-score line."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from mantracheck.cli import cli
 
 OVERPROMISE = "We guarantee your refund will arrive within 24 hours.\n"
 FINDING = re.compile(r"^.+?:\d+:\d+: (error|warning|info) [a-z0-9.-]+ .+$")
+GOOD = "People serving people like those we love the most."
+BAD = "Our mission is to leverage best-in-class synergies to holistically deliver world-class stakeholder value across all verticals."
 
 
 # -- lint --format concise -------------------------------------------------------------
@@ -41,3 +44,46 @@ def test_concise_api_formatter_matches_the_command(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(OVERPROMISE, encoding="utf-8")
     result = CliRunner().invoke(cli, ["lint", "--format", "concise", str(tmp_path)])
     assert result.stdout == format_concise(lint_paths([str(tmp_path)]))
+
+
+# -- mantra line numbers ---------------------------------------------------------------
+def test_mantra_json_line_is_the_line_in_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "candidates.md"
+    path.write_text(f"# Our candidates\n\n{BAD}\n\n<!-- -->\n- {GOOD}\n\n\n\"Eat fresh.\"\n", encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    result = CliRunner().invoke(cli, ["mantra", "--format", "json", "--file", str(path)])
+    assert result.exit_code == 0, result.output
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    for obj in objects:
+        assert obj["file"] == str(path)
+        assert obj["text"] in lines[obj["line"] - 1], (obj["line"], obj["text"])
+    assert {o["text"]: o["line"] for o in objects} == {BAD: 3, "<!-- -->": 5, GOOD: 6, "Eat fresh.": 9}
+
+
+def test_mantra_arguments_are_numbered_by_position_without_a_file() -> None:
+    result = CliRunner().invoke(cli, ["mantra", "--format", "json", GOOD, BAD])
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(o["file"], o["line"], o["text"]) for o in objects] == [(None, 1, GOOD), (None, 2, BAD)]
+
+
+def test_mantra_min_score_message_names_the_file_and_line(tmp_path: Path) -> None:
+    good, bad = tmp_path / "MANTRA.md", tmp_path / "mantra.txt"
+    good.write_text(f"# Our mantra\n\n{GOOD}\n", encoding="utf-8")
+    bad.write_text(f"# candidates\n\n\n{GOOD}\n\n{BAD}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["mantra", "--min-score", "60", "--files", str(good), str(bad)])
+    assert result.exit_code == 1
+    failed = [line for line in result.stderr.splitlines() if "below the minimum" in line]
+    assert len(failed) == 1 and failed[0].startswith(f"mantracheck: {bad}:6: mantra scores "), result.stderr
+    assert failed[0].endswith(f"below the minimum of 60: {BAD}")
+    csv_rows = CliRunner().invoke(cli, ["mantra", "--format", "csv", "--files", str(good), str(bad)]).stdout.splitlines()
+    assert csv_rows[0].endswith(",file") and any(row.startswith("3,6,") and row.endswith(f",{bad}") for row in csv_rows[1:]), csv_rows
+
+
+# -- mantra text: no empty sub-score line ----------------------------------------------
+def test_no_sub_score_line_ends_in_an_empty_colon() -> None:
+    result = CliRunner().invoke(cli, ["mantra", "--no-color", "Excellence.", "We care.", "Listen first. Fix fast. Follow up."])
+    assert result.exit_code == 0, result.output
+    subscore_lines = [line for line in result.stdout.splitlines() if re.match(r"^  (brevity|simplicity|memorability|focus) \d+", line)]
+    assert len(subscore_lines) == 12
+    assert all(not line.rstrip().endswith(":") for line in subscore_lines), result.stdout
+    assert "  focus 40: no people, actions, about us, passive, hedges or overpromises found" in result.stdout.splitlines()

@@ -16,16 +16,22 @@ _BULLET = re.compile(r"^\s*(?:[-*+>]|\d+[.)])\s+")
 def candidates_in(text: str) -> list[str]:
     """One candidate per line: blank lines and '#' lines (comments, Markdown headings) are
     skipped, a list bullet or quote marker is dropped, surrounding quotes too."""
+    return [candidate for _, candidate in candidate_lines(text)]
+
+
+def candidate_lines(text: str) -> list[tuple[int, str]]:
+    """``candidates_in``'s candidates with the 1-based line of the text each is on."""
     out = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        line = _BULLET.sub("", line).strip()
-        if len(line) >= 2 and line[0] == line[-1] and line[0] in "\"'" or len(line) >= 2 and line[0] == "\u201c" and line[-1] == "\u201d":
-            line = line[1:-1].strip()
-        if line:
-            out.append(line)
+    for number, physical in enumerate(text.split("\n"), 1):
+        for line in physical.splitlines():  # (a form feed or U+2028 splits as before)
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            line = _BULLET.sub("", line).strip()
+            if len(line) >= 2 and line[0] == line[-1] and line[0] in "\"'" or len(line) >= 2 and line[0] == "\u201c" and line[-1] == "\u201d":
+                line = line[1:-1].strip()
+            if line:
+                out.append((number, line))
     return out
 
 
@@ -77,15 +83,20 @@ def mantra(
     from mantracheck.cli import ready
     from mantracheck.cli.lint import _use_color, _width
     from mantracheck.errors import UsageError
-    from mantracheck.formatters.mantra import MANTRA_FORMATTERS, format_mantra_terminal
+    from mantracheck.formatters.mantra import MANTRA_FORMATTERS, Origin, format_mantra_terminal
     from mantracheck.scoring.mantra import rank_mantras, scorer
 
     sources = [*files, *(texts if args_are_files else ())]
-    candidates = [] if args_are_files else [t.strip() for t in texts if t.strip()]
+    # Each candidate's origin: its file and line there, or (None, its position among the arguments).
+    arguments = [] if args_are_files else [t.strip() for t in texts if t.strip()]
+    candidates = list(arguments)
+    origins = [Origin(None, i) for i in range(1, len(arguments) + 1)]
     if sum(1 for s in sources if s == "-") > 1:
         raise UsageError("standard input ('-') can be read only once")
     for path in sources:
-        candidates += candidates_in(_read(path))
+        for number, candidate in candidate_lines(_read(path)):
+            candidates.append(candidate)
+            origins.append(Origin("<stdin>" if path == "-" else path, number))
     if not candidates:
         raise UsageError("no candidates: give texts, or --file FILE (one per line, - for standard input)")
     scorer(weights_path, model)  # built once (cached): the pipeline, the word lists, the weights
@@ -95,8 +106,10 @@ def mantra(
     if fmt == "text" and _use_color(color, stdout):
         click.echo(format_mantra_terminal(reports, details, width=_width()), nl=False, color=True)
     else:
-        click.echo(MANTRA_FORMATTERS[fmt](reports, details), nl=False)
+        click.echo(MANTRA_FORMATTERS[fmt](reports, details, origins=origins), nl=False)
     failed = [r for r in reports if min_score is not None and r.score < min_score]
     for r in sorted(failed, key=lambda r: r.index):
-        click.echo(f"mantracheck: mantra {r.index + 1} scores {r.score}, below the minimum of {min_score}: {r.text}", err=True)
+        origin = origins[r.index]
+        where = f"mantra {origin.line}" if origin.file is None else f"{origin.file}:{origin.line}: mantra"
+        click.echo(f"mantracheck: {where} scores {r.score}, below the minimum of {min_score}: {r.text}", err=True)
     sys.exit(1 if failed else 0)

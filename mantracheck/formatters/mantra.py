@@ -1,8 +1,8 @@
 """Pure formatters for mantra reports: a ranked tuple of MantraReport in, a string out.
 
 ``json``: JSON Lines, one object per candidate in rank order (``MantraReport.to_dict()``
-plus ``rank`` and ``line``, the candidate's 1-based position in the input).
-``csv``: one row per candidate with the sub-scores side by side.
+plus ``rank``, ``line`` and ``file``: where the candidate came from, see ``Origin``).
+``csv``: one row per candidate with the sub-scores side by side (``file`` last).
 ``text``: a ranking table, then each candidate's facts and suggestions.
 ``format_mantra_terminal``: the same for a person at a terminal, with bars (rich).
 """
@@ -12,8 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from mantracheck.scoring.mantra import MantraReport
 
@@ -22,21 +23,38 @@ SUBSCORES = ("brevity", "simplicity", "memorability", "focus")
 DETAIL_LIMIT = 10
 
 
-def _record(rank: int, report: MantraReport) -> dict[str, Any]:
-    return {"rank": rank, "line": report.index + 1, **report.to_dict()}
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a candidate came from: the line of the file it is on, or, for a text given
+    directly (a command-line argument, a list passed to ``rank_mantras``), ``file`` None and
+    its 1-based position among them as ``line``."""
+
+    file: str | None
+    line: int
 
 
-def format_mantra_json(reports: Sequence[MantraReport], details: bool | None = None) -> str:
-    return "".join(json.dumps(_record(i, r), ensure_ascii=False) + "\n" for i, r in enumerate(reports, 1))
+def _origin(report: MantraReport, origins: Sequence[Origin] | None) -> Origin:
+    return Origin(None, report.index + 1) if origins is None else origins[report.index]
 
 
-def format_mantra_csv(reports: Sequence[MantraReport], details: bool | None = None) -> str:
+def _record(rank: int, report: MantraReport, origin: Origin) -> dict[str, Any]:
+    return {"rank": rank, "line": origin.line, "file": origin.file, **report.to_dict()}
+
+
+def format_mantra_json(reports: Sequence[MantraReport], details: bool | None = None, *, origins: Sequence[Origin] | None = None) -> str:
+    """``origins[report.index]`` is where each report's candidate came from (default: its
+    position in the input)."""
+    return "".join(json.dumps(_record(i, r, _origin(r, origins)), ensure_ascii=False) + "\n" for i, r in enumerate(reports, 1))
+
+
+def format_mantra_csv(reports: Sequence[MantraReport], details: bool | None = None, *, origins: Sequence[Origin] | None = None) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["rank", "line", "score", *SUBSCORES, "text", "suggestions"])
+    writer.writerow(["rank", "line", "score", *SUBSCORES, "text", "suggestions", "file"])
     for i, r in enumerate(reports, 1):
         subs = r.to_dict()["subscores"]
-        writer.writerow([i, r.index + 1, r.score, *(subs[k] for k in SUBSCORES), r.text, " | ".join(r.suggestions)])
+        origin = _origin(r, origins)
+        writer.writerow([i, origin.line, r.score, *(subs[k] for k in SUBSCORES), r.text, " | ".join(r.suggestions), origin.file or ""])
     return buffer.getvalue()
 
 
@@ -53,6 +71,9 @@ def describe(report: MantraReport) -> list[str]:
     lines = []
     for sub in report.subscores:
         facts = "; ".join(f"{k.replace('_', ' ')} {_fact_value(v)}" for k, v in sub.facts if v not in ((), "", None))
+        if not facts:  # every fact empty: say which were looked for (focus: no people, no action)
+            names = [k.replace("_", " ") for k, _ in sub.facts]
+            facts = f"no {', '.join(names[:-1])} or {names[-1]} found" if len(names) > 1 else f"no {''.join(names) or 'facts'} found"
         lines.append(f"  {sub.name} {sub.value}: {facts}")
     lines += [f"  suggestion: {s}" for s in report.suggestions]
     return lines
@@ -62,7 +83,7 @@ def _show_details(reports: Sequence[MantraReport], details: bool | None) -> bool
     return len(reports) <= DETAIL_LIMIT if details is None else details
 
 
-def format_mantra_text(reports: Sequence[MantraReport], details: bool | None = None) -> str:
+def format_mantra_text(reports: Sequence[MantraReport], details: bool | None = None, *, origins: Sequence[Origin] | None = None) -> str:
     width = max([len(s) for s in SUBSCORES])
     head = f"{'rank':>4}  {'score':>5}  " + "  ".join(f"{s:>{width}}" for s in SUBSCORES) + "  text"
     out = [head]
@@ -111,7 +132,9 @@ def format_mantra_terminal(reports: Sequence[MantraReport], details: bool | None
     return buffer.getvalue()
 
 
-MantraFormatter = Callable[[Sequence[MantraReport], "bool | None"], str]
+class MantraFormatter(Protocol):
+    def __call__(self, reports: Sequence[MantraReport], details: bool | None = None, *, origins: Sequence[Origin] | None = None) -> str: ...
+
 
 MANTRA_FORMATTERS: dict[str, MantraFormatter] = {
     "text": format_mantra_text,
