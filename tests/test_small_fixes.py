@@ -4,7 +4,10 @@ rule list on a terminal, the empty sub-score line."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -87,3 +90,54 @@ def test_no_sub_score_line_ends_in_an_empty_colon() -> None:
     assert len(subscore_lines) == 12
     assert all(not line.rstrip().endswith(":") for line in subscore_lines), result.stdout
     assert "  focus 40: no people, actions, about us, passive, hedges or overpromises found" in result.stdout.splitlines()
+
+
+# -- rules on a terminal ---------------------------------------------------------------
+def _run_on_a_terminal(args: list[str], columns: int) -> str:
+    """``python -m mantracheck ARGS`` with its output on a pseudo-terminal of ``columns``."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "CI", "NO_COLOR")}
+    proc = subprocess.Popen([sys.executable, "-m", "mantracheck", *args], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    assert proc.wait(timeout=120) == 0
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a pseudo-terminal of a set width")
+def test_rules_on_a_terminal_wrap_to_its_width() -> None:
+    from mantracheck.engine.loader import load_rules
+
+    rules = load_rules().rules
+    for columns in (80, 50):
+        out = _run_on_a_terminal(["rules"], columns)
+        lines = out.splitlines()
+        assert max(len(line) for line in lines) <= columns, "\n".join(line for line in lines if len(line) > columns)
+        words = " ".join(out.split())
+        for rule in rules:
+            assert any(line.startswith(rule.id + " ") for line in lines), rule.id
+            assert " ".join(rule.one_line().split()) in words, rule.id
+
+
+def test_rules_off_a_terminal_stay_one_line_per_rule() -> None:
+    from mantracheck.engine.loader import load_rules
+
+    lines = CliRunner().invoke(cli, ["rules"]).stdout.splitlines()
+    for rule in load_rules().rules:
+        (line,) = [x for x in lines if x.startswith(rule.id + " ")]
+        assert line.endswith(rule.one_line())

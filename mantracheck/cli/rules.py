@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
+import sys
+import textwrap
 
 import click
 
@@ -41,13 +44,41 @@ def rules(ctx: click.Context, fmt: str, profile: str | None, rule_paths: tuple[s
         ]
         click.echo(json.dumps(payload, indent=2))
         return
-    width = max((len(r.id) for r in listed), default=10)
-    for r in listed:
-        sev = str(r.severity) + ("*" if r.profile_severity else "")
-        profiles = ",".join(p for p in ruleset.profiles if p in r.profiles)
-        click.echo(f"{r.id:<{width}}  {sev:<8}  {profiles:<24}  {r.one_line()}")
-    click.echo(f"\n{len(listed)} rules in {len({r.pack for r in listed})} packs. "
-               "* severity differs by profile. 'mantracheck rules explain ID' for details.")
+    rows = [(r.id, str(r.severity) + ("*" if r.profile_severity else ""), ",".join(p for p in ruleset.profiles if p in r.profiles), r.one_line()) for r in listed]
+    width = _terminal_width()
+    click.echo(format_rule_list(rows, width), nl=False)
+    footer = f"{len(listed)} rules in {len({r.pack for r in listed})} packs. * severity differs by profile. 'mantracheck rules explain ID' for details."
+    click.echo("\n" + (footer if width is None else textwrap.fill(footer, width)))
+
+
+#: Below this many columns for the summary beside the other columns, it goes on lines of its own.
+MIN_SUMMARY_COLUMNS = 30
+
+
+def format_rule_list(rows: list[tuple[str, str, str, str]], width: int | None = None) -> str:
+    """One rule per line (id, severity, profiles, summary), columns aligned. With a terminal
+    ``width``, each summary is wrapped under its column, or, when the terminal is too narrow
+    for that, indented on the lines below the rule; without one (a pipe, a file), each rule
+    stays on one line for scripts that read it."""
+    id_width = max((len(row[0]) for row in rows), default=10)
+    out = []
+    for rule_id, severity, profiles, summary in rows:
+        head = f"{rule_id:<{id_width}}  {severity:<8}  {profiles:<24}  "
+        if width is None:
+            out.append(head + summary)
+        elif width - len(head) >= MIN_SUMMARY_COLUMNS:
+            out.append(textwrap.fill(summary, width, initial_indent=head, subsequent_indent=" " * len(head)))
+        else:
+            out.append(textwrap.fill(f"{rule_id}  {severity}  {profiles}", width, subsequent_indent="    "))
+            out.append(textwrap.fill(summary, width, initial_indent="    ", subsequent_indent="    ", break_on_hyphens=False))
+    return "".join(line + "\n" for line in out)
+
+
+def _terminal_width() -> int | None:
+    """The terminal's width when standard output is one, else None."""
+    if sys.stdout is None or not sys.stdout.isatty():
+        return None
+    return max(20, shutil.get_terminal_size().columns)
 
 
 @rules.command()
