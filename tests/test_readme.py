@@ -20,14 +20,17 @@ DOCS = [README, *sorted((ROOT / "docs").glob("*.md")), ROOT / "eval" / "README.m
 
 MAX_LINES = 300
 LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
-FENCE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
+FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 CODE_SPAN = re.compile(r"`[^`\n]*`")
-HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$", re.M)
+HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$", re.MULTILINE)
 
-BAD_TEMPLATE = "Hi {{ first_name }},\n\nWe guarantee your refund will arrive within 24 hours.\n\nThanks,\nThe Support Team\n"
+BAD_TEMPLATE = (
+    "Hi {{ first_name }},\n\nWe guarantee your refund will arrive within 24 hours.\n\n"
+    "Thanks,\nThe Support Team\n"
+)
 GOOD_TEMPLATE = (
-    "Hi {{ first_name }},\n\nThanks for your patience. We can't promise a date yet, but we'll update you "
-    "as soon as we hear back from the bank.\n\nBest,\nThe Support Team\n"
+    "Hi {{ first_name }},\n\nThanks for your patience. We can't promise a date yet, "
+    "but we'll update you as soon as we hear back from the bank.\n\nBest,\nThe Support Team\n"
 )
 
 
@@ -38,7 +41,7 @@ def _prose(text: str) -> str:
 
 def _slug(heading: str) -> str:
     """GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens."""
-    text = re.sub(r"[`*_]|\[([^\]]*)\]\([^)]*\)", lambda m: m.group(1) or "", heading)
+    text = re.sub(r"[`*]|\[([^\]]*)\]\([^)]*\)", lambda m: m.group(1) or "", heading)
     return re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-")
 
 
@@ -63,7 +66,7 @@ def test_relative_links_point_at_files_that_exist(doc: Path) -> None:
     assert doc.is_file(), doc
     broken = []
     for target in LINK.findall(_prose(doc.read_text(encoding="utf-8"))):
-        if re.match(r"[a-z][a-z0-9+.-]*:", target, re.I):  # https:, mailto: ...
+        if re.match(r"[a-z][a-z0-9+.-]*:", target, re.IGNORECASE):  # https:, mailto: ...
             continue
         path_part, _, anchor = target.partition("#")
         dest = (doc.parent / path_part).resolve() if path_part else doc
@@ -85,27 +88,33 @@ def test_readme_links_every_doc() -> None:
 
 def readme_precommit_snippet() -> str:
     """The README's pre-commit configuration, verbatim: the YAML block that holds ``repos:``."""
-    blocks = [b for b in re.findall(r"^```ya?ml\n(.*?)^```", README.read_text(encoding="utf-8"), re.M | re.S) if re.match(r"repos:", b)]
+    text = README.read_text(encoding="utf-8")
+    yaml_blocks = re.findall(r"^```ya?ml\n(.*?)^```", text, re.MULTILINE | re.DOTALL)
+    blocks = [b for b in yaml_blocks if b.startswith("repos:")]
     assert len(blocks) == 1, f"expected one pre-commit YAML block in README.md, found {len(blocks)}"
     return blocks[0]
 
 
 def test_snippet_names_a_rev_and_a_placeholder_repo() -> None:
     snippet = readme_precommit_snippet()
-    assert re.search(r"^\s+rev:\s*\S+", snippet, re.M), snippet
-    assert len(re.findall(r"^\s+- repo:", snippet, re.M)) == 1, snippet
+    assert re.search(r"^\s+rev:\s*\S+", snippet, re.MULTILINE), snippet
+    assert len(re.findall(r"^\s+- repo:", snippet, re.MULTILINE)) == 1, snippet
     assert "- id: mantracheck\n" in snippet or "- id: mantracheck " in snippet, snippet
 
 
 def _with_repo(snippet: str, repo: Path) -> str:
     """The snippet with only the ``repo:`` URL replaced (its comment and the rest kept)."""
-    out, n = re.subn(r"^(\s+- repo:\s*)\S+", lambda m: m.group(1) + str(repo), snippet, flags=re.M)
+    out, n = re.subn(
+        r"^(\s+- repo:\s*)\S+", lambda m: m.group(1) + str(repo), snippet, flags=re.MULTILINE
+    )
     assert n == 1
     return out
 
 
 def _git_out(*args: str) -> str | None:
-    done = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=False
+    )
     return done.stdout.strip() if done.returncode == 0 else None
 
 
@@ -134,20 +143,25 @@ def _pre_commit_run(repo: Path, home: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         env=env,
         timeout=1200,
+        check=False,
     )
 
 
 def _templates_folder(snippet: str) -> str:
     """The folder the snippet's ``mantracheck`` hook selects with ``files: ^FOLDER/...``."""
     match = re.search(r"- id: mantracheck\b[^\n]*\n\s+files:\s*\^([\w.-]+)/", snippet)
-    assert match, f"the mantracheck hook's files: should select a folder, as ^templates/...:\n{snippet}"
+    assert match, (
+        f"the mantracheck hook's files: should select a folder, as ^templates/...:\n{snippet}"
+    )
     return match.group(1)
 
 
 @pytest.mark.slow
 def test_readme_precommit_snippet_runs_as_written(tmp_path_factory: pytest.TempPathFactory) -> None:
     snippet = readme_precommit_snippet()
-    rev = re.search(r"^\s+rev:\s*['\"]?([^\s'\"#]+)", snippet, re.M).group(1)  # type: ignore[union-attr]
+    rev_line = re.search(r"^\s+rev:\s*['\"]?([^\s'\"#]+)", snippet, re.MULTILINE)
+    assert rev_line, snippet
+    rev = rev_line.group(1)
     _checkout_with_rev(rev)
     config = _with_repo(snippet, ROOT)
     folder = _templates_folder(snippet)
