@@ -14,14 +14,15 @@ from mantracheck.engine.runner import Linter, Source
 from mantracheck.errors import InputError, MantracheckError, UsageError
 from mantracheck.models import FileReport, Finding, LintResult, Notice, RuleMeta, Severity
 from mantracheck.text import format_for_path, read_file
-from mantracheck.text.formats import FORMATS
+from mantracheck.text.formats import EXTENSIONS, FORMATS
+from mantracheck.text.walk import FolderWalk
 
 T = TypeVar("T")
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
-#: Folders never descended into when linting a directory.
-SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
+#: What a folder walk reads, for the notice on a folder with nothing to read.
+READ_EXTENSIONS_HINT = f"it reads files ending in {', '.join(sorted({'.' + e.rsplit('.', 1)[-1] for e in EXTENSIONS}))}, and any file named on the command line"
 FIX_MODES = (None, "fix", "diff")
 
 
@@ -304,29 +305,57 @@ def _lint_stdin(session: _Session, stdin_text: str | None, fmt: str) -> FileRepo
 
 
 def iter_inputs(paths: Iterable[str], forced: str | None, notices: list[Notice]) -> Iterator[tuple[str, str]]:
-    """(path, format) for every input: files as given, folders walked, '-' for stdin."""
+    """(path, format) for every input: files as given (read whatever their extension and
+    whatever .gitignore says), folders walked (see ``mantracheck.text.walk``: .gitignore
+    honoured, files of the formats in ``EXTENSIONS``), '-' for stdin. A folder with nothing
+    to read adds a notice."""
     if forced is not None and forced not in FORMATS:
         raise UsageError(f"unknown input format {forced!r}; expected one of {', '.join(sorted(FORMATS))}")
     for path in paths:
         if path == STDIN:
             yield STDIN, forced or "text"
         elif os.path.isdir(path):
-            # Symbolic links to folders are not followed (os.walk's default), so a link
-            # loop cannot make the walk endless; links to files are read like files.
-            def unlistable(exc: OSError) -> None:
-                notices.append(Notice(f"cannot list folder: {(exc.strerror or str(exc)).lower()}, skipped", exc.filename))
-
-            for root, dirs, files in os.walk(path, onerror=unlistable):
-                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-                for name in sorted(files):
-                    full = os.path.join(root, name)
-                    fmt = forced or format_for_path(full)
-                    if fmt is not None:
-                        yield full, fmt
+            yield from _walk_folder(path, forced, notices)
         elif os.path.exists(path) or os.path.islink(path):
             yield path, forced or format_for_path(path) or "text"
         else:
             raise UsageError(f"{path}: no such file or folder")
+
+
+def _walk_folder(path: str, forced: str | None, notices: list[Notice]) -> Iterator[tuple[str, str]]:
+    unlisted: list[str] = []
+
+    def unlistable(exc: OSError) -> None:
+        unlisted.append(exc.filename)
+        notices.append(Notice(f"cannot list folder: {(exc.strerror or str(exc)).lower()}, skipped", exc.filename))
+
+    def warn(where: str, problem: str) -> None:
+        notices.append(Notice(problem, where))
+
+    walk = FolderWalk(path, unlistable, warn)
+    read = other = 0
+    for full in walk:
+        fmt = forced or format_for_path(full)
+        if fmt is None:
+            other += 1
+        else:
+            read += 1
+            yield full, fmt
+    if not read and unlisted != [path]:  # (a folder that cannot be listed has its own notice)
+        notices.append(Notice(f"no files mantracheck reads ({_unread(walk, other)}); {READ_EXTENSIONS_HINT}", path))
+
+
+def _unread(walk: FolderWalk, other: int) -> str:
+    """What a folder with nothing to read held instead: 'the folder is empty', or counts."""
+
+    def count(n: int, noun: str) -> str:
+        return f"{n} {noun}{'s' if n != 1 else ''}"
+
+    ignored = [count(n, noun) for n, noun in ((walk.ignored_files, "file"), (walk.ignored_dirs, "folder")) if n]
+    parts = [" and ".join(ignored) + " ignored by .gitignore"] if ignored else []
+    if other:
+        parts.append(count(other, "file") + (" of another type" if other == 1 else " of other types"))
+    return ", ".join(parts) or "the folder is empty"
 
 
 def _options(options: Options | None, kwargs: dict[str, object]) -> Options:
