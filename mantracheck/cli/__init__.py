@@ -156,7 +156,10 @@ def _quick_exit(code: object) -> NoReturn:
         if sys.stderr is not None:
             print(code, file=sys.stderr)
         status = 1
-    run_exitfuncs = getattr(atexit, "_run_exitfuncs", None)  # CPython's and PyPy's
+    # Private (CPython's and PyPy's): tests/test_private_apis.py fails if it goes or changes.
+    # Kept over the public alternative, an os._exit handler registered first so that it runs
+    # last, which would skip the handlers registered before run() (.pth files, coverage's).
+    run_exitfuncs = getattr(atexit, "_run_exitfuncs", None)
     if run_exitfuncs is None:  # pragma: no cover - an interpreter without it exits as usual
         sys.exit(status)
     run_exitfuncs()
