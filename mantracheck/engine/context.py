@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,6 +16,11 @@ from mantracheck.text.offsets import OffsetMap
 # Same-length normalisation so that regexes need not spell out typographic quotes.
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 # Where a clause ends, for negation and hedging scope (looking left from a hit).
+#: How far left of a match the words that can excuse it (a negator, a hedge, a condition) are
+#: looked for, in a sentence longer than that: a clause is rarely longer, and a bound keeps
+#: each look constant-time, so a sentence with thousands of matches is linted in linear time.
+SCOPE = 200
+_SPACE = re.compile(r"\s+")
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\b(?:but|however|although|though|yet|so|and then)\b", re.IGNORECASE)
 
 
@@ -100,6 +106,8 @@ class TextContext:
         self.matches = matches
         self.cues = cues
         self._left: dict[int, str] = {}
+        self._overlap_index: dict[str, tuple[list[int], list[int]]] = {}
+        self._sentences_with: dict[str, set[int]] = {}
 
     @cached_property
     def normalized(self) -> str:
@@ -164,13 +172,22 @@ class TextContext:
         return self.matches.get(key, [])
 
     # -- conditions that excuse a hit -------------------------------------------------
+    def _scope_start(self, start: int) -> int:
+        """Where the words that can govern a match at ``start`` begin: its sentence's start,
+        or ``SCOPE`` characters back (moved on to a word's start) in a longer sentence."""
+        sent_start, _ = self.sentence_at(start)
+        lo = start - SCOPE
+        if lo <= sent_start:
+            return sent_start
+        space = _SPACE.search(self.normalized, lo, start)
+        return space.end() if space else start
+
     def _left_clause(self, start: int) -> str:
-        """The text from the last clause break before ``start`` in its sentence (asked for the
-        same start by several rules and conditions: kept)."""
+        """The text from the last clause break before ``start``, within its scope (asked for
+        the same start by several rules and conditions: kept)."""
         found = self._left.get(start)
         if found is None:
-            sent_start, _ = self.sentence_at(start)
-            left = self.normalized[sent_start:start]
+            left = self.normalized[self._scope_start(start) : start]
             breaks = list(_CLAUSE_BREAK.finditer(left))
             found = self._left[start] = left[breaks[-1].end():] if breaks else left
         return found
@@ -182,8 +199,9 @@ class TextContext:
         _, sent_end = self.sentence_at(start)
         if self.cues.hedges.search(self._left_clause(start)):
             return True
-        # A hedge right after the claim, in the same clause: "within 24 hours, usually".
-        right = self.normalized[end:sent_end]
+        # A hedge right after the claim, in the same clause: "within 24 hours, usually" (the
+        # first 60 characters; 80 are read so that a clause break is seen as in the whole).
+        right = self.normalized[end : min(sent_end, end + 80)]
         cut = _CLAUSE_BREAK.search(right)
         right = right[: cut.start() + 40] if cut else right
         return self.cues.hedges.search(right[:60]) is not None
@@ -194,8 +212,7 @@ class TextContext:
         return "?" in tail
 
     def is_conditional(self, start: int) -> bool:
-        sent_start, _ = self.sentence_at(start)
-        return self.cues.conditionals.search(self.normalized[sent_start:start]) is not None
+        return self.cues.conditionals.search(self.normalized[self._scope_start(start) : start]) is not None
 
     def excused(self, start: int, end: int, conditions: Sequence[str]) -> bool:
         for condition in conditions:
@@ -210,11 +227,21 @@ class TextContext:
         return False
 
     def overlaps(self, start: int, end: int, key: str) -> bool:
-        return any(s < end and start < e for s, e in self.spans(key))
+        """Whether a span of ``key`` overlaps [start, end): a look-up, not a scan."""
+        found = self._overlap_index.get(key)
+        if found is None:
+            spans = sorted(self.spans(key))
+            reach = list(itertools.accumulate((e for _, e in spans), max))
+            found = self._overlap_index[key] = ([s for s, _ in spans], reach)
+        starts, reach = found
+        before = bisect.bisect_left(starts, end)  # the spans that start before ``end``
+        return before > 0 and reach[before - 1] > start
 
     def in_same_sentence(self, start: int, key: str) -> bool:
-        sentence = self.sentence_index(start)
-        return any(self.sentence_index(s) == sentence for s, _ in self.spans(key))
+        found = self._sentences_with.get(key)
+        if found is None:
+            found = self._sentences_with[key] = {self.sentence_index(s) for s, _ in self.spans(key)}
+        return self.sentence_index(start) in found
 
 
 def drop_overlaps(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:

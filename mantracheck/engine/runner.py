@@ -137,6 +137,10 @@ class Linter:
                 line, col = lines.position(start)
                 end_line, end_col = lines.position(end)
                 matched = source_text[start:end]
+                if end - start > 4 * (hit.end - hit.start) + 64:
+                    # decoded content (base64, quoted-printable) maps back to its whole encoded
+                    # piece: what was matched is then the decoded text, not that piece
+                    matched = extracted.clean[hit.start : hit.end]
                 values = {"match": matched, **hit.values}
                 fixable = extracted.fixable and extracted.offsets.is_copy(hit.start, hit.end)
                 fix = Fix(start, end, hit.replacement) if hit.replacement is not None and fixable else None
