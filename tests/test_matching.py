@@ -161,6 +161,12 @@ EXTRA_TOKEN_PATTERNS: list[list[dict[str, Any]]] = [
     [{"LOWER": "the", "OP": "?"}, {"IS_TITLE": True, "OP": "?"}, {"LOWER": "team"}, {"LOWER": "us", "OP": "+"}],
     [{"LOWER": {"IN": ["the", "we", "you"]}}, {"LOWER": "please", "OP": "?"}, {"IS_PUNCT": True, "OP": "?"}, {"LOWER": "send"}],
     [{"IS_TITLE": True}, {"LOWER": {"IN": ["us", "team"]}, "OP": "+"}, {"LOWER": "send"}],
+    # counted repeats, spelled out as plain, optional and open steps
+    [{"LOWER": "the"}, {"IS_TITLE": True, "OP": "{1,3}"}, {"LOWER": "team"}],
+    [{"IS_ALPHA": True, "OP": "{2}"}, {"LOWER": "us"}],
+    [{"LOWER": "we", "OP": "{,2}"}, {"LOWER": {"NOT_IN": ["the", "us"]}, "OP": "{2,}"}],
+    # several open repeats: every path walked at once, not one after another
+    [{"IS_ALPHA": True, "OP": "*"}, {"IS_TITLE": True, "OP": "+"}, {"IS_ALPHA": True, "OP": "*"}, {"LOWER": "team"}],
 ]
 ARRAY_VOCAB = [*VOCAB, "team", "Team", "The", "Support", "12", "Placeholder", "[", "]", "fixed", "sent"]
 
@@ -181,6 +187,22 @@ def test_token_matcher_runs_every_builtin_token_pattern() -> None:
 
     assert [p for p in _builtin_token_patterns() if not supported(p)] == []
     assert not supported([{"LOWER": "a", "OP": "!"}]) and not supported([{"POS": "VERB"}]) and not supported([{"LOWER": {"REGEX": "x"}}])
+    assert supported([{"LOWER": "a", "OP": "{2,4}"}]) and supported([{"LOWER": "a", "OP": "{2,}"}]) and not supported([{"LOWER": "a", "OP": "{x}"}])
+
+
+def test_an_open_repeat_over_a_long_run_stops_at_the_longest_match() -> None:
+    """A match spans at most MAX_MATCH_TOKENS tokens: an open repeat over thousands of
+    matching tokens gives one bounded match per start, not a walk to the end of the text."""
+    from mantracheck.engine.token_matcher import MAX_MATCH_TOKENS, TokenMatcher
+
+    nlp = get_pipeline().nlp
+    doc = nlp("we " * 3000 + "it")
+    ours = TokenMatcher(nlp.vocab.strings)
+    ours.add("p", [{"LOWER": "we"}, {"IS_ALPHA": True, "OP": "*"}, {"LOWER": "it"}])
+    found = ours(doc)
+    # only the starts within reach of "it" match, each once, at the end
+    assert sorted(s for _, s, _ in found) == list(range(3000 - MAX_MATCH_TOKENS + 1, 3000))
+    assert {e for _, _, e in found} == {3001}
 
 
 @pytest.mark.parametrize("index", range(len(PATTERNS) + len(EXTRA_TOKEN_PATTERNS)))

@@ -179,7 +179,39 @@ class Checker:
                 raise self.fail(f"{where}.tokens", f"expected a list of spaCy token specs (mappings), got {_show(value)}")
             if not self.trusted and _has_token_regex(value):
                 raise self.fail(f"{where}.tokens", "REGEX in a token pattern is matched by Python's backtracking re, which a pattern can hang; use a 'regex:' pattern (matched by RE2 in linear time) or IN lists instead")
+            problem = _repeat_problem(value)
+            if problem:
+                raise self.fail(f"{where}.tokens", problem)
         return Pattern(kind, value, case, where=where)
+
+
+def _repeat_problem(pattern: list[dict[str, Any]]) -> str | None:
+    """Why a token pattern's repeats could make matching slow, or None. A counted repeat is
+    spelled out token by token (by spaCy too), so it may ask for at most ``MAX_REPEAT``; an
+    open repeat ('*', '+', '{n,}') is bounded only where mantracheck's own token matcher runs
+    the pattern (spaCy's Matcher takes time growing with the square of a run of matching
+    tokens)."""
+    from mantracheck.engine.token_matcher import MAX_REPEAT, OPS, counted, supported
+
+    open_op = None
+    for spec in pattern:
+        op = next((v for k, v in spec.items() if str(k).upper() == "OP"), None)
+        if op is None or op in OPS or op == "!":
+            open_op = open_op or (op if op in ("*", "+") else None)
+            continue
+        bounds = counted(op)
+        if bounds is None:
+            return f"unknown OP {_show(op)}; expected ?, *, +, !, {{n}}, {{n,m}}, {{n,}} or {{,m}}"
+        if max(bounds[0], bounds[1] or 0) > MAX_REPEAT:
+            return f"OP {op} asks for more than {MAX_REPEAT} tokens, which makes matching slow and memory-hungry; use '*' or a repeat of at most {{0,{MAX_REPEAT}}}"
+        if bounds[1] is None:
+            open_op = open_op or op
+    if open_op and not supported(pattern):
+        return (
+            f"an open repeat (OP {open_op}) in a pattern that spaCy's Matcher runs (it uses an attribute or operator "
+            "mantracheck's token matcher does not) takes time growing with the square of the text; use a counted repeat such as {0,8}"
+        )
+    return None
 
 
 def _has_token_regex(value: Any) -> bool:

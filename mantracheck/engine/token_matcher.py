@@ -6,12 +6,17 @@ every ``IN``/``NOT_IN`` at every token; on the ten token patterns left after
 per text (``Doc.to_array``), starts only where the first token can match (looked up in an
 index of the values that open a pattern) and walks the pattern from there. It returns the
 same set of (start, end) token spans as the Matcher does (tests/test_matching.py compares
-them on generated texts); what it cannot express (``!``, ``{n,m}``, ``REGEX``, comparisons,
-POS, DEP, extensions) is left to spaCy's Matcher by ``supported`` returning False.
+them on generated texts), but for one bound: a match spans at most ``MAX_MATCH_TOKENS`` tokens,
+so that an open repeat (``*``, ``+``, ``{n,}``) over a long run of matching tokens costs a
+bounded walk from each start, and a text is matched in time linear in its length. Repeats
+``{n}``, ``{n,m}``, ``{n,}`` and ``{,m}`` are spelled out as plain, ``?`` and ``*`` tokens. What
+it cannot express (``!``, ``REGEX``, comparisons, POS, DEP, extensions) is left to spaCy's
+Matcher by ``supported`` returning False (engine/schema.py refuses an open repeat there).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -33,6 +38,12 @@ FLAG_ATTRS = {
     "LIKE_EMAIL": "LIKE_EMAIL",
 }
 OPS = {"?", "*", "+"}
+#: A counted repeat, as spaCy writes it: {n}, {n,m}, {n,} or {,m}.
+COUNTED = re.compile(r"\{(\d*)(?:(,)(\d*))?\}")
+#: The most tokens a counted repeat may ask for (engine/schema.py refuses more).
+MAX_REPEAT = 16
+#: The longest match, in tokens (a long sentence): the bound that keeps matching linear.
+MAX_MATCH_TOKENS = 64
 
 # One token spec: (column, kind, value) tests; kind is "eq", "in", "not_in" or "flag".
 Test = tuple[str, str, Any]
@@ -48,7 +59,7 @@ def supported(pattern: Sequence[dict[str, Any]]) -> bool:
         for key, value in spec.items():
             name = str(key).upper()
             if name == "OP":
-                if value not in OPS:
+                if value not in OPS and counted(value) is None:
                     return False
             elif name in STRING_ATTRS:
                 if isinstance(value, str):
@@ -64,6 +75,32 @@ def supported(pattern: Sequence[dict[str, Any]]) -> bool:
             else:
                 return False
     return True
+
+
+def counted(op: Any) -> tuple[int, int | None] | None:
+    """(least, most) of a counted repeat such as '{2,4}' (most None for '{2,}'), or None
+    when ``op`` is not one."""
+    found = COUNTED.fullmatch(op) if isinstance(op, str) else None
+    if found is None or not (found.group(1) or found.group(3)):
+        return None
+    least = int(found.group(1) or 0)
+    if not found.group(2):
+        return least, least
+    most = int(found.group(3)) if found.group(3) else None
+    return (least, most) if most is None or most >= least else None
+
+
+def _spelled_out(op: str) -> list[str]:
+    """A spec's operator as plain ('' ), optional ('?') and open ('*') steps: '+' is one
+    plain step and an open one; a counted repeat, its least plain steps, then optional
+    ones up to its most (or an open one)."""
+    if op == "+":
+        return ["", "*"]
+    bounds = counted(op)
+    if bounds is None:
+        return [op]
+    least, most = bounds
+    return [""] * least + (["*"] if most is None else ["?"] * (most - least))
 
 
 class TokenMatcher:
@@ -99,7 +136,7 @@ class TokenMatcher:
                 else:
                     tests.append((FLAG_ATTRS[name], "flag", value))
                 self._columns.add(tests[-1][0])
-            specs.append((tests, str(spec.get("OP", ""))))
+            specs.extend((tests, op) for op in _spelled_out(str(spec.get("OP", ""))))
         # What a text must hold for a match to exist: a value of every positive test of
         # every token that must be there (no OP, or '+').
         required = []
@@ -144,9 +181,8 @@ class TokenMatcher:
                     out.append((key, start, start + length))
             return
         for start in starts:
-            for end in sorted(set(_walk(specs, 0, start, cols, n))):
-                if end > start:
-                    out.append((key, start, end))
+            for end in _ends(specs, start, cols, n):
+                out.append((key, start, end))
 
     @staticmethod
     def _starts(anchors: list[tuple[str, str, Any, int, int]], index: _OpenerIndex, n: int) -> Sequence[int]:
@@ -252,20 +288,33 @@ def _holds(tests: list[Test], cols: dict[str, list[Any]], i: int) -> bool:
     return True
 
 
-def _walk(specs: list[tuple[list[Test], str]], j: int, i: int, cols: dict[str, list[Any]], n: int) -> list[int]:
-    """Every end position of a match of ``specs[j:]`` that starts at token ``i``."""
-    if j == len(specs):
-        return [i]
-    tests, op = specs[j]
-    ends: list[int] = []
-    if op in ("?", "*"):
-        ends.extend(_walk(specs, j + 1, i, cols, n))  # zero tokens
-    if op in ("", "?"):
-        if i < n and _holds(tests, cols, i):
-            ends.extend(_walk(specs, j + 1, i + 1, cols, n))
-        return ends
-    k = i
-    while k < n and _holds(tests, cols, k):  # '*' and '+': one or more tokens
-        k += 1
-        ends.extend(_walk(specs, j + 1, k, cols, n))
+def _closure(specs: list[tuple[list[Test], str]], states: set[int]) -> set[int]:
+    """``states`` (indexes of the spec to match next) with every optional spec skipped."""
+    todo = list(states)
+    while todo:
+        j = todo.pop()
+        if j < len(specs) and specs[j][1] in ("?", "*") and j + 1 not in states:
+            states.add(j + 1)
+            todo.append(j + 1)
+    return states
+
+
+def _ends(specs: list[tuple[list[Test], str]], start: int, cols: dict[str, list[Any]], n: int) -> list[int]:
+    """Every end (ascending, after ``start``) of a match of ``specs`` from token ``start``, at
+    most ``MAX_MATCH_TOKENS`` tokens on: the specs as an automaton whose states are the spec
+    to match next, all walked at once (no path is tried twice, whatever the repeats)."""
+    done = len(specs)
+    ends = []
+    states = _closure(specs, {0})
+    i = start
+    limit = min(n, start + MAX_MATCH_TOKENS)
+    while states and i < limit:
+        after = set()
+        for j in states:
+            if j < done and _holds(specs[j][0], cols, i):
+                after.add(j if specs[j][1] == "*" else j + 1)
+        i += 1
+        states = _closure(specs, after)
+        if done in states:
+            ends.append(i)
     return ends
