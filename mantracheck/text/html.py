@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 from mantracheck.text.defuse import defuse_unclosed_tags
@@ -29,47 +30,54 @@ VOID = frozenset("area base br col embed hr img input link meta param source tra
 QUOTE_CLASSES = frozenset({"gmail_quote", "gmail_attr", "moz-cite-prefix", "yahoo_quoted"})
 
 
-class _Events(HTMLParser):
-    """Records (offset, kind, tag, attrs) for every parser event."""
+_NO_ATTRS: list[tuple[str, str | None]] = []  # shared by every event without attributes (never changed)
 
-    def __init__(self, text: str) -> None:
+
+Event = tuple[int, str, str, list[tuple[str, str | None]]]
+
+
+class _Events(HTMLParser):
+    """Hands (offset, kind, tag, attrs) of every parser event to ``sink`` as it comes (a list
+    of them all would take a few hundred bytes per tag)."""
+
+    def __init__(self, text: str, sink: Callable[[Event], None]) -> None:
         super().__init__(convert_charrefs=False)
         self._lines = [0] + [m.end() for m in re.finditer("\n", text)]
-        self.events: list[tuple[int, str, str, list[tuple[str, str | None]]]] = []
+        self._sink = sink
 
     def _at(self) -> int:
         line, col = self.getpos()
         return self._lines[line - 1] + col
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.events.append((self._at(), "start", tag, attrs))
+        self._sink((self._at(), "start", tag, attrs))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.events.append((self._at(), "startend", tag, attrs))
+        self._sink((self._at(), "startend", tag, attrs))
 
     def handle_endtag(self, tag: str) -> None:
-        self.events.append((self._at(), "end", tag, []))
+        self._sink((self._at(), "end", tag, _NO_ATTRS))
 
     def handle_data(self, data: str) -> None:
-        self.events.append((self._at(), "data", data, []))
+        self._sink((self._at(), "data", data, _NO_ATTRS))
 
     def handle_entityref(self, name: str) -> None:
-        self.events.append((self._at(), "entity", name, []))
+        self._sink((self._at(), "entity", name, _NO_ATTRS))
 
     def handle_charref(self, name: str) -> None:
-        self.events.append((self._at(), "entity", "#" + name, []))
+        self._sink((self._at(), "entity", "#" + name, _NO_ATTRS))
 
     def handle_comment(self, data: str) -> None:
-        self.events.append((self._at(), "comment", "", []))
+        self._sink((self._at(), "comment", "", _NO_ATTRS))
 
     def handle_decl(self, decl: str) -> None:
-        self.events.append((self._at(), "other", "", []))
+        self._sink((self._at(), "other", "", _NO_ATTRS))
 
     def handle_pi(self, data: str) -> None:
-        self.events.append((self._at(), "other", "", []))
+        self._sink((self._at(), "other", "", _NO_ATTRS))
 
     def unknown_decl(self, data: str) -> None:
-        self.events.append((self._at(), "other", "", []))
+        self._sink((self._at(), "other", "", _NO_ATTRS))
 
 
 def _is_quote(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
@@ -79,19 +87,10 @@ def _is_quote(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
     return any(c in QUOTE_CLASSES for c in classes)
 
 
-def _parse(readable: str) -> list[tuple[int, str, str, list[tuple[str, str | None]]]]:
-    try:
-        parser = _Events(readable)
-        parser.feed(readable)
-        parser.close()
-    except AssertionError:
-        # CPython's HTMLParser asserts on a '<![' marked section it cannot name ('<![%x',
-        # '<![ifif'); read every '<![' but CDATA as text then (same length, same offsets).
-        readable = _MARKED_SECTION.sub(" ![", readable)
-        parser = _Events(readable)
-        parser.feed(readable)
-        parser.close()
-    return parser.events
+def _parse(readable: str, sink: Callable[[Event], None]) -> None:
+    parser = _Events(readable, sink)
+    parser.feed(readable)
+    parser.close()
 
 
 _MARKED_SECTION = re.compile(r"<!\[(?!CDATA\[)")
@@ -106,12 +105,35 @@ def html_into(
     skip_quotes: bool = False,
 ) -> None:
     """Add the readable text of ``masker.text[start:end]`` (HTML) to ``builder``."""
+    readable = defuse_unclosed_tags(masker.masked[start:end])
+    state, n_comments = builder.checkpoint(), len(comments)
+    try:
+        _events_into(builder, masker, readable, start, end, comments, skip_quotes)
+    except AssertionError:
+        # CPython's HTMLParser asserts on a '<![' marked section it cannot name ('<![%x',
+        # '<![ifif'); read every '<![' but CDATA as text then (same length, same offsets).
+        builder.rollback(state)
+        del comments[n_comments:]
+        _events_into(builder, masker, _MARKED_SECTION.sub(" ![", readable), start, end, comments, skip_quotes)
+
+
+def _events_into(
+    builder: TextBuilder,
+    masker: Masker,
+    readable: str,
+    start: int,
+    end: int,
+    comments: list[tuple[int, int, str]],
+    skip_quotes: bool,
+) -> None:
+    """Each event of ``readable`` into ``builder``, once the next one tells where it ends."""
     text = masker.text
-    events = _parse(defuse_unclosed_tags(masker.masked[start:end]))
     skipping: list[str] = []  # the element being skipped, once per nesting level
-    for i, (rel, kind, name, attrs) in enumerate(events):
+    held: list[Event] = []  # the event before the one the parser gives now
+
+    def add(event: Event, e: int) -> None:
+        rel, kind, name, attrs = event
         s = start + rel
-        e = start + events[i + 1][0] if i + 1 < len(events) else end
         if kind == "data":
             e = s + len(name)
         elif kind == "entity":
@@ -125,7 +147,7 @@ def html_into(
                 skipping.append(name)
             elif kind == "end" and name == skipping[0]:
                 skipping.pop()
-            continue
+            return
         if kind == "data":
             masker.emit(builder, s, e)
         elif kind == "entity":
@@ -144,6 +166,17 @@ def html_into(
                 builder.opaque("", s, e)
         else:
             builder.opaque("", s, e)
+
+    def sink(event: Event) -> None:
+        if held:
+            add(held[0], start + event[0])
+            held[0] = event
+        else:
+            held.append(event)
+
+    _parse(readable, sink)
+    if held:
+        add(held[0], end)
 
 
 def extract_html(source: str, placeholders: re.Pattern[str], skip_quotes: bool = False) -> Extracted:

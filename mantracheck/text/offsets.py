@@ -124,14 +124,17 @@ class TextBuilder:
         self._pieces: list[Piece] = []
         self._len = 0
         self._src_pos = 0  # end of the last source piece consumed (for gap anchoring)
+        self._last_gap: tuple[int, str] | None = None  # (clean length after it, its text)
 
     def _add(self, text: str, src_start: int, src_end: int, kind: int) -> None:
         if not text and not (kind == OPAQUE and src_end > src_start):
             return
-        if kind == COPY and self._pieces:
+        if self._pieces and (kind == COPY or (kind == OPAQUE and not text)):
+            # a copy right after a copy, or markup that stands for nothing right after such
+            # markup (a run of tags), extends the last piece
             last = self._pieces[-1]
-            if last.kind == COPY and last.src_end == src_start and last.clean_end == self._len:
-                self._pieces[-1] = Piece(last.clean_start, self._len + len(text), last.src_start, src_end, COPY)
+            if last.kind == kind and last.src_end == src_start and last.clean_end == self._len and (kind == COPY or last.clean_start == self._len):
+                self._pieces[-1] = Piece(last.clean_start, self._len + len(text), last.src_start, src_end, kind)
                 self._parts.append(text)
                 self._len += len(text)
                 self._src_pos = src_end
@@ -153,7 +156,12 @@ class TextBuilder:
         self._add(text, start, end, OPAQUE)
 
     def gap(self, text: str) -> None:
+        # a break right after the same break (only markup that stands for nothing between,
+        # as in '<p><p>') adds nothing: the text is already broken there
+        if self._last_gap == (self._len, text):
+            return
         self._add(text, self._src_pos, self._src_pos, GAP)
+        self._last_gap = (self._len, text)
 
     @property
     def clean_length(self) -> int:
@@ -172,6 +180,7 @@ class TextBuilder:
         if last is not None:
             self._pieces[-1] = last
         self._len, self._src_pos = length, src_pos
+        self._last_gap = None
 
     def build(self, **kwargs: object) -> Extracted:
         return Extracted(clean="".join(self._parts), offsets=OffsetMap(self._pieces), **kwargs)  # type: ignore[arg-type]
