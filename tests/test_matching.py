@@ -314,3 +314,34 @@ def test_phrase_flags_read_off_the_columns_are_the_tokens_own(words: list[str], 
     table = Columns(doc)
     for flag in _FLAGS.values():
         assert [_flag(doc, table, i, flag) for i in range(len(doc))] == [getattr(t, flag) for t in doc], flag
+
+
+TEAM_PLACEHOLDERS = (r"\[[A-Z_]+\]", r"@@\w+@@", r"\$[A-Z]+\$", r"\{[a-z]+", r"x+\.")
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from([*PLACEHOLDER_PIECES, "[NAME]", "[x]", "@@id@@", "@@", "$SITE$", "$", "{a", "{", "xx.", "ab"]), max_size=25))
+def test_team_placeholders_on_re2_find_what_one_python_alternation_does(pieces: list[str]) -> None:
+    """A team's placeholders run on RE2 beside the built-in regex: the masks are those of the
+    single alternation (built-in, team, links) Python's re used to run."""
+    import re
+
+    from mantracheck.text.placeholders import _DEFAULT_PARTS, _LINKS, Mask, TeamPlaceholders, _alternation, is_block, is_comment
+
+    text = "".join(pieces)
+    one = re.compile("|".join(_DEFAULT_PARTS + _alternation("x", list(TEAM_PLACEHOLDERS)) + _alternation("u", _LINKS)), re.DOTALL)
+    expected = [Mask(m.start(), m.end(), is_block(m), is_comment(m)) for m in one.finditer(text) if m.end() > m.start()]
+    assert list(TeamPlaceholders(TEAM_PLACEHOLDERS).masks(text)) == expected
+
+
+def test_team_placeholders_that_backtrack_on_python_re_run_in_linear_time() -> None:
+    """'\\w+\\s*\\w+\\s*\\w+\\s*:' is cubic per start on a long word for Python's re (and
+    '(\\w+\\s*)+\\$' exponential); on RE2 both take one pass."""
+    import time
+
+    from mantracheck.text.placeholders import Masker, compile_placeholders
+
+    started = time.monotonic()
+    masker = Masker("a" * 20_000 + " word" * 4_000 + " ok: [NAME] $", compile_placeholders([r"\w+\s*\w+\s*\w+\s*:", r"(\w+\s*)+\$", r"\[[A-Z]+\]"]))
+    assert time.monotonic() - started < 5
+    assert [masker.text[m.start : m.end] for m in masker.masks] == ["word word ok:", "[NAME]"]

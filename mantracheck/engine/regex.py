@@ -125,11 +125,12 @@ def _re2_reason(exc: Exception) -> str:
     return reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
 
 
-def compile_re2(pattern: str, case_sensitive: bool) -> Re2Pattern:
+def compile_re2(pattern: str, case_sensitive: bool, dot_all: bool = False) -> Re2Pattern:
     """``pattern`` on RE2 (linear time), with ``re.Pattern``'s API; raises RE2's error."""
     re2 = _re2()
     options = re2.Options()
     options.case_sensitive = case_sensitive
+    options.dot_nl = dot_all
     options.log_errors = False
     options.max_mem = RE2_MAX_MEM
     return Re2Pattern(re2.compile(pattern, options))
@@ -163,8 +164,8 @@ class Re2Pattern:
         for match in self._compiled.finditer(text):
             yield Re2Match(match, self.groupindex)
 
-    def search(self, text: str) -> Re2Match | None:
-        match = self._compiled.search(text)
+    def search(self, text: str, pos: int = 0) -> Re2Match | None:
+        match = self._compiled.search(text, pos)
         return None if match is None else Re2Match(match, self.groupindex)
 
     def match(self, text: str) -> Re2Match | None:

@@ -23,7 +23,7 @@ from typing import Any, Union
 from mantracheck.errors import InputError
 from mantracheck.text.html import html_into
 from mantracheck.text.offsets import Extracted, OffsetMap, TextBuilder, compose, map_comments
-from mantracheck.text.placeholders import Masker
+from mantracheck.text.placeholders import Masker, Placeholders
 from mantracheck.text.plain import plain_into
 
 #: osTicket templates (``subject``, ``body``, ticket ``message``; canned ``response``) and Zendesk-style macro
@@ -335,7 +335,7 @@ def _value_map(text: str, leaf: Leaf, json_style: bool) -> OffsetMap:
     return fallback.build().offsets
 
 
-def fields_to_texts(text: str, tree: Node, specs: Sequence[FieldSpec], placeholders: re.Pattern[str], json_style: bool) -> list[Extracted]:
+def fields_to_texts(text: str, tree: Node, specs: Sequence[FieldSpec], placeholders: Placeholders, json_style: bool) -> list[Extracted]:
     out = []
     for label, leaf in select(tree, specs):
         if not leaf.value.strip():

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from mantracheck.text.offsets import Extracted, TextBuilder
-from mantracheck.text.placeholders import add_text, compile_placeholders
+from mantracheck.text.placeholders import add_text, compile_placeholders, Placeholders
 
 __all__ = ["FORMATS", "EXTENSIONS", "TextOptions", "extract", "format_for_path", "add_text"]
 
@@ -19,7 +19,7 @@ class TextOptions:
     """What an extractor needs besides the text: the placeholder regex and, for YAML and
     JSON exports, which string fields to lint."""
 
-    placeholders: re.Pattern[str]
+    placeholders: Placeholders
     fields: tuple[str, ...] = ()
 
 

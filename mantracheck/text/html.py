@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 
 from mantracheck.text.defuse import defuse_unclosed_tags
 from mantracheck.text.offsets import Extracted, TextBuilder
-from mantracheck.text.placeholders import Masker
+from mantracheck.text.placeholders import Masker, Placeholders
 
 SKIPPED = frozenset({"script", "style", "template", "title", "head"})
 BLOCKS = frozenset(
@@ -179,7 +179,7 @@ def _events_into(
         add(held[0], end)
 
 
-def extract_html(source: str, placeholders: re.Pattern[str], skip_quotes: bool = False) -> Extracted:
+def extract_html(source: str, placeholders: Placeholders, skip_quotes: bool = False) -> Extracted:
     masker = Masker(source, placeholders)
     builder = TextBuilder(source)
     comments = list(masker.comments)

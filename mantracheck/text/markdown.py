@@ -23,7 +23,7 @@ from mantracheck.text.defuse import defuse_unclosed_tags
 from mantracheck.text.html import html_into
 from mantracheck.text.md_subset import simple_tokens
 from mantracheck.text.offsets import Extracted, TextBuilder
-from mantracheck.text.placeholders import STAND_IN, Masker
+from mantracheck.text.placeholders import Masker, Placeholders, STAND_IN
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*(?:\r\n|\r|\n).*?(?:\r\n|\r|\n)(?:---|\.\.\.|\+\+\+)[ \t]*(?:\r\n|\r|\n|\Z)", re.DOTALL)
@@ -296,7 +296,7 @@ def markdown_into(builder: TextBuilder, masker: Masker, comments: list[tuple[int
         comments.extend(walker.comments)
 
 
-def extract_markdown(source: str, placeholders: re.Pattern[str]) -> Extracted:
+def extract_markdown(source: str, placeholders: Placeholders) -> Extracted:
     masker = Masker(source, placeholders)
     builder = TextBuilder(source)
     comments = list(masker.comments)

@@ -39,7 +39,7 @@ from email.policy import compat32
 
 from mantracheck.text.html import html_into
 from mantracheck.text.offsets import Extracted, OffsetMap, TextBuilder, compose, map_comments
-from mantracheck.text.placeholders import Masker
+from mantracheck.text.placeholders import Masker, Placeholders
 from mantracheck.text.plain import plain_into
 
 _BLANK = re.compile(r"(?:\r\n|\r|\n)(?:\r\n|\r|\n)")
@@ -181,7 +181,7 @@ def _plain_body_into(builder: TextBuilder, masker: Masker, comments: list[tuple[
     plain_into(builder, masker, keep_from, len(text), comments)
 
 
-def extract_email(source: str, placeholders: re.Pattern[str]) -> list[Extracted]:
+def extract_email(source: str, placeholders: Placeholders) -> list[Extracted]:
     out: list[Extracted] = []
     if not _LOOKS_LIKE_HEADER.match(source):
         parts = [(_parse_headers("", 0, 0), 0, len(source))]

@@ -9,8 +9,9 @@ directives live (``{# mantracheck: disable=... #}``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import NamedTuple
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from mantracheck.text.offsets import TextBuilder
 
@@ -106,14 +107,53 @@ def pruned_for(text: str) -> re.Pattern[str] | None:
     return compiled
 
 
-def compile_placeholders(extra: Iterable[str] = ()) -> re.Pattern[str]:
+def compile_placeholders(extra: Iterable[str] = ()) -> Placeholders:
     """The placeholder regex, with a team's extra value-placeholder patterns added (they are
     tried after the built-in placeholders and before URLs and email addresses)."""
-    extra = list(extra)
-    if not extra:
-        return _DEFAULT
-    parts = _DEFAULT_PARTS + _alternation("x", extra) + _alternation("u", _LINKS)
-    return re.compile("|".join(parts), re.DOTALL)
+    extra = tuple(extra)
+    return _team(extra) if extra else _DEFAULT
+
+
+@lru_cache(maxsize=32)
+def _team(extra: tuple[str, ...]) -> TeamPlaceholders:
+    return TeamPlaceholders(extra)
+
+
+class TeamPlaceholders:
+    """The built-in placeholders, a team's own and the links, as one alternation would find
+    them (at each position, the first kind that matches there, then on from its end), with the
+    team's patterns run by RE2: a regex from a repository's config may not take more than
+    linear time (Python's re is backtracking; '\\w+\\s*\\w+\\s*\\w+' alone is cubic)."""
+
+    def __init__(self, extra: tuple[str, ...]) -> None:
+        from mantracheck.engine.regex import compile_re2
+
+        self.extra = extra
+        self._streams: list[tuple[str, Any]] = [
+            ("", re.compile("|".join(_DEFAULT_PARTS), re.DOTALL)),
+            ("x", compile_re2("|".join(f"(?:{p})" for p in extra), case_sensitive=True, dot_all=True)),
+            ("u", re.compile("|".join(_LINKS), re.DOTALL)),
+        ]
+
+    def masks(self, text: str) -> Iterator[Mask]:
+        """Every placeholder, URL and address of ``text``, in order, none overlapping."""
+        found: list[Any] = [pattern.search(text, 0) for _, pattern in self._streams]
+        pos = 0
+        while True:
+            best = None
+            for i, match in enumerate(found):
+                if match is not None and match.start() < pos:  # overlapped by the last one kept
+                    match = found[i] = self._streams[i][1].search(text, pos)
+                if match is not None and (best is None or match.start() < found[best].start()):
+                    best = i
+            if best is None:
+                return
+            match = found[best]
+            start, end = match.start(), match.end()
+            group = self._streams[best][0] or (match.lastgroup or "")
+            if end > start:
+                yield Mask(start, end, group.startswith(("b", "c")), group.startswith("c"))
+            pos = max(end, start + 1)
 
 
 def is_block(match: re.Match[str]) -> bool:
@@ -132,6 +172,10 @@ class Mask(NamedTuple):
     comment: bool
 
 
+#: What finds the placeholders of a text: the built-in regex, or it with a team's own.
+Placeholders = re.Pattern[str] | TeamPlaceholders
+
+
 class Masker:
     """Every placeholder, URL and email address of one text, found once, before any markup
     parser sees the text.
@@ -143,11 +187,14 @@ class Masker:
     what was found into opaque stand-ins.
     """
 
-    def __init__(self, text: str, pattern: re.Pattern[str]) -> None:
+    def __init__(self, text: str, pattern: Placeholders) -> None:
         self.text = text
-        found = pruned_for(text) if pattern is _DEFAULT else pattern
-        matches = found.finditer(text) if found is not None else ()
-        self.masks = [Mask(m.start(), m.end(), is_block(m), is_comment(m)) for m in matches if m.end() > m.start()]
+        if isinstance(pattern, TeamPlaceholders):
+            self.masks = list(pattern.masks(text))
+        else:
+            found = pruned_for(text) if pattern is _DEFAULT else pattern
+            matches = found.finditer(text) if found is not None else ()
+            self.masks = [Mask(m.start(), m.end(), is_block(m), is_comment(m)) for m in matches if m.end() > m.start()]
         self._starts = [m.start for m in self.masks]
         parts, pos = [], 0
         for m in self.masks:
@@ -182,6 +229,6 @@ class Masker:
         builder.copy(pos, end)
 
 
-def add_text(builder: TextBuilder, source: str, start: int, end: int, placeholders: re.Pattern[str]) -> None:
+def add_text(builder: TextBuilder, source: str, start: int, end: int, placeholders: Placeholders) -> None:
     """Copy ``source[start:end]`` into ``builder``, turning placeholders into stand-ins."""
     Masker(source, placeholders).emit(builder, start, end)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from mantracheck.text.offsets import Extracted, TextBuilder
-from mantracheck.text.placeholders import Masker
+from mantracheck.text.placeholders import Masker, Placeholders
 
 #: A line that holds only a suppression directive, optionally behind a comment marker
 #: (``# mantracheck: disable-next-line=overpromise``): a comment, not prose.
@@ -28,7 +28,7 @@ def plain_into(builder: TextBuilder, masker: Masker, start: int, end: int, comme
     masker.emit(builder, pos, end)
 
 
-def extract_plain(source: str, placeholders: re.Pattern[str]) -> Extracted:
+def extract_plain(source: str, placeholders: Placeholders) -> Extracted:
     masker = Masker(source, placeholders)
     builder = TextBuilder(source)
     comments = list(masker.comments)
