@@ -165,7 +165,7 @@ def parse_yaml(text: str) -> Node:
 
     try:
         check_limits(text, max_aliases=None, max_nodes=MAX_EXPORT_NODES, max_depth=YAML_MAX_DEPTH)  # a YAML bomb fails here, fast
-        docs = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        trees = list(_yaml_trees(text))
     except YamlError as exc:
         raise InputError(f"YAML {exc}") from None
     except RecursionError:
@@ -176,22 +176,67 @@ def parse_yaml(text: str) -> Node:
         raise InputError(f"invalid YAML{where}: {exc.problem or one_line(exc)}") from None
     except yaml.YAMLError as exc:
         raise InputError(f"invalid YAML: {one_line(exc)}") from None
-    trees = [_yaml_node(d, 0) for d in docs if d is not None]
     return trees[0] if len(trees) == 1 else trees
 
 
-def _yaml_node(node: Any, depth: int) -> Node:
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _yaml_trees(text: str) -> Iterator[Node]:
+    """Each document of ``text`` as mappings, lists and a ``Leaf`` per string, built from the
+    parser's events as they come: composing PyYAML's node tree first (a node and two marks
+    per value) took about 40 bytes of memory per byte of an export."""
     import yaml
 
+    loader = yaml.SafeLoader(text)
+    try:
+        loader.get_event()  # stream start
+        while not loader.check_event(yaml.StreamEndEvent):
+            loader.get_event()  # document start
+            tree = _yaml_value(loader, {}, 0)[0]
+            loader.get_event()  # document end
+            yield tree
+    finally:
+        loader.dispose()
+
+
+def _yaml_value(loader: Any, anchors: dict[str, tuple[Node, str | None]], depth: int) -> tuple[Node, str | None]:
+    """The next value of the event stream, and its text when it is a scalar (a mapping key is
+    read as written: a key that is not a scalar is left out, as is a value that is not a
+    string)."""
+    import yaml
+
+    event = loader.get_event()
+    if isinstance(event, yaml.AliasEvent):
+        if event.anchor not in anchors:
+            raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
+        return anchors[event.anchor]
     if depth > YAML_MAX_DEPTH:
         raise InputError(f"YAML nested more than {YAML_MAX_DEPTH} levels deep")
-    if isinstance(node, yaml.MappingNode):
-        return {str(k.value): _yaml_node(v, depth + 1) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
-    if isinstance(node, yaml.SequenceNode):
-        return [_yaml_node(v, depth + 1) for v in node.value]
-    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str":
-        return Leaf(node.value, node.start_mark.index, node.end_mark.index, node.style)
-    return None
+    built: tuple[Node, str | None]
+    if isinstance(event, yaml.ScalarEvent):
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        built = (Leaf(event.value, event.start_mark.index, event.end_mark.index, event.style) if tag == _STR_TAG else None, event.value)
+    elif isinstance(event, yaml.SequenceStartEvent):
+        items: list[Node] = []
+        while not loader.check_event(yaml.SequenceEndEvent):
+            items.append(_yaml_value(loader, anchors, depth + 1)[0])
+        loader.get_event()
+        built = (items, None)
+    else:  # a mapping
+        mapping: dict[str, Node] = {}
+        while not loader.check_event(yaml.MappingEndEvent):
+            key = _yaml_value(loader, anchors, depth + 1)[1]
+            value = _yaml_value(loader, anchors, depth + 1)[0]
+            if key is not None:
+                mapping[key] = value
+        loader.get_event()
+        built = (mapping, None)
+    if event.anchor is not None:
+        anchors[event.anchor] = built
+    return built
 
 
 _BREAK = re.compile(r"\r\n|\r|\n")
