@@ -124,7 +124,14 @@ def make_yaml_bodies(folder: Path) -> None:
     (folder / "yaml-bodies.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def make_alias_expansion(folder: Path) -> None:
+    body = "We guarantee it. " * 6_000  # 102 KB, repeated by 200 aliases: 20 MB of text
+    lines = [f"shared: &b '{body}'", "replies:"] + ["  - body: *b"] * 200
+    (folder / "alias-expansion.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 MAKERS = {
+    "alias-expansion": make_alias_expansion,
     "guarantee-repeat": make_guarantee_repeat,
     "please-wait": make_please_wait,
     "eml-base64": make_eml_base64,

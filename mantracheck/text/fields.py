@@ -381,10 +381,16 @@ def _value_map(text: str, leaf: Leaf, json_style: bool) -> OffsetMap:
 
 
 def fields_to_texts(text: str, tree: Node, specs: Sequence[FieldSpec], placeholders: Placeholders, json_style: bool) -> list[Extracted]:
+    from mantracheck.text.reader import MAX_BYTES
+
     out = []
+    total = 0
     for label, leaf in select(tree, specs):
         if not leaf.value.strip():
             continue
+        total += len(leaf.value)
+        if total > MAX_BYTES:  # decoded text counts towards the limit: aliases repeat a value
+            raise InputError(f"its text fields add up to more than the {MAX_BYTES // (1024 * 1024)} MiB limit (YAML aliases repeat a value?); not linted")
         outer = _value_map(text, leaf, json_style)
         masker = Masker(leaf.value, placeholders)
         builder = TextBuilder(leaf.value)
