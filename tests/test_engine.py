@@ -171,3 +171,16 @@ def test_region_findings_are_reported_even_when_the_region_holds_a_placeholder(t
     found = {(f.rule, f.line, f.column, f.match) for f in linter.lint_text(text).findings}
     assert ("team.long", 1, 1, "Your order") in found  # the words before the placeholder, not over it
     assert any(rule == "courtesy.greeting" and (line, col) == (1, 1) for rule, line, col, _ in found)
+
+
+def test_at_most_a_thousand_findings_of_a_rule_per_text_and_one_that_says_how_many_more() -> None:
+    from mantracheck.api import lint_text
+    from mantracheck.engine.runner import MAX_FINDINGS_PER_RULE
+
+    text = "We guarantee it. " * (MAX_FINDINGS_PER_RULE + 250)
+    found = [f for f in lint_text(text, select=("overpromise.guarantee",))]
+    assert len(found) == MAX_FINDINGS_PER_RULE + 1
+    last = found[-1]
+    assert last.rule == "overpromise.guarantee" and last.match == ""
+    assert last.message == "and 250 more overpromise.guarantee findings in this text from here on, not listed (at most 1,000 per rule per text)"
+    assert (last.line, last.column) == (1, 17 * MAX_FINDINGS_PER_RULE + 1)

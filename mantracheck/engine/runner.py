@@ -21,6 +21,9 @@ from mantracheck.text.offsets import Extracted
 
 _FIELD = re.compile(r"\{(\w+)\}")
 BATCH = 128
+#: Findings of one rule listed per text; past it one finding says how many more there are
+#: (nobody reads ten thousand, and each costs memory: the output stays linear in the input).
+MAX_FINDINGS_PER_RULE = 1000
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,8 @@ class Linter:
         ctx.matches = self._bank.run(doc, ctx.normalized, ctx.table)
         findings = []
         promises = []
+        listed: dict[str, int] = {}
+        unlisted: dict[str, list[int]] = {}  # rule id -> [how many, start, end of the first]
         for rule, check in runnable(self._plan, ctx.matches):
             for hit in check(rule, ctx):
                 span = self._region_span(extracted, source_text, hit) if hit.region else extracted.offsets.to_source(hit.start, hit.end)
@@ -134,6 +139,10 @@ class Linter:
                 if self.scores and rule.pack == "overpromise":
                     promises.append((rule.id, hit.start, hit.end, self.severities[rule.id]))
                 start, end = span[0] + extracted.base, span[1] + extracted.base
+                if listed.get(rule.id, 0) >= MAX_FINDINGS_PER_RULE:
+                    unlisted.setdefault(rule.id, [0, start, end])[0] += 1
+                    continue
+                listed[rule.id] = listed.get(rule.id, 0) + 1
                 line, col = lines.position(start)
                 end_line, end_col = lines.position(end)
                 matched = source_text[start:end]
@@ -158,6 +167,21 @@ class Linter:
                         fix=fix,
                     )
                 )
+        for rule_id, (count, start, end) in unlisted.items():
+            line, col = lines.position(start)
+            end_line, end_col = lines.position(end)
+            findings.append(
+                Finding(
+                    rule=rule_id,
+                    severity=self.severities[rule_id],
+                    line=line,
+                    column=col,
+                    end_line=end_line,
+                    end_column=end_col,
+                    message=f"and {count:,} more {rule_id} finding{'s' if count != 1 else ''} in this text from here on, not listed (at most {MAX_FINDINGS_PER_RULE:,} per rule per text)",
+                    match="",
+                )
+            )
         doc.user_data.pop(COLUMNS_KEY, None)  # used: the Doc leaves without them
         doc.user_data.pop(SENTENCES_KEY, None)
         return findings, (self._score(extracted, doc, promises) if self.scores else None)

@@ -119,7 +119,7 @@ class TokenMatcher:
         return len(self._patterns)
 
     def add(self, key: str, pattern: Sequence[dict[str, Any]]) -> None:
-        specs = []
+        specs: list[tuple[list[Test], str]] = []
         for spec in pattern:
             tests: list[Test] = []
             for raw_key, value in spec.items():
