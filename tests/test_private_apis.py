@@ -167,7 +167,6 @@ def test_the_engine_reads_what_this_file_checks() -> None:
 
     assert matching._sre is prefilter._sre is regex._sre is _sre()
     assert matching.literal_prefixes(r"\b(?:will|is)\s+(?P<m>immediately|instantly)") == {"mmediately", "nstantly"}
-    assert regex.nested_quantifier(r"(a+)+$") and not regex.nested_quantifier(r"a+b+")
     assert prefilter.to_re2(r"(?<!no )colou?r\b", False) == "(?i)colo(?:u){0,1}r\\b"
 
 

@@ -84,42 +84,6 @@ def parsed_regex(pattern: str, case_sensitive: bool = False) -> Any:
     return _sre.parse(pattern, 0 if case_sensitive else re.IGNORECASE)
 
 
-def nested_quantifier(pattern: str) -> bool:
-    r"""Whether an unbounded repeat sits inside another (``(a+)+``, ``(\w*\s?)*``): the
-    shape that makes a backtracking engine take exponential time."""
-    try:
-        parsed = _sre.parse(pattern)
-    except Exception:  # noqa: BLE001 - an invalid pattern is reported by check_regex
-        return False
-    return _nested(list(parsed), False)
-
-
-def _nested(items: list[Any], inside: bool) -> bool:
-    for op, av in items:
-        name = str(op)
-        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            _, hi, sub = av
-            unbounded = hi == _sre.MAXREPEAT or hi > 50
-            if (unbounded and inside) or _nested(list(sub), inside or unbounded):
-                return True
-        elif _nested_in(name, av, inside):
-            return True
-    return False
-
-
-def _nested_in(name: str, av: Any, inside: bool) -> bool:
-    """The groups, alternatives and assertions an item holds."""
-    if name == "SUBPATTERN":
-        return _nested(list(av[-1]), inside)
-    if name == "BRANCH":
-        return any(_nested(list(b), inside) for b in av[1])
-    if name in ("ASSERT", "ASSERT_NOT"):
-        return _nested(list(av[1]), inside)
-    if name == "ATOMIC_GROUP":
-        return _nested(list(av), inside)
-    return False
-
-
 def _re2_reason(exc: Exception) -> str:
     reason = exc.args[0] if exc.args else str(exc)
     return reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
