@@ -4,6 +4,10 @@ Looked for, walking up from the starting folder, in each folder in this order:
 ``.mantracheck.toml``, ``.mantracheck.yaml`` (or ``.yml``), ``pyproject.toml`` with a
 ``[tool.mantracheck]`` table. The first one found wins; ``--config FILE`` names one and
 ``--no-config`` uses none. Paths in a config file are relative to its folder.
+
+The walk up stops at the repository root, the first folder holding ``.git`` (a folder, or a
+file in a worktree or submodule): a config above it belongs to someone else. Outside any
+repository it goes on up to ``/``.
 """
 
 from __future__ import annotations
@@ -200,7 +204,19 @@ def read_raw(path: Path) -> dict[str, Any] | None:
     return table
 
 
+def repository_root(folder: Path) -> Path | None:
+    """The nearest folder at or above ``folder`` that holds ``.git`` (a folder, or the file a
+    worktree or a submodule has), or None outside any repository."""
+    for candidate in (folder, *folder.parents):
+        if os.path.lexists(candidate / ".git"):
+            return candidate
+    return None
+
+
 def discover(start: str | os.PathLike[str] | None = None) -> Path | None:
+    """The config file for ``start`` (default: the current folder), walking up to the
+    repository root and no further (a config above it belongs to someone else); outside any
+    repository, up to ``/``."""
     folder = Path(start or os.getcwd()).resolve()
     if folder.is_file():
         folder = folder.parent
@@ -209,6 +225,8 @@ def discover(start: str | os.PathLike[str] | None = None) -> Path | None:
             path = candidate / name
             if path.is_file() and (name != "pyproject.toml" or read_raw(path) is not None):
                 return path
+        if os.path.lexists(candidate / ".git"):
+            break
     return None
 
 
