@@ -5,6 +5,11 @@ Looked for, walking up from the starting folder, in each folder in this order:
 ``[tool.mantracheck]`` table. The first one found wins; ``--config FILE`` names one and
 ``--no-config`` uses none. Paths in a config file are relative to its folder.
 
+``model`` names an installed spaCy pipeline package only (``nlp.pipeline_package_problem``),
+never a path: spaCy's ``load`` runs a package's code and a saved pipeline's tokenizer
+regexes, so a path or any other name comes from ``--model`` or ``MANTRACHECK_MODEL`` (the
+user's choice), not from a repository's file.
+
 The walk up stops at the repository root, the first folder holding ``.git`` (a folder, or a
 file in a worktree or submodule): a config above it belongs to someone else. Outside any
 repository it goes on up to ``/``.
@@ -20,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from mantracheck.errors import ConfigError
+from mantracheck.errors import ConfigError, kind_of
 from mantracheck.models import Severity
 from mantracheck.yamlio import YamlError, load_yaml_file
 
@@ -38,7 +43,7 @@ TOP_KEYS: dict[str, str] = {
     "placeholders": "a list of regular expressions for extra template placeholders",
     "exclude": "a list of glob patterns of paths not to lint",
     "overrides": "a table of glob pattern -> settings (profile, select, ignore, severity)",
-    "model": "the name or path of an installed trained spaCy pipeline",
+    "model": "the name of an installed spaCy pipeline package",
     "min_courtesy": "a number from 0 to 100",
     "fields": "a list of string fields to lint in YAML/JSON exports (KEY or KEY[SIBLING=VALUE])",
     "report_unused_directives": "true or false",
@@ -258,6 +263,8 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
         if key not in TOP_KEYS:
             raise fail(str(key), f"unknown key; expected one of {', '.join(TOP_KEYS)}")
     root = path.parent.resolve()
+    # What the config may reach: its repository, or its own folder outside any repository.
+    limit = repository_root(root) or root
     base = _parse_settings(raw, "", fail)
     fail_on = None
     if "fail_on" in raw:
@@ -277,9 +284,7 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
     min_courtesy = raw.get("min_courtesy")
     if min_courtesy is not None and (isinstance(min_courtesy, bool) or not isinstance(min_courtesy, (int, float)) or not 0 <= min_courtesy <= 100):
         raise fail("min_courtesy", f"expected {TOP_KEYS['min_courtesy']}, got {min_courtesy!r}")
-    model = raw.get("model")
-    if model is not None and not isinstance(model, str):
-        raise fail("model", f"expected {TOP_KEYS['model']}, got {model!r}")
+    model = _model(raw.get("model"), limit, fail)
     rule_paths = tuple(str((root / p).resolve()) for p in _strings(raw, "rule_paths", fail))
     for p in rule_paths:
         if not os.path.isdir(p):
@@ -301,11 +306,33 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
         placeholders=placeholders,
         exclude=_strings(raw, "exclude", fail),
         overrides=tuple(overrides),
-        model=model if model is None or os.path.isabs(model) or not (root / model).exists() else str(root / model),
+        model=model,
         min_courtesy=min_courtesy,
         fields=_strings(raw, "fields", fail),
         report_unused_directives=unused,
     )
+
+
+#: What a config's ``model`` may name besides a pipeline package: the built-in pipeline.
+BUILTIN_MODELS = ("", "blank", "blank:en")
+
+
+def _model(model: Any, limit: Path, fail: Any) -> str | None:
+    """A config's ``model``: an installed spaCy pipeline package outside the repository, never
+    a path or any other package (spaCy's ``load`` imports a package and calls its ``load()``,
+    and runs the tokenizer regexes of a saved pipeline: code, for a repository's file)."""
+    if model is None:
+        return None
+    if not isinstance(model, str):
+        raise fail("model", f"expected {TOP_KEYS['model']}, got {kind_of(model)}")
+    if model in BUILTIN_MODELS:
+        return model
+    from mantracheck.nlp import pipeline_package_problem
+
+    problem = pipeline_package_problem(model, untrusted=limit)
+    if problem:
+        raise fail("model", f"{problem}; a config file may only name an installed pipeline package (a path or any other name: --model or MANTRACHECK_MODEL)")
+    return model
 
 
 def placeholder_problem(pattern: str) -> str | None:

@@ -12,6 +12,7 @@ import re
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mantracheck.errors import PipelineError
@@ -376,6 +377,72 @@ def _probe_capabilities(nlp: Any) -> frozenset[str]:
     if doc.has_annotation("DEP"):
         caps.add("dep")
     return frozenset(caps)
+
+
+#: A name ``import`` takes as a top-level module (no dots: a dotted name imports its parents).
+_MODULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_META_BYTES = 1 << 20
+
+
+def pipeline_package_problem(name: str, *, untrusted: Path | None = None) -> str | None:
+    """Why ``name`` is not an installed spaCy pipeline package, or None; found without
+    importing anything (``spacy.load`` imports a package of that name and calls its
+    ``load()``, whatever the package). A pipeline package is what ``spacy package`` builds:
+
+    - an installed distribution of that name (``spacy.util.is_package``'s test) declaring
+      itself in the entry-point group ``spacy_models`` (what ``spacy.util.get_installed_models``
+      lists);
+    - the module ``import name`` finds (``importlib.util.find_spec``, which runs nothing) is
+      a package folder holding a ``meta.json`` with ``lang`` and ``pipeline`` (what
+      ``spacy.util.get_package_path`` would find by importing it);
+    - that folder is not inside ``untrusted`` (the repository: ``python -m`` puts the current
+      folder on ``sys.path``, so a package committed there would be found first), unless it
+      lies in this interpreter's site-packages (a virtual environment in the repository's
+      ``.venv`` is installed, not committed).
+    """
+    import importlib.util
+    import json
+    from importlib import metadata
+
+    if not _MODULE_NAME.match(name):
+        return "not the name of an installed spaCy pipeline package (a path, or not a plain package name)"
+    try:
+        dist = metadata.distribution(name)
+    except (metadata.PackageNotFoundError, ValueError):
+        return "not an installed spaCy pipeline package (nothing of that name is installed; mantracheck never downloads one)"
+    if not any(ep.group == "spacy_models" and ep.name == name and ep.value.split(":")[0].strip() == name for ep in dist.entry_points):
+        return "not an installed spaCy pipeline package (the installed package of that name declares no spaCy pipeline)"
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        spec = None
+    folders = list(spec.submodule_search_locations or ()) if spec is not None else []
+    if len(folders) != 1:
+        return "not an installed spaCy pipeline package (no package folder of that name is importable)"
+    folder = Path(folders[0]).resolve()
+    if untrusted is not None and folder.is_relative_to(untrusted.resolve()) and folder.parent not in _site_packages():
+        return f"not an installed spaCy pipeline package: the package that would be imported is inside the repository ({folder})"
+    meta_path = folder / "meta.json"
+    try:
+        with open(meta_path, "rb") as handle:
+            meta = json.loads(handle.read(_META_BYTES))
+    except (OSError, ValueError):
+        meta = None
+    if not isinstance(meta, dict) or not isinstance(meta.get("lang"), str) or not isinstance(meta.get("pipeline"), list):
+        return "not an installed spaCy pipeline package (its folder has no meta.json with 'lang' and 'pipeline')"
+    return None
+
+
+def _site_packages() -> set[Path]:
+    """The folders this interpreter installs packages into (its environment's and the user's)."""
+    import site
+    import sysconfig
+
+    found = {sysconfig.get_paths()[key] for key in ("purelib", "platlib")}
+    found.update(getattr(site, "getsitepackages", list)())
+    if site.ENABLE_USER_SITE:
+        found.add(site.getusersitepackages())
+    return {Path(p).resolve() for p in found}
 
 
 def _load_trained(name: str) -> Pipeline:

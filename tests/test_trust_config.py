@@ -5,6 +5,7 @@ error; and config discovery stops at the repository root."""
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 
 from mantracheck.cli import cli
 from mantracheck.config import discover, load_config
+from mantracheck.errors import ConfigError
 
 G = "We guarantee it.\n"
 #: a finding any pipeline gives (a phrase, no lemma needed)
@@ -91,3 +93,108 @@ def test_cli_in_a_repository_ignores_a_config_above_it(tmp_path: Path, monkeypat
     result = invoke("lint", "--format", "concise", "reply.txt")
     assert result.exit_code == 1, result.output
     assert result.output.startswith("reply.txt:1:1: error overpromise.guarantee"), result.output
+
+
+# -- item 2: a config's model names an installed spaCy pipeline package, nothing else -------
+def fake_distribution(site: Path, name: str, *, pipeline: bool, marker: Path | None = None) -> None:
+    """An installed distribution ``name`` in ``site``: a spaCy pipeline package (an entry
+    point in the group 'spacy_models' and a meta.json, as ``spacy package`` makes them) or
+    any other package (whose import leaves ``marker``)."""
+    info = site / f"{name}-1.0.dist-info"
+    write(info / "METADATA", f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    body = ""
+    if marker is not None:
+        body += f"open({str(marker)!r}, 'w').write('imported')\n"
+    if pipeline:
+        write(info / "entry_points.txt", f"[spacy_models]\n{name} = {name}\n")
+        write(site / name / "meta.json", json.dumps({"lang": "en", "name": name.split("_", 1)[-1], "version": "1.0", "pipeline": []}))
+        body += "def load(**overrides):\n    from tests.test_trust_config import lemma_pipeline\n    return lemma_pipeline()\n"
+    write(site / name / "__init__.py", body)
+
+
+def lemma_pipeline() -> Any:
+    """A small pipeline that has lemmas (what the built-in guarantee rule needs)."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder of installed packages on sys.path, outside the repository."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    monkeypatch.syspath_prepend(str(folder))
+    return folder
+
+
+def test_config_model_cannot_name_a_folder_in_the_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import spacy
+
+    root = repo(tmp_path / "repo")
+    spacy.blank("en").to_disk(root / "pipe")  # a saved pipeline committed in the repository
+    cfg = write(root / ".mantracheck.toml", "model = 'pipe'\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(str(cfg))
+    assert str(info.value).startswith(f"{cfg}: model: ")
+    assert "--model" in str(info.value) and "MANTRACHECK_MODEL" in str(info.value)
+    monkeypatch.chdir(root)
+    line = one_error_line(invoke("lint", "-", input=G))
+    assert line.startswith(f"mantracheck: error: {cfg}: model: ")
+
+
+def test_config_model_cannot_import_any_installed_package(tmp_path: Path, site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    marker = tmp_path / "imported"
+    fake_distribution(site, "mc_not_a_pipeline", pipeline=False, marker=marker)
+    root = repo(tmp_path / "repo")
+    cfg = write(root / ".mantracheck.toml", "model = 'mc_not_a_pipeline'\n")
+    monkeypatch.chdir(root)
+    line = one_error_line(invoke("lint", "-", input=G))
+    assert line.startswith(f"mantracheck: error: {cfg}: model: ") and "not an installed spaCy pipeline package" in line, line
+    assert not marker.exists(), "the package was imported"
+    # Names that are not plain package names are refused the same way, before any look-up.
+    for name in ("../pipe", "/abs/pipe", "a.b", "blank:xx", "-x"):
+        write(root / ".mantracheck.toml", f"model = {name!r}\n")
+        with pytest.raises(ConfigError, match=r": model: "):
+            load_config(str(cfg))
+
+
+def test_config_model_in_the_repository_is_refused_even_as_a_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pipeline package committed in the repository, on sys.path (python -m adds the
+    current folder), is still the repository's code."""
+    root = repo(tmp_path / "repo")
+    marker = tmp_path / "imported"
+    fake_distribution(root, "mc_repo_pipeline", pipeline=True, marker=marker)
+    monkeypatch.syspath_prepend(str(root))
+    cfg = write(root / ".mantracheck.toml", "model = 'mc_repo_pipeline'\n")
+    with pytest.raises(ConfigError, match=r": model: .*inside the repository"):
+        load_config(str(cfg))
+    assert not marker.exists()
+
+
+def test_config_model_may_name_an_installed_pipeline_package(tmp_path: Path, site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_distribution(site, "mc_fake_pipeline", pipeline=True)
+    root = repo(tmp_path / "repo")
+    cfg = write(root / ".mantracheck.toml", "model = 'mc_fake_pipeline'\n")
+    assert load_config(str(cfg)).model == "mc_fake_pipeline"
+    write(root / "reply.txt", PHRASE)
+    monkeypatch.chdir(root)
+    result = invoke("lint", "--format", "concise", "reply.txt")
+    assert result.exit_code == 1, result.output
+    assert "reply.txt:1:13: error overpromise.guarantee" in result.output, result.output
+    # The built-in pipeline by name is fine too.
+    write(root / ".mantracheck.toml", "model = 'blank:en'\n")
+    assert load_config(str(cfg)).model == "blank:en"
+
+
+def test_a_path_or_any_name_may_come_from_the_command_line_or_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = repo(tmp_path / "repo")
+    lemma_pipeline().to_disk(root / "pipe")
+    monkeypatch.chdir(root)
+    assert invoke("lint", "--model", "pipe", "--format", "concise", "-", input=PHRASE).exit_code == 1
+    assert invoke("lint", "--format", "concise", "-", input=PHRASE, env={"MANTRACHECK_MODEL": "pipe"}).exit_code == 1
+    missing = invoke("lint", "-", input=G, env={"MANTRACHECK_MODEL": "no_such_pipeline_xyz"})
+    assert missing.exit_code == 2 and "'no_such_pipeline_xyz' is not installed" in missing.output, missing.output

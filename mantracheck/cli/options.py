@@ -21,9 +21,14 @@ rule_paths_option = click.option(
     type=click.Path(exists=True, file_okay=False),
     help="A folder of your own rule packs (repeatable).",
 )
+#: A path or any package name as the pipeline comes from here or ``--model`` (the user's
+#: choice), never from a repository's config file (``mantracheck.config._model``).
+MODEL_ENVVAR = "MANTRACHECK_MODEL"
 model_option = click.option(
     "--model",
     default=None,
     metavar="NAME|PATH",
-    help="A trained spaCy pipeline to use (installed package or path; never downloaded).",
+    envvar=MODEL_ENVVAR,
+    show_envvar=True,
+    help="A trained spaCy pipeline to use (installed package or path; never downloaded). A config file may name only an installed pipeline package.",
 )
