@@ -83,8 +83,8 @@ class _Session:
             report_unused_directives=options.report_unused_directives,
         )
         self.ruleset = load_rules(tuple(self.config.rule_paths))
-        if self.config.path is not None:
-            check_names(self.config, [r.id for r in self.ruleset.rules], self.ruleset.packs, list(self.ruleset.profiles))
+        if config.path is not None:  # (the file's own names: those given on the command line are the Linter's to check)
+            check_names(config, [r.id for r in self.ruleset.rules], self.ruleset.packs, list(self.ruleset.profiles))
         self.fix = fix
         self._linters: dict[Settings, Linter] = {}
 

@@ -13,6 +13,10 @@ user's choice), not from a repository's file.
 The walk up stops at the repository root, the first folder holding ``.git`` (a folder, or a
 file in a worktree or submodule): a config above it belongs to someone else. Outside any
 repository it goes on up to ``/``.
+
+An error names the file and the key (a list's item by its index) and says what kind of value
+it found, never the value: a file read as config may be a stray one with secrets in it, and
+error messages end up in CI logs.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from mantracheck.errors import ConfigError, kind_of
+from mantracheck.errors import shown_key as _key
 from mantracheck.models import Severity
 from mantracheck.yamlio import YamlError, load_yaml_file
 
@@ -261,7 +266,7 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
 
     for key in raw:
         if key not in TOP_KEYS:
-            raise fail(str(key), f"unknown key; expected one of {', '.join(TOP_KEYS)}")
+            raise fail(_key(key), f"unknown key; expected one of {', '.join(TOP_KEYS)}")
     root = path.parent.resolve()
     # What the config may reach: its repository, or its own folder outside any repository.
     limit = repository_root(root) or root
@@ -272,31 +277,29 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
     overrides = []
     table = raw.get("overrides", {})
     if not isinstance(table, dict):
-        raise fail("overrides", "expected " + TOP_KEYS["overrides"])
+        raise fail("overrides", f"expected {TOP_KEYS['overrides']}, got {kind_of(table)}")
     for pattern, value in table.items():
-        key = f"overrides.{pattern}"
+        key = f"overrides.{_key(pattern)}"
         if not isinstance(value, dict):
-            raise fail(key, "expected a table with " + ", ".join(OVERRIDE_KEYS))
+            raise fail(key, f"expected a table with {', '.join(OVERRIDE_KEYS)}, got {kind_of(value)}")
         for sub in value:
             if sub not in OVERRIDE_KEYS:
-                raise fail(f"{key}.{sub}", f"unknown key; expected one of {', '.join(OVERRIDE_KEYS)}")
+                raise fail(f"{key}.{_key(sub)}", f"unknown key; expected one of {', '.join(OVERRIDE_KEYS)}")
         overrides.append((str(pattern), _parse_settings(value, key + ".", fail)))
     min_courtesy = raw.get("min_courtesy")
     if min_courtesy is not None and (isinstance(min_courtesy, bool) or not isinstance(min_courtesy, (int, float)) or not 0 <= min_courtesy <= 100):
-        raise fail("min_courtesy", f"expected {TOP_KEYS['min_courtesy']}, got {min_courtesy!r}")
+        got = "a number out of range" if isinstance(min_courtesy, (int, float)) and not isinstance(min_courtesy, bool) else kind_of(min_courtesy)
+        raise fail("min_courtesy", f"expected {TOP_KEYS['min_courtesy']}, got {got}")
     model = _model(raw.get("model"), limit, fail)
-    rule_paths = tuple(str((root / p).resolve()) for p in _strings(raw, "rule_paths", fail))
-    for p in rule_paths:
-        if not os.path.isdir(p):
-            raise fail("rule_paths", f"folder {p} does not exist")
+    rule_paths = _rule_paths(raw, root, limit, fail)
     placeholders = _strings(raw, "placeholders", fail)
-    for p in placeholders:
+    for i, p in enumerate(placeholders):
         problem = placeholder_problem(p)
         if problem:
-            raise fail("placeholders", f"{problem}: {p!r}")
+            raise fail(f"placeholders[{i}]", problem)
     unused = raw.get("report_unused_directives", False)
     if not isinstance(unused, bool):
-        raise fail("report_unused_directives", f"expected true or false, got {unused!r}")
+        raise fail("report_unused_directives", f"expected true or false, got {kind_of(unused)}")
     return Config(
         path=path,
         root=root,
@@ -335,6 +338,17 @@ def _model(model: Any, limit: Path, fail: Any) -> str | None:
     return model
 
 
+def _rule_paths(raw: Mapping[str, Any], root: Path, limit: Path, fail: Any) -> tuple[str, ...]:
+    """A config's ``rule_paths``, resolved (links followed) against its folder."""
+    out = []
+    for i, value in enumerate(_strings(raw, "rule_paths", fail)):
+        path = (root / value).resolve()
+        if not path.is_dir():
+            raise fail(f"rule_paths[{i}]", "no such folder")
+        out.append(str(path))
+    return tuple(out)
+
+
 def placeholder_problem(pattern: str) -> str | None:
     """Why a placeholder regex cannot be used, or None: it must be valid and runnable by RE2,
     which runs a team's placeholders (in linear time, like every user regex)."""
@@ -355,24 +369,24 @@ def _strings(raw: Mapping[str, Any], key: str, fail: Any, prefix: str = "") -> t
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise fail(prefix + key, f"expected {TOP_KEYS[key]}, got {value!r}")
+        raise fail(prefix + key, f"expected {TOP_KEYS[key]}, got {kind_of(value)}")
     return tuple(value)
 
 
 def _severity(value: Any, key: str, fail: Any) -> Severity:
     if not isinstance(value, str) or value.lower() not in SEVERITY_NAMES:
-        raise fail(key, f"expected one of {', '.join(SEVERITY_NAMES)}, got {value!r}")
+        raise fail(key, f"expected one of {', '.join(SEVERITY_NAMES)}, got {'another string' if isinstance(value, str) else kind_of(value)}")
     return Severity.parse(value)
 
 
 def _parse_settings(raw: Mapping[str, Any], prefix: str, fail: Any) -> Settings:
     profile = raw.get("profile")
     if profile is not None and not isinstance(profile, str):
-        raise fail(prefix + "profile", f"expected a profile name, got {profile!r}")
+        raise fail(prefix + "profile", f"expected a profile name, got {kind_of(profile)}")
     severity = raw.get("severity", {})
     if not isinstance(severity, dict):
-        raise fail(prefix + "severity", "expected " + TOP_KEYS["severity"])
-    sev = tuple((str(k), _severity(v, f"{prefix}severity.{k}", fail)) for k, v in severity.items())
+        raise fail(prefix + "severity", f"expected {TOP_KEYS['severity']}, got {kind_of(severity)}")
+    sev = tuple((str(k), _severity(v, f"{prefix}severity.{_key(k)}", fail)) for k, v in severity.items())
     return Settings(
         profile=profile,
         select=_strings(raw, "select", fail, prefix),
@@ -385,17 +399,17 @@ def check_names(config: Config, rule_ids: Sequence[str], packs: Sequence[str], p
     """Unknown rule ids, packs and profiles in a config are errors naming the file and key."""
     known = set(rule_ids) | set(packs)
     where = str(config.path)
-    scopes = [("", config.base)] + [(f"overrides.{p}.", s) for p, s in config.overrides]
+    scopes = [("", config.base)] + [(f"overrides.{_key(p)}.", s) for p, s in config.overrides]
     for prefix, settings in scopes:
         if settings.profile is not None and settings.profile not in profiles:
-            raise ConfigError(f"{where}: {prefix}profile: unknown profile {settings.profile!r}; expected one of {', '.join(profiles)}")
+            raise ConfigError(f"{where}: {prefix}profile: unknown profile; expected one of {', '.join(profiles)}")
         for key in ("select", "ignore"):
-            for name in getattr(settings, key):
+            for i, name in enumerate(getattr(settings, key)):
                 if name not in known:
-                    raise ConfigError(f"{where}: {prefix}{key}: unknown rule or pack {name!r}; 'mantracheck rules' lists them")
+                    raise ConfigError(f"{where}: {prefix}{key}[{i}]: unknown rule or pack; 'mantracheck rules' lists them")
         for name, _ in settings.severity:
             if name not in rule_ids:
-                raise ConfigError(f"{where}: {prefix}severity.{name}: unknown rule id; 'mantracheck rules' lists them")
+                raise ConfigError(f"{where}: {prefix}severity.{_key(name)}: unknown rule id; 'mantracheck rules' lists them")
 
 
 def with_cli(config: Config, **changes: Any) -> Config:

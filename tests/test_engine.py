@@ -56,8 +56,8 @@ def test_custom_pack_gets_id_from_folder_and_file(tmp_path: Path) -> None:
         (GOOD_RULE.replace("patterns: [synergy]", "patterns: [{regex: 'a*'}]"), "patterns[0].regex", "matches the empty string"),
         (GOOD_RULE.replace("patterns: [synergy]", "patterns: [{phrase: x, regex: y}]"), "patterns[0]", "expected exactly one of"),
         (GOOD_RULE.replace('      bad: ["Pure synergy."]\n', ""), "examples.bad", "missing"),
-        (GOOD_RULE.replace("    profiles", "").replace("kind: existence", "kind: existence\n    profiles: [sales]"), "profiles", "unknown profile 'sales'"),
-        (GOOD_RULE.replace("kind: existence", "kind: existence\n    skip_when: [sarcastic]"), "skip_when", "expected a list drawn from"),
+        (GOOD_RULE.replace("    profiles", "").replace("kind: existence", "kind: existence\n    profiles: [sales]"), "profiles[0]", "unknown profile; expected one of"),
+        (GOOD_RULE.replace("kind: existence", "kind: existence\n    skip_when: [sarcastic]"), "skip_when[0]", "expected one of negated"),
         (GOOD_RULE.replace("kind: existence", "kind: metric\n    measure: vibes\n    max: 3"), "measure", "expected one of"),
     ],
 )

@@ -198,3 +198,50 @@ def test_a_path_or_any_name_may_come_from_the_command_line_or_the_environment(tm
     assert invoke("lint", "--format", "concise", "-", input=PHRASE, env={"MANTRACHECK_MODEL": "pipe"}).exit_code == 1
     missing = invoke("lint", "-", input=G, env={"MANTRACHECK_MODEL": "no_such_pipeline_xyz"})
     assert missing.exit_code == 2 and "'no_such_pipeline_xyz' is not installed" in missing.output, missing.output
+
+
+# -- item 3: rule_paths --------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("body", "key"),
+    [
+        (f"fail_on = '{SECRET}'\n", "fail_on"),
+        (f"profile = ['{SECRET}']\n", "profile"),
+        (f"min_courtesy = '{SECRET}'\n", "min_courtesy"),
+        (f"model = {{token = '{SECRET}'}}\n", "model"),
+        (f"select = {{token = '{SECRET}'}}\n", "select"),
+        (f"exclude = [1, '{SECRET}']\n", "exclude"),
+        (f"report_unused_directives = '{SECRET}'\n", "report_unused_directives"),
+        (f"rule_paths = ['{SECRET}']\n", "rule_paths[0]"),
+        (f"placeholders = ['({SECRET}']\n", "placeholders[0]"),
+        (f"[severity]\n'overpromise.guarantee' = '{SECRET}'\n", "severity.overpromise.guarantee"),
+        (f"ignore = ['{SECRET}']\n", "ignore[0]"),
+        (f"[overrides]\n'emails/**' = {{profile = '{SECRET}'}}\n", "overrides.emails/**.profile"),
+    ],
+)
+def test_config_errors_name_the_key_and_the_kind_never_the_value(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, key: str) -> None:
+    root = repo(tmp_path / "repo")
+    cfg = write(root / ".mantracheck.toml", body)
+    monkeypatch.chdir(root)
+    line = one_error_line(invoke("lint", "-", input=G))
+    assert line.startswith(f"mantracheck: error: {cfg}: {key}: "), line
+    assert SECRET not in line, line
+
+
+@pytest.mark.parametrize(
+    ("body", "key"),
+    [
+        (PROMISE_RULE.replace("kind: existence", f"kind: {SECRET}"), "kind"),
+        (PROMISE_RULE.replace("severity: error", f"severity: {{default: error, support: {SECRET}}}"), "severity.support"),
+        (PROMISE_RULE.replace("message: \"'{match}' is a promise.\"", f"message: [{SECRET}]"), "message"),
+        (PROMISE_RULE + f"profiles: [{SECRET}]\n", "profiles[0]"),
+        (PROMISE_RULE + f"needs: [{SECRET}]\n", "needs[0]"),
+        (PROMISE_RULE + f"link: {SECRET}\n", "link"),
+        (PROMISE_RULE.replace("patterns: [promise]", f"patterns: [{{regex: {{k: {SECRET}}}}}]"), "patterns[0].regex"),
+        (PROMISE_RULE + f"skip_when: [{SECRET}]\n", "skip_when[0]"),
+    ],
+)
+def test_rule_errors_name_the_key_and_the_kind_never_the_value(tmp_path: Path, body: str, key: str) -> None:
+    write(tmp_path / "rules" / "team" / "broken.yaml", body)
+    line = one_error_line(invoke("lint", "--no-config", "--rules", str(tmp_path / "rules"), "-", input=G))
+    assert line.startswith(f"mantracheck: error: {tmp_path / 'rules' / 'team' / 'broken.yaml'}: {key}: "), line
+    assert SECRET not in line, line

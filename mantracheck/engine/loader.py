@@ -11,7 +11,7 @@ from typing import Any
 
 from mantracheck.engine.context import Cues
 from mantracheck.engine.kinds import KINDS
-from mantracheck.engine.schema import COMMON_KEYS, ID_PART, Checker, Rule, _show
+from mantracheck.engine.schema import COMMON_KEYS, ID_PART, Checker, Rule, _key, _show
 from mantracheck.errors import RuleError
 from mantracheck.models import Severity
 from mantracheck.nlp import CAPABILITIES
@@ -102,17 +102,17 @@ def parse_rule(path: Path, pack: str, raw: Any, profiles: Mapping[str, Profile],
     allowed = set(COMMON_KEYS) | set(kind.keys)
     for key in raw:
         if key not in allowed:
-            raise checker.fail(str(key), f"unknown key for a {kind_name} rule; expected one of {', '.join(sorted(allowed))}")
+            raise checker.fail(_key(key), f"unknown key for a {kind_name} rule; expected one of {', '.join(sorted(allowed))}")
 
     severity, per_profile = _severity(checker, profiles)
     listed = checker.string_list("profiles") or tuple(profiles)
-    for p in listed:
+    for i, p in enumerate(listed):
         if p not in profiles:
-            raise checker.fail("profiles", f"unknown profile {p!r}; expected one of {', '.join(profiles)}")
+            raise checker.fail(f"profiles[{i}]", f"unknown profile; expected one of {', '.join(profiles)}")
     needs = checker.string_list("needs")
-    for need in needs:
+    for i, need in enumerate(needs):
         if need not in CAPABILITIES:
-            raise checker.fail("needs", f"expected a list drawn from {', '.join(CAPABILITIES)}, got {need!r}")
+            raise checker.fail(f"needs[{i}]", f"expected one of {', '.join(CAPABILITIES)}")
     patterns = checker.patterns("patterns", required=kind.needs_patterns)
     exceptions = checker.patterns("exceptions")
     suggestions = checker.string_list("suggestions")
@@ -157,6 +157,7 @@ def parse_rule(path: Path, pack: str, raw: Any, profiles: Mapping[str, Profile],
 def _severity(checker: Checker, profiles: Mapping[str, Profile]) -> tuple[Severity, dict[str, Severity]]:
     raw = checker.raw.get("severity")
     expected = "error, warning or info, or a mapping of profile to severity with a 'default'"
+    where = "severity"
     try:
         if isinstance(raw, str):
             return Severity.parse(raw), {}
@@ -164,11 +165,12 @@ def _severity(checker: Checker, profiles: Mapping[str, Profile]) -> tuple[Severi
             per = {}
             for key, value in raw.items():
                 if key != "default" and key not in profiles:
-                    raise checker.fail(f"severity.{key}", f"unknown profile; expected default or one of {', '.join(profiles)}")
+                    raise checker.fail(f"severity.{_key(key)}", f"unknown profile; expected default or one of {', '.join(profiles)}")
+                where = f"severity.{_key(key)}"
                 per[key] = Severity.parse(value) if isinstance(value, str) else Severity.parse(repr(value))
             return per.pop("default"), per
-    except ValueError as exc:
-        raise checker.fail("severity", str(exc)) from None
+    except ValueError:  # (Severity.parse's message quotes the value)
+        raise checker.fail(where, f"expected one of error, warning, info, got {'another string' if isinstance(raw, str) else 'something else'}") from None
     raise checker.fail("severity", f"expected {expected}, got {_show(raw)}")
 
 

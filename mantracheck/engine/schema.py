@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mantracheck.errors import RuleError
+from mantracheck.errors import RuleError, kind_of
+from mantracheck.errors import shown_key as _key
 from mantracheck.models import Severity
 from mantracheck.nlp import CAPABILITIES
 
@@ -126,7 +127,7 @@ class Checker:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.fail(key, f"expected a number, got {_show(value)}")
         if minimum is not None and value < minimum:
-            raise self.fail(key, f"expected a number of at least {minimum}, got {value}")
+            raise self.fail(key, f"expected a number of at least {minimum}, got a smaller one")
         return value
 
     def choice(self, key: str, allowed: tuple[str, ...], *, default: str | None = None) -> str:
@@ -155,7 +156,7 @@ class Checker:
         types = [t for t in PATTERN_TYPES if t in item]
         unknown = set(item) - set(PATTERN_TYPES) - {"case_sensitive"}
         if unknown:
-            raise self.fail(f"{where}.{sorted(unknown)[0]}", f"unknown key; a pattern takes one of {', '.join(PATTERN_TYPES)} (and case_sensitive for regex)")
+            raise self.fail(f"{where}.{_key(min(map(str, unknown)))}", f"unknown key; a pattern takes one of {', '.join(PATTERN_TYPES)} (and case_sensitive for regex)")
         if len(types) != 1:
             raise self.fail(where, f"expected exactly one of {', '.join(PATTERN_TYPES)}, got {', '.join(types) or 'none'}")
         kind = types[0]
@@ -201,7 +202,7 @@ def _repeat_problem(pattern: list[dict[str, Any]]) -> str | None:
             continue
         bounds = counted(op)
         if bounds is None:
-            return f"unknown OP {_show(op)}; expected ?, *, +, !, {{n}}, {{n,m}}, {{n,}} or {{,m}}"
+            return "unknown OP; expected ?, *, +, !, {n}, {n,m}, {n,} or {,m}"
         if max(bounds[0], bounds[1] or 0) > MAX_REPEAT:
             return f"OP {op} asks for more than {MAX_REPEAT} tokens, which makes matching slow and memory-hungry; use '*' or a repeat of at most {{0,{MAX_REPEAT}}}"
         if bounds[1] is None:
@@ -224,5 +225,6 @@ def _has_token_regex(value: Any) -> bool:
 
 
 def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    """How an error describes a value it rejects: its kind, never the value (``kind_of``)."""
+    return kind_of(value)
+

@@ -1,8 +1,15 @@
 """Email files (``.eml``, MIME): the subject and one body part, without quoted earlier mail.
 
-The message is split with offsets kept: the header block, the body, and for ``multipart/*``
-each part between its boundary lines (recursively). The first ``text/plain`` part is linted
-(else the first ``text/html`` part); attachments and forwarded messages are not.
+The standard library's parser (``email.parser`` with the ``compat32`` policy) decides the
+structure: where the headers end, the parts of every ``multipart/*`` (recursively), each
+part's content type, transfer encoding and charset. It gives no offsets, so the same cuts are
+found in the source by reading it as the parser does (a line ends at CRLF, CR or LF; headers
+run to the first line that is not a header or a continuation; parts lie between the lines of
+the boundary the parser read from ``Content-Type``, the line break before a delimiter
+belonging to the delimiter), and the body span found must hold exactly the payload the
+parser gave that part: where it does not, the file is reported, not linted at a guessed place.
+The first ``text/plain`` part is linted (else the first ``text/html`` part); attachments and
+attached or forwarded messages (``message/*``) are not.
 
 Positions, by transfer encoding of the chosen part:
 
@@ -14,8 +21,10 @@ Positions, by transfer encoding of the chosen part:
 - ``base64``: characters cannot map back one to one (four source characters carry three
   bytes), so every decoded character is attributed to the source line holding the base64
   quantum that completed it. A finding then points at the start of the encoded line (or
-  lines) its words came from: the right line, column 1 of it, and ``match`` is that encoded
-  text.
+  lines) its words came from: the right line, column 1 of it.
+
+Only a ``7bit``, ``8bit`` or ``binary`` body (or one without a transfer encoding) is a verbatim
+copy of its text, so only there may ``--fix`` rewrite it; a decoded body is never edited.
 
 Subjects with RFC 2047 encoded words (``=?utf-8?q?...?=``) are one decoded piece spanning the
 header value; plain subjects map character for character.
@@ -34,37 +43,51 @@ import email.errors
 import re
 from email.header import decode_header, make_header
 from email.message import Message
-from email.parser import HeaderParser
+from email.parser import Parser
 from email.policy import compat32
 
+from mantracheck.errors import InputError
 from mantracheck.text.html import html_into
 from mantracheck.text.offsets import Extracted, OffsetMap, TextBuilder, compose, map_comments
 from mantracheck.text.placeholders import Masker, Placeholders
 from mantracheck.text.plain import plain_into
 
-_BLANK = re.compile(r"(?:\r\n|\r|\n)(?:\r\n|\r|\n)")
 _HEADER_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
-_LOOKS_LIKE_HEADER = re.compile(r"\A[\w-]+:")
+_EOL = re.compile(r"\r\n|\r|\n")
+#: A line email's parser takes for a header, or the continuation of one (its ``headerRE``).
+_HEADER_START = re.compile(r"From |[\041-\071\073-\176]*:|[\t ]")
+#: The rest of a delimiter line after ``--boundary``: ``--`` for the close delimiter, blanks.
+_DELIMITER_REST = re.compile(r"(--)?[ \t]*(?:\r\n|\r|\n)?\Z")
 _QP_TOKEN = re.compile(r"=[0-9A-Fa-f]{2}(?:(?:=(?:\r\n|\r|\n))?=[0-9A-Fa-f]{2})*|=(?:\r\n|\r|\n)|=\Z")
 _QP_SOFT = re.compile(r"=(?:\r\n|\r|\n)")
 _QUOTED_LINE = re.compile(r"[ \t]*>")
 _ON_WROTE = re.compile(r"[ \t]*On\b.{0,300}?\bwrote:[ \t]*$", re.DOTALL)
 _SEPARATOR = re.compile(r"[ \t]*(?:-{3,}\s*Original Message\s*-{3,}|_{20,}|-{3,}\s*Forwarded message\s*-{3,})", re.IGNORECASE)
+#: Transfer encodings under which the body is the text itself (a fix may rewrite it).
+VERBATIM = ("7bit", "8bit", "binary")
 
 
-def _split_headers(text: str, start: int, end: int) -> tuple[int, int]:
-    """(end of the header block, start of the body)."""
-    if start < end and text[start] in "\r\n":
-        nl = 2 if text.startswith("\r\n", start) else 1
-        return start, start + nl
-    blank = _BLANK.search(text, start, end)
-    if blank is None:
-        return end, end
-    return blank.start(), blank.end()
+def _line_end(text: str, pos: int, end: int) -> int:
+    """The end of the line at ``pos``, its line break (CRLF, CR or LF) included."""
+    m = _EOL.search(text, pos, end)
+    return m.end() if m else end
 
 
-def _parse_headers(text: str, start: int, stop: int) -> Message:
-    return HeaderParser(policy=compat32).parsestr(text[start:stop] + "\n")
+def _header_block(text: str, start: int, end: int) -> tuple[int, int, int | None]:
+    """(end of the header block, start and end of the body) of the message or part in
+    ``[start, end)``, as email's parser splits them: header lines (and their continuations)
+    up to the first line that is not one; a blank line there is the separator, any other line
+    starts the body. A last header line starting with ``From `` (not the first line) goes
+    back to the body, and the parser drops a blank line after it: where text follows that
+    line, the body is not one span of the source (its end is None)."""
+    pos, last = start, start
+    while pos < end and _HEADER_START.match(text, pos, end):
+        last = pos
+        pos = _line_end(text, pos, end)
+    after_blank = _line_end(text, pos, end) if pos < end and text[pos] in "\r\n" else pos
+    if last > start and text.startswith("From ", last):
+        return last, last, end if after_blank == pos else (pos if after_blank == end else None)
+    return pos, after_blank, end
 
 
 def _header_value(text: str, start: int, stop: int, name: str) -> tuple[int, int] | None:
@@ -87,27 +110,76 @@ def _header_value(text: str, start: int, stop: int, name: str) -> tuple[int, int
     return span
 
 
-def _parts(text: str, start: int, end: int) -> list[tuple[Message, int, int]]:
-    """Every leaf part as (headers, body start, body end), depth first."""
-    hdr_end, body = _split_headers(text, start, end)
-    headers = _parse_headers(text, start, hdr_end)
-    boundary = headers.get_param("boundary") if headers.get_content_maintype() == "multipart" else None
-    if not isinstance(boundary, str) or not boundary:
-        return [(headers, body, end)]
-    delimiter = re.compile(r"^--" + re.escape(boundary) + r"(--)?[ \t]*(?:\r\n|\r|\n|$)", re.MULTILINE)
-    out: list[tuple[Message, int, int]] = []
-    part_start = None
-    for m in delimiter.finditer(text, body, end):
-        if part_start is not None:
-            part_end = m.start()
-            for nl in ("\r\n", "\n", "\r"):
-                if text.endswith(nl, part_start, part_end):
-                    part_end -= len(nl)
-                    break
-            out.extend(_parts(text, part_start, part_end))
-        if m.group(1):
-            break
-        part_start = m.end()
+def _delimiters(text: str, start: int, end: int, boundary: str) -> list[tuple[int, int, bool]]:
+    """The delimiter lines of ``boundary`` in ``[start, end)`` (which starts a line): (line
+    start, line end, whether it is the close delimiter)."""
+    sep = "--" + boundary
+    out: list[tuple[int, int, bool]] = []
+    pos = text.find(sep, start, end)
+    while pos >= 0:
+        if pos == start or text[pos - 1] in "\r\n":
+            eol = _line_end(text, pos, end)
+            rest = _DELIMITER_REST.match(text, pos + len(sep), eol)
+            if rest is not None:
+                out.append((pos, eol, rest.group(1) is not None))
+                pos = text.find(sep, eol, end)
+                continue
+        pos = text.find(sep, pos + 1, end)
+    return out
+
+
+def _subparts(text: str, start: int, end: int, boundary: str) -> list[tuple[int, int]]:
+    """The spans of the parts of a multipart body ``[start, end)``, as email's parser cuts
+    them: from the line after a delimiter (a run of delimiter lines counts as one) to the
+    next delimiter line, or ``end``; the close delimiter ends the list. A span keeps the line
+    break before the next delimiter (which belongs to the delimiter)."""
+    delimiters = _delimiters(text, start, end, boundary)
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(delimiters) and not delimiters[i][2]:
+        pos = delimiters[i][1]
+        i += 1
+        while i < len(delimiters) and delimiters[i][0] == pos:
+            pos = delimiters[i][1]
+            i += 1
+        spans.append((pos, delimiters[i][0] if i < len(delimiters) else end))
+    return spans
+
+
+def _leaves(text: str, msg: Message) -> list[tuple[Message, tuple[int, int] | None]]:
+    """Every part of ``msg`` that is not a multipart container, in order, with the source
+    span of its body; None where the parts found in the source are not the ones email's
+    parser found. Attached messages (``message/*``) are leaves: they are not descended into."""
+    out: list[tuple[Message, tuple[int, int] | None]] = []
+    stack: list[tuple[Message, tuple[int, int] | None, bool]] = [(msg, (0, len(text)), False)]
+    while stack:
+        part, span, is_subpart = stack.pop()
+        children = part.get_payload() if part.get_content_maintype() == "multipart" and part.is_multipart() else None
+        if not isinstance(children, list):
+            if span is not None:
+                _, body, body_end = _header_block(text, *span)
+                end = span[1] if body_end is None else body_end
+                boundary = part.get_boundary() if part.get_content_maintype() == "multipart" else None
+                if boundary is not None:  # a multipart without parts: its payload is what precedes a close delimiter
+                    delimiters = _delimiters(text, body, end, boundary)
+                    end = delimiters[0][0] if delimiters else end
+                if is_subpart and part.get_content_maintype() != "multipart" and end > body:
+                    # the line break before the next delimiter is not the part's (that of a
+                    # multipart without parts is cut from its epilogue, not its payload)
+                    if text[end - 1] == "\n":
+                        end -= 2 if end - 2 >= body and text[end - 2] == "\r" else 1
+                    elif text[end - 1] == "\r":
+                        end -= 1
+                span = None if body_end is None else (body, end)
+            out.append((part, span))
+            continue
+        spans: list[tuple[int, int] | None] = [None] * len(children)
+        boundary = part.get_boundary()
+        if span is not None and boundary is not None:
+            found = _subparts(text, _header_block(text, *span)[1], span[1], boundary)
+            if len(found) == len(children):
+                spans = list(found)
+        stack.extend((child, child_span, True) for child, child_span in reversed(list(zip(children, spans))))
     return out
 
 
@@ -120,10 +192,14 @@ def _charset(headers: Message) -> str:
     return charset
 
 
+def _transfer_encoding(headers: Message) -> str:
+    return str(headers.get("Content-Transfer-Encoding", "7bit")).strip().lower()
+
+
 def _decode(text: str, start: int, end: int, headers: Message) -> tuple[str, OffsetMap]:
     """The part's text and its map to the file (see the module docstring)."""
     builder = TextBuilder(text)
-    cte = str(headers.get("Content-Transfer-Encoding", "7bit")).strip().lower()
+    cte = _transfer_encoding(headers)
     charset = _charset(headers)
     if cte == "quoted-printable":
         pos = start
@@ -181,39 +257,50 @@ def _plain_body_into(builder: TextBuilder, masker: Masker, comments: list[tuple[
     plain_into(builder, masker, keep_from, len(text), comments)
 
 
-def extract_email(source: str, placeholders: Placeholders) -> list[Extracted]:
-    out: list[Extracted] = []
-    if not _LOOKS_LIKE_HEADER.match(source):
-        parts = [(_parse_headers("", 0, 0), 0, len(source))]
-        hdr_end = 0
+def _subject(source: str, hdr_end: int, placeholders: Placeholders) -> Extracted | None:
+    subject = _header_value(source, 0, hdr_end, "Subject")
+    if subject is None or subject[1] <= subject[0]:
+        return None
+    builder = TextBuilder(source)
+    raw = source[subject[0] : subject[1]]
+    if "=?" in raw:
+        try:
+            decoded = str(make_header(decode_header(re.sub(r"(?:\r\n|\r|\n)", "", raw))))
+        except (LookupError, UnicodeError, ValueError, email.errors.MessageError):  # an unknown, non-ASCII or lying charset
+            decoded = raw
+        builder.replace(decoded, *subject)
     else:
-        hdr_end, _ = _split_headers(source, 0, len(source))
-        subject = _header_value(source, 0, hdr_end, "Subject")
-        if subject is not None and subject[1] > subject[0]:
-            builder = TextBuilder(source)
-            raw = source[subject[0] : subject[1]]
-            if "=?" in raw:
-                try:
-                    decoded = str(make_header(decode_header(re.sub(r"(?:\r\n|\r|\n)", "", raw))))
-                except (LookupError, UnicodeError, ValueError, email.errors.MessageError):  # an unknown, non-ASCII or lying charset
-                    decoded = raw
-                builder.replace(decoded, *subject)
-            else:
-                Masker(source, placeholders).emit(builder, *subject)
-            out.append(builder.build(label="subject"))
-        parts = _parts(source, 0, len(source))
-    chosen = None
+        Masker(source, placeholders).emit(builder, *subject)
+    return builder.build(label="subject")
+
+
+def _chosen(leaves: list[tuple[Message, tuple[int, int] | None]]) -> tuple[Message, tuple[int, int] | None] | None:
+    """The first text/plain part that is not an attachment, else the first such text/html."""
     for wanted in ("text/plain", "text/html"):
-        for headers, start, end in parts:
-            disposition = str(headers.get("Content-Disposition", "")).lower()
-            if headers.get_content_type() == wanted and not disposition.startswith("attachment"):
-                chosen = (headers, start, end)
-                break
-        if chosen:
-            break
+        for part, span in leaves:
+            disposition = str(part.get("Content-Disposition", "")).lower()
+            if part.get_content_type() == wanted and not disposition.startswith("attachment"):
+                return part, span
+    return None
+
+
+def extract_email(source: str, placeholders: Placeholders) -> list[Extracted]:
+    """The subject and the chosen body part. Email's parser (``email.parser``) decides the
+    structure: headers, parts, boundaries, transfer encoding and charset; the source spans are
+    found by reading the source the same way, and the body span must hold exactly the
+    payload the parser found, or the file is reported rather than linted at a guessed place."""
+    msg = Parser(policy=compat32).parsestr(source)
+    out: list[Extracted] = []
+    subject = _subject(source, _header_block(source, 0, len(source))[0], placeholders)
+    if subject is not None:
+        out.append(subject)
+    chosen = _chosen(_leaves(source, msg))
     if chosen is None:
         return out
-    headers, start, end = chosen
+    headers, span = chosen
+    if span is None or source[span[0] : span[1]] != headers.get_payload():
+        raise InputError(f"cannot place the {headers.get_content_type()} part of this email in the file (its MIME structure is not what it seems)")
+    start, end = span
     value, outer = _decode(source, start, end, headers)
     masker = Masker(value, placeholders)
     builder = TextBuilder(value)
@@ -223,6 +310,6 @@ def extract_email(source: str, placeholders: Placeholders) -> list[Extracted]:
     else:
         _plain_body_into(builder, masker, comments)
     inner = builder.build()
-    verbatim = str(headers.get("Content-Transfer-Encoding", "7bit")).strip().lower() in ("7bit", "8bit", "binary")
+    verbatim = _transfer_encoding(headers) in VERBATIM
     out.append(Extracted(inner.clean, compose(inner.offsets, outer), label="body", comments=map_comments(tuple(sorted(comments)), outer), fixable=verbatim))
     return out

@@ -17,9 +17,9 @@ KEYS = {
 
 def parse_common(checker: Checker) -> tuple[dict[str, Any], dict[str, tuple[Pattern, ...]]]:
     skip = checker.string_list("skip_when")
-    for condition in skip:
+    for i, condition in enumerate(skip):
         if condition not in SKIP_CONDITIONS:
-            raise checker.fail("skip_when", f"expected a list drawn from {', '.join(SKIP_CONDITIONS)}, got {condition!r}")
+            raise checker.fail(f"skip_when[{i}]", f"expected one of {', '.join(SKIP_CONDITIONS)}")
     extra: dict[str, tuple[Pattern, ...]] = {}
     if "unless_sentence" in checker.raw:
         extra["unless"] = checker.patterns("unless_sentence", required=True)

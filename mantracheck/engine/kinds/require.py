@@ -24,9 +24,9 @@ def parse(checker: Checker) -> tuple[dict[str, Any], dict[str, tuple[Pattern, ..
     sentences = checker.number("sentences", default=2, minimum=1)
     min_words = checker.number("min_words", default=0, minimum=0)
     when_skip = checker.string_list("when_skip")
-    for condition in when_skip:
+    for i, condition in enumerate(when_skip):
         if condition not in SKIP_CONDITIONS:
-            raise checker.fail("when_skip", f"expected a list drawn from {', '.join(SKIP_CONDITIONS)}, got {condition!r}")
+            raise checker.fail(f"when_skip[{i}]", f"expected one of {', '.join(SKIP_CONDITIONS)}")
     extra = {}
     if "when" in checker.raw:
         extra["when"] = checker.patterns("when", required=True)

@@ -9,7 +9,7 @@ from mantracheck.engine.context import Hit, TextContext, drop_overlaps
 from mantracheck.engine.kinds import Kind, pattern_key
 from mantracheck.engine.kinds.existence import KEYS as EXISTENCE_KEYS
 from mantracheck.engine.kinds.existence import candidate_spans, parse_common
-from mantracheck.engine.schema import Checker, Pattern, Rule
+from mantracheck.engine.schema import Checker, Pattern, Rule, _show
 
 KEYS = {
     **EXISTENCE_KEYS,
@@ -33,7 +33,7 @@ def parse(checker: Checker) -> tuple[dict[str, Any], dict[str, tuple[Pattern, ..
         replacements.append(entry["replacement"])
     fix = checker.raw.get("fix", True)
     if not isinstance(fix, bool):
-        raise checker.fail("fix", f"expected true or false, got {fix!r}")
+        raise checker.fail("fix", f"expected true or false, got {_show(fix)}")
     options.update(replacements=tuple(replacements), fix=fix)
     return options, extra
 

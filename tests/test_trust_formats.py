@@ -1,0 +1,151 @@
+"""Issue 18, item 7: an email in RFC 5322's own line ending (CRLF) is read as email."""
+
+from __future__ import annotations
+
+from email.parser import Parser
+from email.policy import compat32
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import mantracheck
+from mantracheck.cli import cli
+from mantracheck.errors import InputError
+from mantracheck.text import LineIndex, extract
+from mantracheck.text import mime
+
+FIXTURES = Path(__file__).parent / "fixtures" / "formats"
+GUARANTEE = ("overpromise.guarantee",)
+EMAIL = (FIXTURES / "multipart-qp.eml").read_bytes().decode("utf-8")
+
+
+def findings(text: str, fmt: str, select: tuple[str, ...] = GUARANTEE) -> list[tuple[int, int, int, int]]:
+    """(line, column, end line, end column) of every finding, each checked to start on the
+    word it names."""
+    found = mantracheck.lint_text(text, input_format=fmt, select=select)
+    lines = LineIndex(text)
+    for f in found:
+        start = lines.line_start(f.line) + f.column - 1
+        assert text[start : start + 2].lower() == f.match[:2].lower(), (f, text[start : start + 20])
+    return [(f.line, f.column, f.end_line, f.end_column) for f in found]
+
+
+def with_line_ending(text: str, eol: str) -> str:
+    return text.replace("\r\n", "\n").replace("\n", eol)
+
+
+# -- 7. CRLF email ---------------------------------------------------------------------------
+def test_the_fixture_really_is_crlf() -> None:
+    """(quoted.eml passed by luck: a test of CRLF email must be sure it reads CRLF)"""
+    assert EMAIL.count("\r\n") == EMAIL.count("\n") > 20
+
+
+@pytest.mark.parametrize("eol", ["\r\n", "\n", "\r"], ids=["crlf", "lf", "cr"])
+def test_an_email_gives_the_same_findings_whatever_its_line_ending(eol: str) -> None:
+    """The subject and the plain-text part's guarantee (across a soft line break) are found,
+    at the same lines; no header, preamble, boundary, HTML twin, quoted reply or epilogue is
+    linted."""
+    assert findings(with_line_ending(EMAIL, eol), "email") == [(3, 10, 3, 22), (15, 43, 16, 4)]
+
+
+def test_a_crlf_quoted_printable_body_is_decoded() -> None:
+    subject, body = extract(EMAIL, "email")
+    assert subject.clean == "We guarantee delivery by Friday"
+    assert "today, and we guarantee it will reach you by Friday. Your café voucher follows." in body.clean.replace("\r\n", " ")
+    for leaked in ("=\r\n", "=C3", "Content-Type", "--=-part-1", "preamble", "HTML twin", "Epilogue", "apparently"):
+        assert leaked not in body.clean, leaked
+    assert not body.fixable
+
+
+def test_the_crlf_fixture_from_before_now_reads_its_headers() -> None:
+    """quoted.eml (CRLF) had its headers end after the first line: its subject was never linted
+    and the other headers were read as the body."""
+    source = (FIXTURES / "quoted.eml").read_bytes().decode("utf-8")
+    parts = extract(source, "email")
+    assert [p.label for p in parts] == ["subject", "body"]
+    assert parts[0].clean == "Re: Where is my order?"
+    assert parts[1].clean.startswith("Hi Sam,") and parts[1].fixable
+
+
+ASAP_EMAIL = (
+    "From: a@example.com\nSubject: Your order\nMIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: {cte}\n\n"
+    "Hi Sam,\n\nWe'll send the refund ASAP, {rest}\nthanks for waiting.\n"
+)
+
+
+@pytest.mark.parametrize("eol", ["\r\n", "\n"], ids=["crlf", "lf"])
+def test_fix_never_edits_an_encoded_body(tmp_path: Path, eol: str) -> None:
+    """The same fixable finding: applied in a 7bit body, reported but left alone in a
+    quoted-printable one (the text there is not the file's text)."""
+    plain = tmp_path / "plain.eml"
+    encoded = tmp_path / "encoded.eml"
+    plain.write_bytes(with_line_ending(ASAP_EMAIL.format(cte="7bit", rest="caf\u00e9 or not,"), eol).encode())
+    encoded.write_bytes(with_line_ending(ASAP_EMAIL.format(cte="quoted-printable", rest="caf=C3=A9 or n=\not,"), eol).encode())
+    before = encoded.read_bytes()
+    result = CliRunner().invoke(cli, ["lint", "--no-config", "--select", "courtesy.asap", "--format", "concise", "--fix", str(plain), str(encoded)])
+    assert not isinstance(result.exception, Exception), result.output
+    assert encoded.read_bytes() == before
+    assert "ASAP" in result.output and "encoded.eml:9:" in result.output, result.output
+    assert "as soon as we can" in plain.read_bytes().decode() and b"ASAP" not in plain.read_bytes()
+    assert eol.encode() * 2 in plain.read_bytes()  # (the fix kept the line endings)
+
+
+def test_a_body_the_parser_does_not_agree_with_is_reported_not_guessed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the span found in the source does not hold the payload email's parser read, the
+    file cannot be checked (a one-line error), rather than linted at a guessed place."""
+    real = mime._subparts
+    monkeypatch.setattr(mime, "_subparts", lambda *args: real(*args)[::-1])  # the parts swapped
+    with pytest.raises(InputError, match="cannot place the text/plain part of this email"):
+        extract(EMAIL, "email")
+
+
+# The located spans against email's parser, on generated MIME: nested multiparts, preambles
+# and epilogues, repeated and missing delimiters, delimiter-like lines, parts without the
+# blank line after their headers, attached messages, and every line ending (mixed too).
+LINES = st.sampled_from(["Hello Sam.", "We guarantee it.", "", " ", "  indented", "Note: a header?", "From here", "--", "--b0", "--b1 ", "--b0--", "--b1--x", "--b0x", "=41=\\", "> quoted"])
+
+
+@st.composite
+def mime_part(draw: st.DrawFn, depth: int = 0) -> list[str]:
+    if depth < 2 and draw(st.integers(0, 2)) == 0:
+        boundary = f"b{depth}"
+        lines = [f'Content-Type: multipart/{draw(st.sampled_from(["mixed", "alternative"]))}; boundary="{boundary}"', ""]
+        lines += draw(st.lists(LINES, max_size=2))  # preamble
+        for child in draw(st.lists(mime_part(depth + 1), max_size=3)):
+            lines += ["--" + boundary + draw(st.sampled_from(["", "", " ", "\t"]))] * draw(st.sampled_from([1, 1, 1, 2]))
+            lines += child
+        if draw(st.booleans()):
+            lines += ["--" + boundary + "--"] + draw(st.lists(LINES, max_size=2))  # epilogue
+        return lines
+    ctype = draw(st.sampled_from(["text/plain", "text/html", "application/octet-stream", "message/rfc822", None]))
+    lines = [f"Content-Type: {ctype}"] if ctype else []
+    lines += draw(st.lists(st.sampled_from(["Content-Transfer-Encoding: 7bit", "X-Folded: a", "\tcontinued"]), max_size=2))
+    if draw(st.integers(0, 4)):
+        lines.append("")
+    return lines + draw(st.lists(LINES, max_size=4))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mime_part(), st.sampled_from(["\n", "\r\n", "\r", "mixed"]), st.data())
+def test_every_part_is_found_where_emails_parser_read_it(lines: list[str], eol: str, data: st.DataObject) -> None:
+    lines = ["From: a@example.com", "Subject: hi", *lines]
+    ends = [data.draw(st.sampled_from(["\n", "\r\n", "\r"])) if eol == "mixed" else eol for _ in lines]
+    source = "".join(line + end for line, end in zip(lines, ends))
+    if data.draw(st.booleans()):
+        source = source[: -len(ends[-1])]
+    msg = Parser(policy=compat32).parsestr(source)
+    leaves = mime._leaves(source, msg)
+    assert leaves
+    for part, span in leaves:
+        payload: Any = part.get_payload()
+        if isinstance(payload, str) and span is None:
+            # (the one payload that is not a span: a last header line 'From ...', which the
+            # parser moves to the body, then the blank line it drops, then more text)
+            assert payload.startswith("From ") and payload not in source, payload
+        elif isinstance(payload, str):
+            assert span is not None and source[span[0] : span[1]] == payload, (span, payload)
