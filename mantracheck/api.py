@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from mantracheck.config import Config, Settings, check_names, with_cli
-from mantracheck.engine.loader import RuleSet, load_rules
+from mantracheck.engine.loader import RULE_SUFFIXES, RuleSet, load_rules
 from mantracheck.engine.runner import Linter, Source
 from mantracheck.errors import InputError, MantracheckError, UsageError
 from mantracheck.models import FileReport, Finding, LintResult, Notice, RuleMeta, Severity
@@ -254,13 +254,12 @@ def start_lint(
     options = _options(options, kwargs)
     session = _Session(options, config or Config(), fix)
     notices: list[Notice] = []
-    # Rule packs are YAML too, but data for mantracheck, not texts for customers.
-    rule_dirs = tuple(os.path.join(os.path.abspath(d), "") for d in session.config.rule_paths)
     inputs = [
         (p, f)
         for p, f in iter_inputs(paths, options.input_format, notices)
-        if p == STDIN or not ((session.config.exclude and session.config.is_excluded(p)) or (rule_dirs and os.path.abspath(p).startswith(rule_dirs)))
+        if p == STDIN or not (session.config.exclude and session.config.is_excluded(p))
     ]
+    inputs = _without_rule_files(inputs, session.ruleset.own_rule_files(), notices)
     # Linted in the order they are reported: sorted by the path shown (stable, so an input
     # named twice is reported twice), standard input under its name.
     inputs.sort(key=lambda item: STDIN_NAME if item[0] == STDIN else item[0])
@@ -295,6 +294,25 @@ def _rendering(lint_chunk: Callable[[Sequence[tuple[str, str]]], list[FileReport
         return [render(report) for report in lint_chunk(chunk)]
 
     return lint_and_render
+
+
+def _without_rule_files(inputs: list[tuple[str, str]], rule_files: dict[str, str], notices: list[Notice]) -> list[tuple[str, str]]:
+    """``inputs`` less the rule files of the user's own packs (YAML too, but rules, not copy;
+    nothing else under a rule path is left out), with one notice per pack saying so."""
+    if not rule_files:
+        return inputs
+    kept: list[tuple[str, str]] = []
+    skipped: dict[str, list[str]] = {}
+    for path, fmt in inputs:
+        pack = rule_files.get(os.path.realpath(path)) if path != STDIN and path.endswith(RULE_SUFFIXES) else None
+        if pack is None:
+            kept.append((path, fmt))
+        else:
+            skipped.setdefault(pack, []).append(path)
+    for pack, found in sorted(skipped.items()):
+        n = len(found)
+        notices.append(Notice(f"{n} file{'s' if n != 1 else ''} of the rule pack {pack!r} not linted (your rules, not copy)", os.path.dirname(found[0]) or "."))
+    return kept
 
 
 def _lint_stdin(session: _Session, stdin_text: str | None, fmt: str) -> FileReport:

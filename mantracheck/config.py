@@ -17,6 +17,10 @@ repository it goes on up to ``/``.
 An error names the file and the key (a list's item by its index) and says what kind of value
 it found, never the value: a file read as config may be a stray one with secrets in it, and
 error messages end up in CI logs.
+
+``rule_paths`` stay inside the repository holding the config (its own folder when there is
+none; links followed): a config cannot make mantracheck read YAML elsewhere. A folder
+elsewhere comes from ``--rules`` (the user's choice).
 """
 
 from __future__ import annotations
@@ -339,10 +343,14 @@ def _model(model: Any, limit: Path, fail: Any) -> str | None:
 
 
 def _rule_paths(raw: Mapping[str, Any], root: Path, limit: Path, fail: Any) -> tuple[str, ...]:
-    """A config's ``rule_paths``, resolved (links followed) against its folder."""
+    """A config's ``rule_paths``, resolved (links followed) against its folder: folders
+    inside ``limit`` (its repository) only; anything else must come from ``--rules``."""
     out = []
     for i, value in enumerate(_strings(raw, "rule_paths", fail)):
         path = (root / value).resolve()
+        if not path.is_relative_to(limit):
+            where = "repository" if os.path.lexists(limit / ".git") else "config file's folder"
+            raise fail(f"rule_paths[{i}]", f"a folder outside the {where} ({limit}); a config file may only name rule packs inside it (others: --rules on the command line)")
         if not path.is_dir():
             raise fail(f"rule_paths[{i}]", "no such folder")
         out.append(str(path))

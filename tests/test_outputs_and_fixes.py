@@ -191,7 +191,7 @@ def test_jobs_do_not_change_findings(tmp_path: Path, rules_dir: str) -> None:
         (tmp_path / f"r{i:03}.txt").write_text(f"Reply {i}. We guarantee it ASAP." + (" Thanks!" if i % 2 else ""), encoding="utf-8")
     one = invoke("lint", "--no-config", "--rules", rules_dir, "--format", "json", "--jobs", "1", str(tmp_path))
     two = invoke("lint", "--no-config", "--rules", rules_dir, "--format", "json", "--jobs", "2", str(tmp_path))
-    assert json.loads(one.output)["summary"]["findings"] >= 300
+    assert json.loads(one.stdout)["summary"]["findings"] >= 300  # (stderr: the pack's files, not linted)
     assert one.output == two.output
 
 
@@ -218,12 +218,12 @@ def test_per_folder_profiles_and_team_pack_from_pyproject(tmp_path: Path) -> Non
     old = os.getcwd()
     os.chdir(tmp_path)
     try:
-        result = invoke("lint", "--format", "json", ".")
+        result = invoke("lint", "--format", "json", ".")  # (stderr: team-rules/team not linted)
         effective = json.loads(invoke("config", "emails/note.txt").output)
     finally:
         os.chdir(old)
     assert result.exit_code == 1, result.output
-    files = {f["path"].replace(os.sep, "/").lstrip("./"): {x["rule"] for x in f["findings"]} for f in json.loads(result.output)["files"]}
+    files = {f["path"].replace(os.sep, "/").lstrip("./"): {x["rule"] for x in f["findings"]} for f in json.loads(result.stdout)["files"]}
     assert set(files) == {"templates/support/note.txt", "emails/note.txt"}  # drafts excluded
     assert "team.promise" in files["emails/note.txt"] and "team.promise" in files["templates/support/note.txt"]
     assert "courtesy.greeting" in files["templates/support/note.txt"]  # support asks for a greeting

@@ -6,6 +6,7 @@ error; and config discovery stops at the repository root."""
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -201,6 +202,51 @@ def test_a_path_or_any_name_may_come_from_the_command_line_or_the_environment(tm
 
 
 # -- item 3: rule_paths --------------------------------------------------------------------
+def test_rule_paths_skip_only_the_rule_packs_and_say_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = repo(tmp_path / "repo")
+    write(root / ".mantracheck.toml", "rule_paths = ['.']\n")
+    write(root / "team" / "promise.yaml", PROMISE_RULE)
+    write(root / "reply.txt", "We promise. " + G)
+    write(root / "copy" / "emails" / "replies.yaml", "replies:\n  - body: 'We guarantee it.'\n")
+    monkeypatch.chdir(root)
+    result = invoke("lint", "--select", "team,overpromise.guarantee", "--format", "concise", ".")
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert any(line.startswith("./reply.txt:1:4: error team.promise") for line in lines), result.output
+    assert any(line.startswith("./reply.txt:1:13: error overpromise.guarantee") for line in lines), result.output
+    assert any(line.startswith("./copy/emails/replies.yaml:2:") for line in lines), result.output
+    assert not any(line.startswith("./team/") for line in lines), result.output
+    assert "mantracheck: ./team: 1 file of the rule pack 'team' not linted (your rules, not copy)" in lines, result.output
+    # Named on the command line (as pre-commit passes them): still a rule, still said.
+    named = invoke("lint", "--format", "concise", "team/promise.yaml", "reply.txt")
+    assert named.exit_code == 1
+    assert "mantracheck: team: 1 file of the rule pack 'team' not linted (your rules, not copy)" in named.output.splitlines(), named.output
+
+
+def test_config_rule_paths_cannot_leave_the_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    outside = tmp_path / "outside"
+    write(outside / "stray" / "creds.yaml", f"kind: {SECRET}\npassword: {SECRET}\n")
+    root = repo(tmp_path / "repo")
+    cfg = write(root / ".mantracheck.toml", "rule_paths = ['../outside']\n")
+    monkeypatch.chdir(root)
+    line = one_error_line(invoke("lint", "-", input=G))
+    assert line.startswith(f"mantracheck: error: {cfg}: rule_paths[0]: ") and "outside the repository" in line and "--rules" in line, line
+    assert SECRET not in line
+    # Through a link committed in the repository, or an absolute path: the same.
+    os.symlink(outside, root / "linked")
+    for value in ("linked", str(outside)):
+        write(cfg, f"rule_paths = [{value!r}]\n")
+        with pytest.raises(ConfigError, match=r"rule_paths\[0\]: .*outside the repository"):
+            load_config(str(cfg))
+    # Without a repository the limit is the config's own folder.
+    alone = write(tmp_path / "alone" / ".mantracheck.toml", "rule_paths = ['../outside']\n")
+    with pytest.raises(ConfigError, match=r"rule_paths\[0\]: .*outside"):
+        load_config(str(alone))
+    # Given on the command line, the user chose it: loaded (and its error echoes no value).
+    chosen = one_error_line(invoke("lint", "--no-config", "--rules", str(outside), "-", input=G))
+    assert chosen.startswith(f"mantracheck: error: {outside / 'stray' / 'creds.yaml'}: kind: expected one of") and SECRET not in chosen, chosen
+
+
 @pytest.mark.parametrize(
     ("body", "key"),
     [

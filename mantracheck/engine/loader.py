@@ -49,6 +49,12 @@ class RuleSet:
     def packs(self) -> tuple[str, ...]:
         return tuple(sorted({r.pack for r in self.rules}))
 
+    def own_rule_files(self) -> dict[str, str]:
+        """The rule files of the packs under ``rule_paths`` (real path -> pack name): the
+        YAML files that are rules, not copy, and are not linted (nothing else under a rule
+        path is left out)."""
+        return {os.path.realpath(r.path): r.pack for r in self.rules if not r.builtin}
+
 
 def _load(path: Path) -> Any:
     try:
