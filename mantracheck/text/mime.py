@@ -241,9 +241,7 @@ def _plain_body_into(builder: TextBuilder, masker: Masker, comments: list[tuple[
         skip = 0
         if _SEPARATOR.match(line) or (line.startswith("From:") and i > 0 and not lines[i - 1].group().strip()):
             skip = len(lines) - i
-        elif _QUOTED_LINE.match(line):
-            skip = 1
-        elif line.lstrip().startswith("On ") and _ON_WROTE.match(line):
+        elif _QUOTED_LINE.match(line) or (line.lstrip().startswith("On ") and _ON_WROTE.match(line)):
             skip = 1
         elif line.lstrip().startswith("On ") and i + 1 < len(lines) and _ON_WROTE.match(line + " " + lines[i + 1].group().rstrip("\r\n")):
             skip = 2
