@@ -1,7 +1,9 @@
-"""Issue 18, item 7: an email in RFC 5322's own line ending (CRLF) is read as email."""
+"""Issue 18, items 7 and 8: an email in RFC 5322's own line ending (CRLF) is read as email,
+and Markdown nested past markdown-it's limit does not hide the rest of the file."""
 
 from __future__ import annotations
 
+import time
 from email.parser import Parser
 from email.policy import compat32
 from pathlib import Path
@@ -15,8 +17,7 @@ from hypothesis import strategies as st
 import mantracheck
 from mantracheck.cli import cli
 from mantracheck.errors import InputError
-from mantracheck.text import LineIndex, extract
-from mantracheck.text import mime
+from mantracheck.text import LineIndex, extract, mime
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 GUARANTEE = ("overpromise.guarantee",)
@@ -149,3 +150,29 @@ def test_every_part_is_found_where_emails_parser_read_it(lines: list[str], eol: 
             assert payload.startswith("From ") and payload not in source, payload
         elif isinstance(payload, str):
             assert span is not None and source[span[0] : span[1]] == payload, (span, payload)
+
+
+# -- 8. Markdown nesting ---------------------------------------------------------------------
+def nested_list(levels: int, text: str = "level {}") -> str:
+    return "".join("  " * i + "- " + text.format(i) + "\n" for i in range(levels))
+
+
+def test_what_follows_ten_nested_list_levels_is_linted() -> None:
+    """markdown-it's commonmark limit (20 levels, ten lists deep) skipped the rest of the file."""
+    source = nested_list(12) + "\nWe guarantee it.\n"
+    assert findings(source, "markdown") == [(14, 1, 14, 13)]
+
+
+def test_a_list_deeper_than_the_parser_goes_is_linted_and_markdown_resumes_after_it() -> None:
+    """Past markdown-it's 20 levels the deep lines are read as plain text; what follows is
+    Markdown again: its code is not linted, its paragraph is."""
+    source = nested_list(60) + "  " * 60 + "- We guarantee it deep down.\n\n```\nWe guarantee nothing in code.\n```\n\nWe guarantee it.\n"
+    assert findings(source, "markdown") == [(61, 123, 61, 135), (67, 1, 67, 13)]
+
+
+def test_three_thousand_nested_quotes_are_linted_in_time() -> None:
+    """tests/hostile/deep-quotes.md: the text after 3,000 '> ' was silently not linted."""
+    source = "> " * 3000 + "We guarantee it.\n"
+    started = time.monotonic()
+    assert findings(source, "markdown") == [(1, 6001, 1, 6013)]
+    assert time.monotonic() - started < 20

@@ -9,12 +9,17 @@ block's text is placed on its source lines (every line is checked to be the very
 of the source there) and the tokens are then consumed left to right, so every piece of clean
 text has an exact source span. A block whose tokens cannot be placed exactly is left out
 rather than guessed.
+
+markdown-it stops nesting blocks at ``MAX_NESTING`` levels (a quote is one, a list item two)
+and then skips the rest of the enclosing block, which for a list is the rest of the file.
+Here a block nested deeper than that is read as plain text instead (its lines from where
+their content starts: an item's text after its marker, a quote's after its ``>``s), and the
+parse goes on after it, so what follows is linted as Markdown and nothing is skipped.
 """
 
 from __future__ import annotations
 
 import bisect
-
 import functools
 import re
 from typing import Any
@@ -23,7 +28,8 @@ from mantracheck.text.defuse import defuse_unclosed_tags
 from mantracheck.text.html import html_into
 from mantracheck.text.md_subset import simple_tokens
 from mantracheck.text.offsets import Extracted, TextBuilder
-from mantracheck.text.placeholders import Masker, Placeholders, STAND_IN
+from mantracheck.text.placeholders import STAND_IN, Masker, Placeholders
+from mantracheck.text.plain import plain_into
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*(?:\r\n|\r|\n).*?(?:\r\n|\r|\n)(?:---|\.\.\.|\+\+\+)[ \t]*(?:\r\n|\r|\n|\Z)", re.DOTALL)
@@ -33,13 +39,49 @@ class _Misplaced(Exception):
     """The tokens of a block do not line up with its source: leave the block out."""
 
 
+#: The deepest nesting markdown-it parses (the commonmark preset's, ten lists deep). Not
+#: raised: markdown-it's time grows with it (a paragraph continued lazily under deep quotes,
+#: a run of '[': five times longer at its default preset's 100).
+MAX_NESTING = 20
+#: The token standing for a block nested deeper than that (read as plain text).
+TOO_DEEP = "mantracheck_too_deep"
+
+
 @functools.lru_cache(maxsize=1)
 def _parser() -> Any:
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
     md.disable("text_join")  # keep escapes and entities as their own tokens, with their markup
+    tokenize = md.block.tokenize
+
+    def guarded(state: Any, start: int, end: int) -> None:
+        if state.level < MAX_NESTING or start >= end:
+            tokenize(state, start, end)
+        else:
+            _too_deep(state, start, end)
+
+    md.block.tokenize = guarded  # type: ignore[method-assign,assignment]  # (quotes and list items parse their content through it)
     return md
+
+
+def _too_deep(state: Any, start: int, end: int) -> None:
+    """Where markdown-it would skip to ``end`` (for a list item, the end of the file): one
+    TOO_DEEP token for the lines of the block, which end as markdown-it ends a nested block,
+    at the first line indented less than the block (at least the first line, so that the
+    parse moves on); its ``meta`` holds the column each line's content starts at."""
+    line = start
+    while line < end:
+        line = state.skipEmptyLines(line)
+        if line >= end or state.sCount[line] < state.blkIndent:
+            break
+        line += 1
+    line = max(min(line, end), start + 1)
+    token = state.push(TOO_DEEP, "", 0)
+    token.map = [start, line]
+    # (state.src has every line break as one LF: a column in it is the column in the source)
+    token.meta = {"columns": [min(state.bMarks[i] + state.tShift[i], state.eMarks[i]) - (state.eMarks[i - 1] + 1 if i else 0) for i in range(start, line)]}
+    state.line = line
 
 
 def _lines(text: str) -> list[tuple[int, int, int]]:
@@ -74,7 +116,7 @@ def _place(content: str, masked: str, lines: list[tuple[int, int, int]], first: 
     for j, part in enumerate(content.split("\n")):
         if first + j >= len(lines):
             raise _Misplaced
-        start, stop, after = lines[first + j]
+        start, stop, _after = lines[first + j]
         line = masked[start:stop]
         if cursor is not None and j == 0:
             k = line.find(part, cursor - start) if part else cursor - start
@@ -87,7 +129,7 @@ def _place(content: str, masked: str, lines: list[tuple[int, int, int]], first: 
         if k < 0:
             raise _Misplaced
         if j:
-            prev_start, prev_stop, prev_after = lines[first + j - 1]
+            _prev_start, prev_stop, prev_after = lines[first + j - 1]
             breaks[len(pos)] = (prev_stop, prev_after)
             pos.append(prev_stop)
         pos.extend(range(start + k, start + k + len(part)))
@@ -277,6 +319,11 @@ def markdown_into(builder: TextBuilder, masker: Masker, comments: list[tuple[int
             end = lines[stop - 1][2] if stop - 1 < len(lines) else len(masked)
             builder.gap("\n\n")
             html_into(builder, masker, start, end, comments)
+            continue
+        if tok.type == TOO_DEEP:
+            builder.gap("\n\n")
+            for line, column in zip(lines[first:stop], tok.meta["columns"]):
+                plain_into(builder, masker, min(line[0] + column, line[1]), line[2], comments)
             continue
         if tok.type != "inline" or not tok.children:
             continue
