@@ -6,8 +6,10 @@ from __future__ import annotations
 import codecs
 import difflib
 import os
+import re
 import stat
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -66,48 +68,233 @@ def write_atomically(path: str, old_text: str, new_text: str, encoding: str) -> 
     when its encoding cannot represent it losslessly. On any failure the original stays intact.
     A symbolic link is followed (its target is rewritten, the link stays a link); the new file
     gets the old one's permission bits and, where allowed, its owner and group.
+
+    Another program writing the file at the same time loses nothing: the check that the file
+    is unchanged and the rename are made holding an advisory lock (``flock``) on the file and
+    on the new one, so a program that takes the lock before writing waits; the check is made
+    again after the temporary file is written, just before the rename; and a write that lands
+    on the old file between that check and the rename (a program that does not take the lock)
+    is found there afterwards (the old file is held open) and, when it was added at the end,
+    added to the new file, until no program has the old file open for writing (Linux). Temporary files are named ``.NAME.mantracheck-XXXXXXXX.tmp``; those
+    a killed run left in the file's folder (no process holds their lock) are removed.
     """
     path = os.path.realpath(path)
     try:
-        with open(path, "rb") as handle:
-            original = handle.read()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         raise InputError(f"cannot fix: {exc.strerror or exc}") from None
     try:
-        same = original == _encode(old_text, encoding, original)
-        data = _encode(new_text, encoding, original)
-    except (UnicodeError, LookupError):
-        same = False
-        data = b""
-    if not same:
-        raise InputError(f"cannot fix: the file changed since it was read, or its {encoding} encoding does not round-trip; left unchanged")
-    info = os.stat(path)
-    mode = stat.S_IMODE(info.st_mode)
-    # Honour the file's mode even where the user could override it (root): a read-only
-    # template is read-only on purpose.
-    if not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
-        raise InputError("cannot fix: file is read-only; left unchanged")
-    folder = os.path.dirname(os.path.abspath(path))
+        _lock(fd, path)
+        original = _read_all(fd)
+        seen = _identity(os.fstat(fd))
+        try:
+            same = original == _encode(old_text, encoding, original)
+            data = _encode(new_text, encoding, original)
+        except (UnicodeError, LookupError):
+            same = False
+            data = b""
+        if not same:
+            raise InputError(f"cannot fix: the file changed since it was read, or its {encoding} encoding does not round-trip; left unchanged")
+        info = os.fstat(fd)
+        mode = stat.S_IMODE(info.st_mode)
+        # Honour the file's mode even where the user could override it (root): a read-only
+        # template is read-only on purpose.
+        if not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+            raise InputError("cannot fix: file is read-only; left unchanged")
+        _replace(path, fd, original, seen, data, mode, info)
+    except OSError as exc:
+        raise InputError(f"cannot fix: {exc.strerror or exc}; left unchanged") from None
+    finally:
+        os.close(fd)  # (releases the lock)
+
+
+def _replace(path: str, fd: int, original: bytes, seen: tuple[int, ...], data: bytes, mode: int, info: os.stat_result) -> None:
+    """Write ``data`` to a temporary file, check the file at ``path`` (open as ``fd``, locked)
+    still holds ``original``, rename the temporary file over it, and bring over what was
+    appended to the old file in between."""
+    folder, name = os.path.split(path)
+    _remove_stale_temporaries(folder)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".mantracheck-", suffix=".tmp", dir=folder)
+        tmp_fd, tmp = tempfile.mkstemp(prefix=f".{name}.mantracheck-", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise InputError(f"cannot fix: cannot create a temporary file next to it ({exc.strerror or exc}); left unchanged") from None
+    renamed = False
     try:
-        with os.fdopen(fd, "wb") as handle:
+        _lock(tmp_fd, tmp)
+        with os.fdopen(os.dup(tmp_fd), "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         _keep_owner(tmp, info)
+        if _identity(os.fstat(fd)) != seen or _identity(os.stat(path)) != seen or _read_all(fd) != original:
+            raise InputError("cannot fix: the file changed while it was being fixed; left unchanged")
         os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise InputError(f"cannot fix: {exc.strerror or exc}; left unchanged") from None
+        renamed = True
+        # A program waiting for the old file's lock may have it open: let it go on (it finds
+        # the name leads elsewhere now, or writes there and its bytes are carried over).
+        _unlock(fd)
+        _carry_over_appends(fd, original, tmp_fd)
+    except BaseException:
+        if not renamed:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
         raise
+    finally:
+        os.close(tmp_fd)
+
+
+#: How long to wait, after the rename, for programs that still have the old file open for
+#: writing to close it (what they write there is added to the new file meanwhile).
+WRITERS_TIMEOUT = 2.0
+
+
+def _carry_over_appends(old_fd: int, original: bytes, new_fd: int) -> None:
+    """Bytes written at the end of the old file after it was checked (by a program that took
+    no lock and opened it before the rename) are appended to the new file, until no program
+    has the old file open for writing any more (on Linux, where a read lease is granted only
+    then; elsewhere, until it stops growing); any other change to it is reported."""
+    _set_append(new_fd)
+    carried = len(original)
+    deadline = time.monotonic() + WRITERS_TIMEOUT
+    delay = 0.0005
+    while True:
+        alone = _no_writers(old_fd)
+        now = _read_all(old_fd)
+        if now[: len(original)] != original:
+            raise InputError("fixed, but another program rewrote the file as it was being renamed; check it")
+        if len(now) > carried:
+            os.write(new_fd, now[carried:])
+            carried = len(now)
+        elif alone is not False:  # (None: cannot tell; nothing new came, so done)
+            return
+        if time.monotonic() > deadline:
+            raise InputError(f"fixed, but another program still had the old file open for writing {WRITERS_TIMEOUT:g} s later; what it writes there now is not in the fixed file")
+        time.sleep(delay)
+        delay = min(delay * 2, 0.02)
+
+
+def _no_writers(fd: int) -> bool | None:
+    """Whether no process has the file open for writing (a read lease on ``fd``, opened
+    read-only, is granted only then; it is released at once); None where leases cannot tell
+    (not Linux, another user's file, a file system without leases)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    setlease = getattr(fcntl, "F_SETLEASE", None)
+    if setlease is None:  # pragma: no cover - not Linux
+        return None
+    try:
+        fcntl.fcntl(fd, setlease, fcntl.F_RDLCK)
+    except BlockingIOError:
+        return False
+    except OSError:
+        return None
+    fcntl.fcntl(fd, setlease, fcntl.F_UNLCK)
+    return True
+
+
+def _set_append(fd: int) -> None:
+    """Make every write to ``fd`` go to the end of the file, whoever else writes there."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return
+    fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_APPEND)
+
+
+def _identity(info: os.stat_result) -> tuple[int, ...]:
+    """What changes when a file is replaced or written: device, inode, size, modification time."""
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def _read_all(fd: int) -> bytes:
+    os.lseek(fd, 0, os.SEEK_SET)
+    chunks: list[bytes] = []
+    while True:
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+#: How long to wait for another program's lock on a file being fixed.
+LOCK_TIMEOUT = 10.0
+
+
+def _lock(fd: int, path: str) -> None:
+    """An exclusive advisory lock on ``fd``, waiting at most LOCK_TIMEOUT seconds."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no advisory locks
+        return
+    deadline = time.monotonic() + LOCK_TIMEOUT
+    delay = 0.001
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise InputError(f"cannot fix: another program has held a lock on it for {LOCK_TIMEOUT:g} s; left unchanged") from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.05)
+        except OSError:  # a file system without locks: the checks still narrow the window
+            return
+
+
+#: A temporary file of ours: ``.NAME.mantracheck-XXXXXXXX.tmp``.
+_TEMPORARY = re.compile(r"\..+\.mantracheck-[a-z0-9_]+\.tmp")
+#: A temporary file no process holds a lock on is stale once this many seconds old (a live
+#: run takes its lock a moment after making it).
+STALE_AFTER = 5.0
+#: The folders this process has removed stale temporary files from.
+_swept: set[str] = set()
+
+
+def _unlock(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    except OSError:
+        pass
+
+
+def _remove_stale_temporaries(folder: str) -> None:
+    """Remove the temporary files a killed run left in ``folder`` (once per folder and
+    process): those of our name pattern that no process holds a lock on (a live run locks
+    its temporary file as soon as it has made it) and that are a few seconds old."""
+    if folder in _swept:
+        return
+    _swept.add(folder)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return
+    try:
+        with os.scandir(folder) as listing:
+            found = [e.path for e in listing if _TEMPORARY.fullmatch(e.name) and e.is_file(follow_symlinks=False)]
+    except OSError:
+        return
+    for tmp in found:
+        try:
+            tmp_fd = os.open(tmp, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            continue
+        try:
+            if time.time() - os.fstat(tmp_fd).st_mtime > STALE_AFTER:
+                fcntl.flock(tmp_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                os.unlink(tmp)
+        except OSError:  # held by a live run (or already gone)
+            pass
+        finally:
+            os.close(tmp_fd)
 
 
 def _keep_owner(tmp: str, info: os.stat_result) -> None:
@@ -135,7 +322,7 @@ def write_text_atomically(path: str, text: str, encoding: str = "utf-8") -> None
     """Write a file we generate (docs) via a temporary file and a rename."""
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".mantracheck-", suffix=".tmp", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.mantracheck-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
             handle.write(text)
