@@ -24,6 +24,10 @@ STDIN_NAME = "<stdin>"
 #: What a folder walk reads, for the notice on a folder with nothing to read.
 READ_EXTENSIONS_HINT = f"it reads files ending in {', '.join(sorted({'.' + e.rsplit('.', 1)[-1] for e in EXTENSIONS}))}, and any file named on the command line"
 FIX_MODES = (None, "fix", "diff")
+#: The input format of what a folder walk found and could not read, why kept aside (see
+#: ``iter_inputs``): a folder that could not be listed (it fails the run: a gate must not
+#: pass what it did not see), a link that leads outside the paths being linted (skipped).
+REFUSED = "refused"
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,7 @@ def lint_text(text: str, *, path: str = "<text>", input_format: str = "text", op
 class _Session:
     """One run: the merged config, the rules, and one Linter per distinct set of settings."""
 
-    def __init__(self, options: Options, config: Config, fix: str | None) -> None:
+    def __init__(self, options: Options, config: Config, fix: str | None, fix_follow_links: bool = False) -> None:
         self.options = options
         self.config = with_cli(
             config,
@@ -86,6 +90,9 @@ class _Session:
         if config.path is not None:  # (the file's own names: those given on the command line are the Linter's to check)
             check_names(config, [r.id for r in self.ruleset.rules], self.ruleset.packs, list(self.ruleset.profiles))
         self.fix = fix
+        self.fix_follow_links = fix_follow_links
+        #: why each input of the format REFUSED was not read (filled before workers fork)
+        self.refused: dict[str, InputError] = {}
         self._linters: dict[Settings, Linter] = {}
 
     def linter_for(self, path: str) -> Linter:
@@ -124,6 +131,10 @@ class _Session:
         reports: list[FileReport | None] = [None] * len(chunk)
         groups: dict[int, tuple[Linter, list[tuple[int, Source]]]] = {}
         for i, (path, fmt) in enumerate(chunk):
+            if fmt == REFUSED:
+                refusal = self.refused[path]
+                reports[i] = FileReport(path=path, error=str(refusal), skipped=refusal.skipped)
+                continue
             try:
                 src = read_file(path)
             except InputError as exc:
@@ -149,7 +160,7 @@ class _Session:
         if source.path == STDIN_NAME:
             return report
         try:
-            outcome = fix_file(source.path, source.text, source.encoding or "utf-8", fixes, write=self.fix == "fix")
+            outcome = fix_file(source.path, source.text, source.encoding or "utf-8", fixes, write=self.fix == "fix", follow_links=self.fix_follow_links)
         except InputError as exc:
             return replace(report, error=str(exc))
         if self.fix == "diff":
@@ -238,25 +249,28 @@ def start_lint(
     stdin_text: str | None = None,
     jobs: int | None = 1,
     fix: str | None = None,
+    fix_follow_links: bool = False,
     **kwargs: object,
 ) -> LintRun:
     """A run, linted one report at a time (see ``LintRun``).
 
     ``config`` comes from ``mantracheck.config.load_config`` (none by default); ``jobs``
     is the number of processes (None: one per CPU for many files); ``fix`` is None,
-    ``"fix"`` (write fixes atomically) or ``"diff"`` (attach a diff, write nothing); other
-    keyword arguments are ``Options`` fields (select, profile...).
+    ``"fix"`` (write fixes atomically) or ``"diff"`` (attach a diff, write nothing);
+    ``fix_follow_links`` lets ``"fix"`` rewrite the file a symbolic link points to (by
+    default a link is never written through); other keyword arguments are ``Options``
+    fields (select, profile...).
     """
     from mantracheck.parallel import default_jobs, map_chunks
 
     if fix not in FIX_MODES:
         raise UsageError(f"fix must be one of fix, diff, got {fix!r}")
     options = _options(options, kwargs)
-    session = _Session(options, config or Config(), fix)
+    session = _Session(options, config or Config(), fix, fix_follow_links)
     notices: list[Notice] = []
     inputs = [
         (p, f)
-        for p, f in iter_inputs(paths, options.input_format, notices)
+        for p, f in iter_inputs(paths, options.input_format, notices, session.refused)
         if p == STDIN or not (session.config.exclude and session.config.is_excluded(p))
     ]
     inputs = _without_rule_files(inputs, session.ruleset.own_rule_files(), notices)
@@ -322,35 +336,81 @@ def _lint_stdin(session: _Session, stdin_text: str | None, fmt: str) -> FileRepo
     return FileReport(STDIN_NAME, error=too_long, skipped=True) if too_long else _lint_guarded(linter, [Source(STDIN_NAME, text, fmt)])[0]
 
 
-def iter_inputs(paths: Iterable[str], forced: str | None, notices: list[Notice]) -> Iterator[tuple[str, str]]:
+def iter_inputs(paths: Iterable[str], forced: str | None, notices: list[Notice], refused: dict[str, InputError] | None = None) -> Iterator[tuple[str, str]]:
     """(path, format) for every input: files as given (read whatever their extension and
-    whatever .gitignore says), folders walked (see ``mantracheck.text.walk``: .gitignore
-    honoured, files of the formats in ``EXTENSIONS``), '-' for stdin. A folder with nothing
-    to read adds a notice."""
+    whatever .gitignore says, followed if they are links: the user chose them), folders
+    walked (see ``mantracheck.text.walk``: .gitignore honoured, files of the formats in
+    ``EXTENSIONS``), '-' for stdin. A folder with nothing to read adds a notice.
+
+    What a walk finds and must not or cannot read is yielded with the format ``REFUSED``,
+    the reason in ``refused``: a link that leads outside the paths given (to a file it would
+    read, or to a folder), skipped, and a folder that cannot be listed, which fails the run.
+    A name given that is not there is a usage error; one that cannot be looked at (a folder
+    above it cannot be searched) is yielded as a file, so that reading it says why."""
     if forced is not None and forced not in FORMATS:
         raise UsageError(f"unknown input format {forced!r}; expected one of {', '.join(sorted(FORMATS))}")
+    paths = list(paths)
+    inside = _inside([p for p in paths if p != STDIN])
     for path in paths:
         if path == STDIN:
             yield STDIN, forced or "text"
         elif os.path.isdir(path):
-            yield from _walk_folder(path, forced, notices)
-        elif os.path.exists(path) or os.path.islink(path):
+            yield from _walk_folder(path, forced, notices, inside, {} if refused is None else refused)
+        elif _named(path):
             yield path, forced or format_for_path(path) or "text"
         else:
             raise UsageError(f"{path}: no such file or folder")
 
 
-def _walk_folder(path: str, forced: str | None, notices: list[Notice]) -> Iterator[tuple[str, str]]:
-    unlisted: list[str] = []
+def _named(path: str) -> bool:
+    """Whether a name given on the command line is there: False only when it surely is not
+    (a typo); True when it is, or cannot be looked at (permission denied on a folder above)."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _inside(roots: Sequence[str]) -> Callable[[str], bool]:
+    """Whether a path leads inside ``roots`` (the files and folders named on the command
+    line, links among them resolved: the user chose those), once every link is resolved."""
+    folders, named = [], set()
+    for root in roots:
+        real = os.path.realpath(root)
+        named.add(real)  # (a link to a folder named is inside too, not followed by the walk)
+        if os.path.isdir(real):
+            folders.append(os.path.join(real, ""))
+    under = tuple(folders)
+
+    def inside(path: str) -> bool:
+        real = os.path.realpath(path)
+        return real in named or real.startswith(under)
+
+    return inside
+
+
+def _walk_folder(path: str, forced: str | None, notices: list[Notice], inside: Callable[[str], bool], refused: dict[str, InputError]) -> Iterator[tuple[str, str]]:
+    kept_aside: list[str] = []  # yielded after the files (the run sorts its inputs)
 
     def unlistable(exc: OSError) -> None:
-        unlisted.append(exc.filename)
-        notices.append(Notice(f"cannot list folder: {(exc.strerror or str(exc)).lower()}, skipped", exc.filename))
+        kept_aside.append(exc.filename)
+        refused[exc.filename] = InputError(f"cannot list folder: {(exc.strerror or str(exc)).lower()}")
 
     def warn(where: str, problem: str) -> None:
         notices.append(Notice(problem, where))
 
-    walk = FolderWalk(path, unlistable, warn)
+    def leaves(link: str, kind: str) -> bool:
+        if inside(link):
+            return False
+        if kind == "folder" or forced or format_for_path(link):  # (a file it would not read anyway: no word)
+            kept_aside.append(link)
+            refused[link] = InputError(f"symbolic link to a {kind} outside the paths being linted, not followed", skipped=True)
+        return True
+
+    walk = FolderWalk(path, unlistable, warn, leaves)
     read = other = 0
     for full in walk:
         fmt = forced or format_for_path(full)
@@ -359,7 +419,9 @@ def _walk_folder(path: str, forced: str | None, notices: list[Notice]) -> Iterat
         else:
             read += 1
             yield full, fmt
-    if not read and unlisted != [path]:  # (a folder that cannot be listed has its own notice)
+    for aside in kept_aside:
+        yield aside, REFUSED
+    if not read and not kept_aside:
         notices.append(Notice(f"no files mantracheck reads ({_unread(walk, other)}); {READ_EXTENSIONS_HINT}", path))
 
 

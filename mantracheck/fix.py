@@ -53,21 +53,22 @@ def unified_diff(path: str, old: str, new: str) -> str:
     )
 
 
-def fix_file(path: str, text: str, encoding: str, fixes: Sequence[Fix], *, write: bool) -> FixOutcome:
+def fix_file(path: str, text: str, encoding: str, fixes: Sequence[Fix], *, write: bool, follow_links: bool = False) -> FixOutcome:
     new_text, applied = apply_fixes(text, fixes)
     diff = unified_diff(path, text, new_text) if applied else ""
     if write and applied:
-        write_atomically(path, text, new_text, encoding)
+        write_atomically(path, text, new_text, encoding, follow_links=follow_links)
     return FixOutcome(path, applied, new_text, diff)
 
 
-def write_atomically(path: str, old_text: str, new_text: str, encoding: str) -> None:
+def write_atomically(path: str, old_text: str, new_text: str, encoding: str, *, follow_links: bool = False) -> None:
     """Replace ``path`` with ``new_text`` in its own encoding, via a temporary file and a rename.
 
     Refuses when the file on disk no longer holds ``old_text`` (changed since it was read) or
     when its encoding cannot represent it losslessly. On any failure the original stays intact.
-    A symbolic link is followed (its target is rewritten, the link stays a link); the new file
-    gets the old one's permission bits and, where allowed, its owner and group.
+    A symbolic link is refused unless ``follow_links`` (then its target is rewritten, the link
+    stays a link): a link committed to a repository may point anywhere. The new file gets the
+    old one's permission bits and, where allowed, its owner and group.
 
     Another program writing the file at the same time loses nothing: the check that the file
     is unchanged and the rename are made holding an advisory lock (``flock``) on the file and
@@ -78,6 +79,8 @@ def write_atomically(path: str, old_text: str, new_text: str, encoding: str) -> 
     added to the new file, until no program has the old file open for writing (Linux). Temporary files are named ``.NAME.mantracheck-XXXXXXXX.tmp``; those
     a killed run left in the file's folder (no process holds their lock) are removed.
     """
+    if os.path.islink(path) and not follow_links:
+        raise InputError("cannot fix: it is a symbolic link, and --fix does not write through links (--fix-follow-links does); left unchanged")
     path = os.path.realpath(path)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOCTTY", 0))

@@ -323,11 +323,12 @@ def test_fix_keeps_utf16_bom_crlf_and_windows_1252_bytes(tmp_path: Path, rules_d
 
 
 def test_fix_through_a_symlink_rewrites_the_target_and_keeps_the_link(tmp_path: Path, rules_dir: str) -> None:
+    """Only when asked (--fix-follow-links): tests/test_trust_files.py checks the refusal."""
     target = tmp_path / "real.txt"
     target.write_text("We'll reply ASAP.\n", encoding="utf-8")
     link = tmp_path / "link.txt"
     link.symlink_to("real.txt")
-    invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--fix", str(link))
+    invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--fix", "--fix-follow-links", str(link))
     assert link.is_symlink() and os.readlink(link) == "real.txt"
     assert target.read_text(encoding="utf-8") == "We'll reply as soon as we can.\n"
 

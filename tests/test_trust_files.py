@@ -12,11 +12,14 @@ files it must not read are owned by root with no permission bits for their owner
 from __future__ import annotations
 
 import fcntl
+import json
 import os
+import socket
 import stat
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +28,7 @@ from click.testing import CliRunner
 
 from mantracheck.cli import cli
 from mantracheck.errors import InputError
+from tests.conftest import NONET
 
 SECRET = "We guarantee the vault code is zq7781x."
 G = "We guarantee it.\n"
@@ -34,6 +38,186 @@ LINT = ("lint", "--no-config", "--format", "concise")
 
 def invoke(*args: str) -> Any:
     return CliRunner().invoke(cli, list(args))
+
+
+# -- 1. links that leave the linted folders ---------------------------------------------------
+@pytest.fixture
+def leaky(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """repo/ with links out of it (to a file and to a folder) and links inside it."""
+    (tmp_path / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "notes.txt").write_text(SECRET + "\n", encoding="utf-8")
+    repo = tmp_path / "repo"
+    (repo / "replies").mkdir(parents=True)
+    (repo / "replies" / "refund.txt").write_text(G, encoding="utf-8")
+    (repo / "leak.txt").symlink_to("../secret.txt")
+    (repo / "replies" / "deep-leak.txt").symlink_to("../../secret.txt")
+    (repo / "elsewhere").symlink_to("../outside", target_is_directory=True)
+    (repo / "same.txt").symlink_to("replies/refund.txt")  # inside: still read
+    monkeypatch.chdir(tmp_path)
+    return repo
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "concise"])
+def test_a_link_out_of_the_linted_folder_is_not_read(leaky: Path, fmt: str) -> None:
+    result = invoke("lint", "--no-config", "--format", fmt, "repo")
+    assert "vault" not in result.output and "zq7781x" not in result.output, result.output
+    if fmt == "sarif":  # nothing found in the files the links lead to
+        uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in json.loads(result.stdout)["runs"][0]["results"]]
+        assert uris and not [u for u in uris if "leak" in u], uris
+    elif fmt == "concise":
+        assert "leak.txt:1:" not in result.stdout and "repo/replies/refund.txt:1:1: error" in result.stdout, result.stdout
+    assert result.exit_code == 1  # repo/replies/refund.txt and the link to it
+    notices = [line for line in result.stderr.splitlines() if "outside the paths being linted" in line]
+    assert notices == [
+        "mantracheck: repo/elsewhere: symbolic link to a folder outside the paths being linted, not followed",
+        "mantracheck: repo/leak.txt: symbolic link to a file outside the paths being linted, not followed",
+        "mantracheck: repo/replies/deep-leak.txt: symbolic link to a file outside the paths being linted, not followed",
+    ], result.stderr
+    if fmt == "json":
+        report = json.loads(result.stdout)
+        assert [(f["path"], f.get("skipped", False)) for f in report["files"]] == [
+            ("repo/elsewhere", True),
+            ("repo/leak.txt", True),
+            ("repo/replies/deep-leak.txt", True),
+            ("repo/replies/refund.txt", False),
+            ("repo/same.txt", False),
+        ]
+        assert report["files"][1]["error"] == "symbolic link to a file outside the paths being linted, not followed"
+        assert report["summary"]["skipped_files"] == 3 and report["summary"]["unreadable_files"] == 0
+
+
+def test_a_link_named_outright_is_read_and_a_folder_named_outright_widens_the_roots(leaky: Path) -> None:
+    """The user chose it (as ruff and Vale lint a path given on the command line)."""
+    result = invoke(*LINT, "repo/leak.txt")
+    assert result.exit_code == 1 and result.stdout.startswith("repo/leak.txt:1:1: error overpromise.guarantee"), result.output
+    both = invoke(*LINT, "repo", "secret.txt")  # secret.txt named too: the link to it is read
+    assert "repo/leak.txt:1:1: error" in both.stdout and "leak.txt: symbolic link" not in both.stderr, both.output
+    assert "repo/elsewhere: symbolic link to a folder outside" in both.stderr  # (folder links are never walked)
+    whole = invoke(*LINT, ".")
+    assert "outside the paths being linted" not in whole.stderr, whole.output
+
+
+def test_fix_does_not_write_through_a_link_unless_asked(leaky: Path) -> None:
+    target = leaky.parent / "outside" / "asap.txt"
+    target.write_text(ASAP, encoding="utf-8")
+    (leaky / "asap.txt").symlink_to("../outside/asap.txt")
+    result = invoke(*LINT, "--fix", "repo/asap.txt")
+    assert target.read_text(encoding="utf-8") == ASAP
+    assert (leaky / "asap.txt").is_symlink()
+    assert "mantracheck: repo/asap.txt: cannot fix: it is a symbolic link, and --fix does not write through links (--fix-follow-links does); left unchanged" in result.stderr.splitlines(), result.output
+    assert result.exit_code == 1
+    # in a folder walk: the link out of it is not even read, with or without the opt-in
+    walk = invoke(*LINT, "--fix", "--fix-follow-links", "repo")
+    assert target.read_text(encoding="utf-8") == ASAP, walk.output
+    assert "repo/asap.txt: symbolic link to a file outside" in walk.stderr
+    # asked for: the target is rewritten, the link stays a link
+    asked = invoke(*LINT, "--fix", "--fix-follow-links", "repo/asap.txt")
+    assert asked.exit_code == 0, asked.output
+    assert target.read_text(encoding="utf-8") == "We'll reply as soon as we can.\n"
+    assert os.readlink(leaky / "asap.txt") == "../outside/asap.txt"
+
+
+def test_fix_does_not_write_through_a_link_inside_the_tree_either(leaky: Path) -> None:
+    (leaky / "replies" / "asap.txt").write_text(ASAP, encoding="utf-8")
+    (leaky / "asap-link.txt").symlink_to("replies/asap.txt")
+    invoke(*LINT, "--fix", "repo/asap-link.txt")
+    assert (leaky / "replies" / "asap.txt").read_text(encoding="utf-8") == ASAP
+    invoke(*LINT, "--fix", "repo/replies/asap.txt")  # the file itself is fixed
+    assert (leaky / "replies" / "asap.txt").read_text(encoding="utf-8") == "We'll reply as soon as we can.\n"
+
+
+# -- 9. files and folders that cannot be read -------------------------------------------------
+def _drop_file_capabilities() -> None:  # pragma: no cover - runs in the child
+    """In the child, before exec: drop CAP_DAC_OVERRIDE (1) and CAP_DAC_READ_SEARCH (2) from
+    the bounding set, so that the program it becomes is bound by file permissions as root."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (1, 2):
+        if libc.prctl(24, cap, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            os._exit(97)
+
+
+def unprivileged(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(NONET), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
+    env.pop("CI", None)
+    drop: Callable[[], None] | None = _drop_file_capabilities if os.geteuid() == 0 else None
+    return subprocess.run([sys.executable, "-m", "mantracheck", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, preexec_fn=drop, check=False)
+
+
+@pytest.fixture
+def locked(tmp_path: Path) -> Iterator[Path]:
+    """ok.txt (clean), flagged.txt (a finding), secret.txt and a folder no one may read."""
+    tmp_path.chmod(0o755)
+    (tmp_path / "ok.txt").write_text("Thanks for writing.\n", encoding="utf-8")
+    (tmp_path / "flagged.txt").write_text(G, encoding="utf-8")
+    (tmp_path / "secret.txt").write_text(G, encoding="utf-8")
+    (tmp_path / "secret.txt").chmod(0)
+    (tmp_path / "closed").mkdir()
+    (tmp_path / "closed" / "inside.txt").write_text(G, encoding="utf-8")
+    (tmp_path / "closed").chmod(0)
+    probe = subprocess.run([sys.executable, "-c", "open('secret.txt').read()"], cwd=tmp_path, capture_output=True, preexec_fn=_drop_file_capabilities if os.geteuid() == 0 else None, check=False)
+    if probe.returncode == 0:
+        pytest.skip("cannot start a process that file permissions bind")
+    yield tmp_path
+    (tmp_path / "closed").chmod(0o755)
+
+
+def test_an_unreadable_file_named_on_the_command_line_is_reported_and_the_rest_linted(locked: Path) -> None:
+    """As pre-commit passes them: one line naming it, every other file linted, exit 1."""
+    proc = unprivileged(*LINT, "flagged.txt", "secret.txt", "ok.txt", cwd=locked)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.startswith("flagged.txt:1:1: error overpromise.guarantee"), proc.stdout
+    assert proc.stderr.splitlines() == ["mantracheck: secret.txt: permission denied", "mantracheck: 1 file could not be checked (see above)."]
+    alone = unprivileged(*LINT, "secret.txt", "ok.txt", cwd=locked)
+    assert alone.returncode == 1 and "mantracheck: secret.txt: permission denied" in alone.stderr, alone.stderr
+
+
+def test_a_file_under_a_folder_that_cannot_be_searched_is_reported_and_the_rest_linted(locked: Path) -> None:
+    proc = unprivileged(*LINT, "closed/inside.txt", "ok.txt", cwd=locked)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.splitlines() == ["mantracheck: closed/inside.txt: permission denied", "mantracheck: 1 file could not be checked (see above)."]
+    typo = unprivileged(*LINT, "no-such.txt", "ok.txt", cwd=locked)  # a name that is not there: usage
+    assert typo.returncode == 2 and "no-such.txt: no such file or folder" in typo.stderr, typo.stderr
+
+
+def test_a_folder_that_cannot_be_listed_fails_the_gate(locked: Path) -> None:
+    (locked / "secret.txt").chmod(0o644)
+    (locked / "secret.txt").write_text("Thanks.\n", encoding="utf-8")
+    (locked / "flagged.txt").unlink()
+    walked = unprivileged(*LINT, ".", cwd=locked)  # every file it can read is clean
+    assert walked.returncode == 1, walked.stderr
+    assert walked.stderr.splitlines() == ["mantracheck: ./closed: cannot list folder: permission denied", "mantracheck: 1 file could not be checked (see above)."]
+    named = unprivileged(*LINT, "closed", "ok.txt", cwd=locked)
+    assert named.returncode == 1 and "mantracheck: closed: cannot list folder: permission denied" in named.stderr, named.stderr
+    as_json = unprivileged("lint", "--no-config", "--format", "json", ".", cwd=locked)
+    report = json.loads(as_json.stdout)
+    assert {"path": "./closed", "findings": [], "error": "cannot list folder: permission denied"} in report["files"]
+    assert report["summary"]["unreadable_files"] == 1
+    # told otherwise: a folder excluded by the configuration is not reported
+    (locked / ".mantracheck.toml").write_text('exclude = ["closed"]\n', encoding="utf-8")
+    excluded = unprivileged("lint", "--format", "concise", ".", cwd=locked)
+    assert excluded.returncode == 0 and excluded.stderr == "", excluded.stderr
+
+
+def test_a_socket_or_fifo_named_on_the_command_line_is_skipped_and_never_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ok.txt").write_text("Thanks for writing.\n", encoding="utf-8")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind("sock.txt")
+    server.listen()
+    os.mkfifo("fifo.txt")
+    try:
+        proc = unprivileged(*LINT, "sock.txt", "fifo.txt", "ok.txt", cwd=tmp_path, timeout=60)
+    finally:
+        server.close()
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.splitlines() == [
+        "mantracheck: fifo.txt: not a regular file (a FIFO), skipped",
+        "mantracheck: sock.txt: not a regular file (a socket), skipped",
+        "mantracheck: 2 files skipped (see above).",
+    ]
 
 
 # -- 10. --fix racing another writer ----------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -60,10 +61,35 @@ def test_symlinked_folders_are_not_followed(tmp_path: Path) -> None:
     tree(tmp_path, {"real/a.txt": "x", "other/b.txt": "x"})
     (tmp_path / "real" / "loop").symlink_to(tmp_path, target_is_directory=True)
     (tmp_path / "real" / "link.txt").symlink_to(tmp_path / "other" / "b.txt")
-    assert walked(tmp_path / "real") == ["a.txt", "link.txt"]
+    (tmp_path / "real" / "inside.txt").symlink_to(tmp_path / "real" / "a.txt")
+    assert walked(tmp_path) == ["other/b.txt", "real/a.txt", "real/inside.txt", "real/link.txt"]
 
 
-def test_an_unlistable_folder_is_a_notice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_links_out_of_the_walked_folders_are_refused_and_skipped(tmp_path: Path) -> None:
+    """Issue 18: a committed link to a file or folder outside what is linted is not read."""
+    from mantracheck.api import REFUSED
+
+    tree(tmp_path, {"real/a.txt": "x", "other/b.txt": "x", "other/c.png": "x"})
+    (tmp_path / "real" / "loop").symlink_to(tmp_path, target_is_directory=True)
+    (tmp_path / "real" / "link.txt").symlink_to(tmp_path / "other" / "b.txt")
+    (tmp_path / "real" / "picture.png").symlink_to(tmp_path / "other" / "c.png")  # not read anyway: no word
+    (tmp_path / "real" / "inside.txt").symlink_to(tmp_path / "real" / "a.txt")
+    refused: dict[str, Any] = {}
+    found = list(iter_inputs([str(tmp_path / "real")], None, [], refused))
+    real = tmp_path / "real"
+    assert found == [(str(real / "a.txt"), "text"), (str(real / "inside.txt"), "text"), (str(real / "link.txt"), REFUSED), (str(real / "loop"), REFUSED)]
+    assert {k: (str(v), v.skipped) for k, v in refused.items()} == {
+        str(real / "link.txt"): ("symbolic link to a file outside the paths being linted, not followed", True),
+        str(real / "loop"): ("symbolic link to a folder outside the paths being linted, not followed", True),
+    }
+    # named too, the folder it leads to is inside what is linted
+    assert [p for p, f in iter_inputs([str(real), str(tmp_path / "other")], None, []) if f == REFUSED] == [str(real / "loop")]
+
+
+def test_an_unlistable_folder_is_an_input_that_could_not_be_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """It fails the run (issue 18): yielded with the format REFUSED, reported as a file that
+    could not be checked (tests/test_trust_files.py runs it for real)."""
+    from mantracheck.api import REFUSED
     from mantracheck.text import walk
 
     tree(tmp_path, {"ok/a.txt": "x", "locked/b.txt": "x"})
@@ -75,12 +101,12 @@ def test_an_unlistable_folder_is_a_notice(tmp_path: Path, monkeypatch: pytest.Mo
         return scandir(path)
 
     monkeypatch.setattr(walk.os, "scandir", refuse)
-    notices: list[Notice] = []
-    assert walked(tmp_path, notices=notices) == ["ok/a.txt"]
-    assert [str(n) for n in notices] == [f"{tmp_path / 'locked'}: cannot list folder: permission denied, skipped"]
-    notices = []
-    assert walked(tmp_path / "locked", notices=notices) == []
-    assert [str(n) for n in notices] == [f"{tmp_path / 'locked'}: cannot list folder: permission denied, skipped"]
+    for root in (tmp_path, tmp_path / "locked"):
+        notices: list[Notice] = []
+        refused: dict[str, Any] = {}
+        found = list(iter_inputs([str(root)], None, notices, refused))
+        assert (str(tmp_path / "locked"), REFUSED) in found and notices == []
+        assert {k: (str(v), v.skipped) for k, v in refused.items()} == {str(tmp_path / "locked"): ("cannot list folder: permission denied", False)}
 
 
 # -- .gitignore ------------------------------------------------------------------------

@@ -33,7 +33,7 @@ no_config_option = click.option("--no-config", is_flag=True, help="Ignore config
 
 
 @click.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))  # (one it cannot read is reported, the rest linted)
 @click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="text", show_default=True, help="text: grouped with source lines on a terminal, one line per finding otherwise; concise: always one line per finding.")
 @click.option("--profile", default=None, help="Which rules apply: support (default), script or marketing.")
 @click.option("--select", multiple=True, help="Only these rules or packs (comma-separated, repeatable).")
@@ -43,6 +43,7 @@ no_config_option = click.option("--no-config", is_flag=True, help="Ignore config
 @click.option("--report-unused-directives", is_flag=True, help="Report inline 'mantracheck: disable' directives that suppressed nothing.")
 @click.option("--fix", "fix", flag_value="fix", default=None, help="Apply safe fixes to the files (atomically); report what is left.")
 @click.option("--diff", "fix", flag_value="diff", help="Show the fixes as a diff; change no file.")
+@click.option("--fix-follow-links", is_flag=True, help="With --fix, also rewrite the files that symbolic links point to (a link is never written through otherwise).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes to use (default: one per CPU for many files).")
 @click.option("--scores", is_flag=True, help="Compute each file's courtesy and overpromise-risk scores (always in JSON).")
 @click.option("--min-courtesy", type=click.FloatRange(0, 100), default=None, help="Exit 1 when a file's courtesy score is below this (0-100).")
@@ -65,6 +66,7 @@ def lint(
     input_format: str | None,
     report_unused_directives: bool,
     fix: str | None,
+    fix_follow_links: bool,
     jobs: int | None,
     scores: bool,
     min_courtesy: float | None,
@@ -105,7 +107,7 @@ def lint(
         report_unused_directives=report_unused_directives,
         scores=scores or fmt == "json" or min_courtesy is not None or config.min_courtesy is not None,
     )
-    run = start_lint(paths, options=options, config=config, stdin_text=stdin_text, jobs=jobs, fix=fix)
+    run = start_lint(paths, options=options, config=config, stdin_text=stdin_text, jobs=jobs, fix=fix, fix_follow_links=fix_follow_links)
     ready()  # rules and linters are built: collect garbage again (see cli.main)
     if not quiet:
         for notice in run.notices:

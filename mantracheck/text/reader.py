@@ -97,6 +97,9 @@ def read_bytes(path: str, limit: int = MAX_BYTES) -> bytes:
     try:
         fd = os.open(path, _O_FLAGS)
     except OSError as exc:
+        special = _special_file(path)
+        if special is not None:  # a socket (ENXIO) or a device without its driver: skipped
+            raise InputError(f"not a regular file ({special}), skipped", skipped=True) from None
         raise InputError(_os_reason(path, exc)) from None
     try:
         info = os.fstat(fd)
@@ -130,6 +133,18 @@ def _read_at_most(fd: int, limit: int) -> bytes:
 def _too_big(size: int, limit: int) -> str:
     mib = 1024 * 1024
     return f"file is over the {limit / mib:g} MiB limit ({size / mib:.1f} MiB or more), skipped"
+
+
+def _special_file(path: str) -> str | None:
+    """What a path that could not be opened is, when it is not a file or a folder (a socket
+    refuses to be opened with ENXIO): "a socket", "a FIFO", "a device"; None otherwise."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return _file_type(mode)
 
 
 def _file_type(mode: int) -> str:

@@ -3,7 +3,10 @@
 The walk keeps its own stack instead of recursing (``os.walk`` recurses, one frame per level:
 a tree 1,500 folders deep raised RecursionError), lists each folder once, sorted by name (its
 files, then each subfolder in turn, as ``os.walk`` with sorted names would), and does not
-follow links to folders, so a link loop cannot make it endless; links to files are listed.
+follow links to folders, so a link loop cannot make it endless; links to files are listed,
+unless ``leaves`` says they lead outside what is being linted (a committed ``leak.txt ->
+../../secret.txt``): such a link, to a file or a folder, is handed to ``leaves`` (which
+records it) and not followed.
 
 .gitignore files are read with pathspec, whose ``GitIgnoreSpec`` follows git's rules (anchored
 and directory patterns, ``**``, negation, the last match winning). Those in the walked tree
@@ -70,6 +73,9 @@ class FolderWalk:
     onerror: Callable[[OSError], None]
     #: called with (path, problem) for a .gitignore that cannot be read
     warn: Callable[[str, str], None]
+    #: called with (path, "file" or "folder") for each symbolic link: whether it leads outside
+    #: what is being linted (then not followed); None: links to files are listed
+    leaves: Callable[[str, str], bool] | None = None
     ignored_files: int = 0
     ignored_dirs: int = 0
 
@@ -92,17 +98,22 @@ class FolderWalk:
             subfolders = []
             for entry in entries:
                 child = f"{rel}/{entry.name}" if rel else entry.name
+                path = os.path.join(folder, entry.name)
                 if _is_dir(entry):
-                    if entry.name in SKIP_DIRS or entry.is_symlink():
+                    if entry.name in SKIP_DIRS:
+                        continue
+                    if entry.is_symlink():  # never followed; told when it leaves the roots
+                        if self.leaves is not None and not (chain and _ignored(chain, child)):  # (to git, a link is a file)
+                            self.leaves(path, "folder")
                         continue
                     if chain and _ignored(chain, child + "/"):
                         self.ignored_dirs += 1
                         continue
-                    subfolders.append((os.path.join(folder, entry.name), child, chain))
+                    subfolders.append((path, child, chain))
                 elif chain and _ignored(chain, child):
                     self.ignored_files += 1
-                else:
-                    yield os.path.join(folder, entry.name)
+                elif not (entry.is_symlink() and self.leaves is not None and self.leaves(path, "file")):
+                    yield path
             stack.extend(reversed(subfolders))
 
     def _enclosing_patterns(self) -> Chain:
