@@ -3,7 +3,8 @@
 Every outcome is either a ``SourceText`` or an ``InputError`` with a one-line reason (its
 ``skipped`` flag says the file was left alone on purpose: binary, too big, not a regular
 file). Files are opened with ``O_NONBLOCK`` and checked with ``fstat`` before reading, so a
-FIFO or a device named like a template cannot block the run, and at most ``MAX_BYTES + 1``
+FIFO or a device named like a template cannot block the run (a socket, which cannot be opened
+at all, is told apart by ``stat`` and skipped too), and at most ``MAX_BYTES + 1``
 bytes are ever read, however much a file grows while it is read.
 """
 
