@@ -73,21 +73,20 @@ def _line_end(text: str, pos: int, end: int) -> int:
     return m.end() if m else end
 
 
-def _header_block(text: str, start: int, end: int) -> tuple[int, int, int | None]:
-    """(end of the header block, start and end of the body) of the message or part in
-    ``[start, end)``, as email's parser splits them: header lines (and their continuations)
-    up to the first line that is not one; a blank line there is the separator, any other line
-    starts the body. A last header line starting with ``From `` (not the first line) goes
-    back to the body, and the parser drops a blank line after it: where text follows that
-    line, the body is not one span of the source (its end is None)."""
+def _header_block(text: str, start: int, end: int) -> tuple[int, int, tuple[int, int] | None]:
+    """(end of the header block, start of the body, a line the parser drops from the body) of
+    the message or part in ``[start, end)``, as email's parser splits them: header lines (and
+    their continuations) up to the first line that is not one; a blank line there is the
+    separator, any other line starts the body. A last header line starting with ``From ``
+    (not the first line) goes back to the body, and the blank line after it is dropped."""
     pos, last = start, start
     while pos < end and _HEADER_START.match(text, pos, end):
         last = pos
         pos = _line_end(text, pos, end)
     after_blank = _line_end(text, pos, end) if pos < end and text[pos] in "\r\n" else pos
     if last > start and text.startswith("From ", last):
-        return last, last, end if after_blank == pos else (pos if after_blank == end else None)
-    return pos, after_blank, end
+        return last, last, (pos, after_blank) if after_blank > pos else None
+    return pos, after_blank, None
 
 
 def _header_value(text: str, start: int, stop: int, name: str) -> tuple[int, int] | None:
@@ -146,40 +145,46 @@ def _subparts(text: str, start: int, end: int, boundary: str) -> list[tuple[int,
     return spans
 
 
-def _leaves(text: str, msg: Message) -> list[tuple[Message, tuple[int, int] | None]]:
+Pieces = tuple[tuple[int, int], ...]
+
+
+def _leaves(text: str, msg: Message) -> list[tuple[Message, Pieces | None]]:
     """Every part of ``msg`` that is not a multipart container, in order, with the source
-    span of its body; None where the parts found in the source are not the ones email's
-    parser found. Attached messages (``message/*``) are leaves: they are not descended into."""
-    out: list[tuple[Message, tuple[int, int] | None]] = []
+    spans that make up its body (one, or two around a line the parser drops); None where the
+    parts found in the source are not the ones email's parser found. Attached messages
+    (``message/*``) are leaves: they are not descended into."""
+    out: list[tuple[Message, Pieces | None]] = []
     stack: list[tuple[Message, tuple[int, int] | None, bool]] = [(msg, (0, len(text)), False)]
     while stack:
         part, span, is_subpart = stack.pop()
-        children = part.get_payload() if part.get_content_maintype() == "multipart" and part.is_multipart() else None
-        if not isinstance(children, list):
-            if span is not None:
-                _, body, body_end = _header_block(text, *span)
-                end = span[1] if body_end is None else body_end
-                boundary = part.get_boundary() if part.get_content_maintype() == "multipart" else None
-                if boundary is not None:  # a multipart without parts: its payload is what precedes a close delimiter
-                    delimiters = _delimiters(text, body, end, boundary)
-                    end = delimiters[0][0] if delimiters else end
-                if is_subpart and part.get_content_maintype() != "multipart" and end > body:
-                    # the line break before the next delimiter is not the part's (that of a
-                    # multipart without parts is cut from its epilogue, not its payload)
-                    if text[end - 1] == "\n":
-                        end -= 2 if end - 2 >= body and text[end - 2] == "\r" else 1
-                    elif text[end - 1] == "\r":
-                        end -= 1
-                span = None if body_end is None else (body, end)
-            out.append((part, span))
+        multipart = part.get_content_maintype() == "multipart"
+        children = part.get_payload() if multipart and part.is_multipart() else None
+        if isinstance(children, list):
+            spans: list[tuple[int, int] | None] = [None] * len(children)
+            boundary = part.get_boundary()
+            if span is not None and boundary is not None:
+                found = _subparts(text, _header_block(text, *span)[1], span[1], boundary)
+                if len(found) == len(children):
+                    spans = list(found)
+            stack.extend((child, child_span, True) for child, child_span in reversed(list(zip(children, spans))))
             continue
-        spans: list[tuple[int, int] | None] = [None] * len(children)
-        boundary = part.get_boundary()
-        if span is not None and boundary is not None:
-            found = _subparts(text, _header_block(text, *span)[1], span[1], boundary)
-            if len(found) == len(children):
-                spans = list(found)
-        stack.extend((child, child_span, True) for child, child_span in reversed(list(zip(children, spans))))
+        if span is None:
+            out.append((part, None))
+            continue
+        _, body, dropped = _header_block(text, *span)
+        end = span[1]
+        boundary = part.get_boundary() if multipart else None
+        if boundary is not None:  # a multipart without parts: its payload is what precedes a close delimiter
+            delimiters = _delimiters(text, body, end, boundary)
+            end = delimiters[0][0] if delimiters else end
+        pieces = [p for p in ((body, dropped[0]), (dropped[1], end)) if p[1] > p[0]] if dropped else [(body, end)]
+        if is_subpart and not multipart and pieces:
+            # the line break before the next delimiter is not the part's (that of a multipart
+            # without parts is cut from its epilogue, not its payload)
+            a, b = pieces[-1]
+            b -= 2 if text.endswith("\r\n", a, b) else 1 if b > a and text[b - 1] in "\r\n" else 0
+            pieces[-1] = (a, b)
+        out.append((part, tuple(pieces) or ((body, body),)))
     return out
 
 
@@ -272,7 +277,7 @@ def _subject(source: str, hdr_end: int, placeholders: Placeholders) -> Extracted
     return builder.build(label="subject")
 
 
-def _chosen(leaves: list[tuple[Message, tuple[int, int] | None]]) -> tuple[Message, tuple[int, int] | None] | None:
+def _chosen(leaves: list[tuple[Message, Pieces | None]]) -> tuple[Message, Pieces | None] | None:
     """The first text/plain part that is not an attachment, else the first such text/html."""
     for wanted in ("text/plain", "text/html"):
         for part, span in leaves:
@@ -295,10 +300,12 @@ def extract_email(source: str, placeholders: Placeholders) -> list[Extracted]:
     chosen = _chosen(_leaves(source, msg))
     if chosen is None:
         return out
-    headers, span = chosen
-    if span is None or source[span[0] : span[1]] != headers.get_payload():
-        raise InputError(f"cannot place the {headers.get_content_type()} part of this email in the file (its MIME structure is not what it seems)")
-    start, end = span
+    headers, pieces = chosen
+    if pieces is None or "".join(source[a:b] for a, b in pieces) != headers.get_payload():
+        raise InputError(f"cannot place the {headers.get_content_type()} part of this email in the file exactly (the parser reads it differently), so it is not linted")
+    # (two pieces only around the blank line the parser drops after a stray 'From ' line:
+    # the body is linted with it)
+    start, end = pieces[0][0], pieces[-1][1]
     value, outer = _decode(source, start, end, headers)
     masker = Masker(value, placeholders)
     builder = TextBuilder(value)
