@@ -18,6 +18,7 @@ import mantracheck
 from mantracheck.cli import cli
 from mantracheck.errors import InputError
 from mantracheck.text import LineIndex, extract, mime
+from tests.test_text_roundtrip import check_pieces
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 GUARANTEE = ("overpromise.guarantee",)
@@ -181,3 +182,13 @@ def test_three_thousand_nested_quotes_are_linted_in_time() -> None:
     started = time.monotonic()
     assert findings(source, "markdown") == [(1, 6001, 1, 6013)]
     assert time.monotonic() - started < 20
+
+
+def test_deep_markdown_maps_back_exactly() -> None:
+    """The plain text of a block nested too deep is copied from the source, piece by piece,
+    with its markers, lazy lines, tabs and CRLF line breaks."""
+    source = nested_list(25, "item {} we *guarantee*") + "\t" * 30 + "- tabbed\r\n" + "> " * 40 + "quoted\r\nlazy line\r\n\r\n" + "   1. " * 15 + "ordered\n\nEnd.\n"
+    ex = extract(source, "markdown")[0]
+    check_pieces(source, ex, None)
+    for word in ("item 24 we *guarantee*", "tabbed", "quoted", "lazy line", "ordered", "End."):
+        assert word in ex.clean, word
