@@ -15,37 +15,61 @@ from typing import Any, NoReturn
 import click
 
 from mantracheck import __version__
-from mantracheck.errors import MantracheckError
+from mantracheck.errors import MantracheckError, OutputError
+
+
+def _say(line: str) -> None:
+    """One line on standard error, its file names and values from the repository shown
+    ``printable`` (a newline in a config file's name cannot start a line of its own); nothing
+    when standard error itself cannot be written."""
+    from mantracheck.formatters.escape import printable
+
+    try:
+        click.echo(printable(line), err=True)
+    except OSError:
+        pass
+
+
+def _silence_stdout() -> None:
+    """Standard output cannot take what is left of its buffer (a closed pipe, a full disk):
+    point it at the null device, so that the flush at exit neither fails nor complains."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no descriptor (a test runner's stream)
+        pass
 
 
 class _ExitTwo(click.ClickException):
     exit_code = 2
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"mantracheck: error: {self.format_message()}", err=True)
+        _say(f"mantracheck: error: {self.format_message()}")
 
 
 class _InternalError(click.ClickException):
     exit_code = 3
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"mantracheck: internal error: {self.format_message()}; please report it (MANTRACHECK_DEBUG=1 shows the traceback)", err=True)
+        _say(f"mantracheck: internal error: {self.format_message()}; please report it (MANTRACHECK_DEBUG=1 shows the traceback)")
 
 
 class Group(click.Group):
-    """Maps every MantracheckError to one line on stderr and exit code 2, in one place; a bug
-    (any other exception) to one line and exit code 3, never a traceback."""
+    """Maps every MantracheckError to one line on stderr and exit code 2, in one place (an
+    output that cannot be written, a full disk, is one: ``OutputError``); a bug (any other
+    exception) to one line and exit code 3, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except MantracheckError as exc:
+            if isinstance(exc, OutputError) and exc.stream == "stdout":
+                _silence_stdout()
             raise _ExitTwo(str(exc)) from None
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, SystemExit):
             raise
         except BrokenPipeError:  # the reader went away (| head): stop quietly
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            _silence_stdout()
             sys.exit(1)
         except Exception as exc:  # the last line of defence: a bug, reported in one line
             if os.environ.get("MANTRACHECK_DEBUG"):

@@ -111,7 +111,7 @@ def lint(
     ready()  # rules and linters are built: collect garbage again (see cli.main)
     if not quiet:
         for notice in run.notices:
-            _echo(f"mantracheck: {notice}", err=True)
+            _warn(str(notice))
     minimum = min_courtesy if min_courtesy is not None else config.min_courtesy
     stderr = sys.stderr
     show_progress = progress
@@ -137,18 +137,18 @@ def lint(
         _echo_unread(summary)
     threshold = fail_on or (str(config.fail_on) if config.fail_on else "error")
     for report in tally.below:
-        _echo(f"mantracheck: {report.path}: courtesy {report.scores['courtesy']['value']} is below the minimum of {minimum:g}", err=True)  # type: ignore[index]
+        _warn(f"{report.path}: courtesy {report.scores['courtesy']['value']} is below the minimum of {minimum:g}")  # type: ignore[index]
     sys.exit(int(tally.exit_code(Severity.parse(threshold))))
 
 
 def _echo_input_problem(report: Any, quiet: bool, verbose: bool) -> None:
     """A file that could not be checked (or, with --verbose, how it was read), on stderr."""
     if report.error is not None and not (quiet and report.skipped):
-        _echo(f"mantracheck: {report.path}: {report.error}", err=True)
+        _warn(f"{report.path}: {report.error}")
     elif verbose and not quiet and report.encoding:
         from mantracheck.text.reader import describe_encoding
 
-        _echo(f"mantracheck: {report.path}: read as {describe_encoding(report.encoding)}", err=True)
+        _warn(f"{report.path}: read as {describe_encoding(report.encoding)}")
 
 
 def _stream_text(run: Any, minimum: float | None, quiet: bool, verbose: bool, suggestions: bool = True) -> Any:
@@ -197,7 +197,7 @@ def _write_collected(result: Any, fmt: str, fix: str | None, statistics: bool, q
     if fix == "diff":
         for report in result.files:
             if report.diff:
-                _echo(report.diff, nl=False)
+                _echo(_diff_with_printable_names(report.path, report.diff), nl=False)
     elif statistics:
         from mantracheck.formatters.terminal import format_statistics
 
@@ -215,14 +215,46 @@ def _write_collected(result: Any, fmt: str, fix: str | None, statistics: bool, q
         _echo(FORMATTERS[fmt](result), nl=False)
 
 
+def _diff_with_printable_names(path: str, diff: str) -> str:
+    """A file's diff, its ``--- a/`` and ``+++ b/`` lines naming the file ``printable`` (a
+    newline in the name would start a line of its own). The changed lines are the file's
+    text as it is, as git shows them, so that the diff applies."""
+    from mantracheck.formatters.escape import printable
+
+    head = f"--- a/{path}\n+++ b/{path}\n"
+    shown = printable(path)
+    if shown == path or not diff.startswith(head):
+        return diff
+    return f"--- a/{shown}\n+++ b/{shown}\n" + diff[len(head) :]
+
+
+def _warn(message: str) -> None:
+    """``mantracheck: message`` on standard error, one line whatever the message holds: file
+    names and texts from the repository are shown ``printable`` (see formatters.escape)."""
+    from mantracheck.formatters.escape import printable
+
+    _echo(f"mantracheck: {printable(message)}", err=True)
+
+
 def _echo(text: str, **kwargs: Any) -> None:
     """click.echo, with file names that are not valid UTF-8 (kept by Python as surrogate
-    escapes) shown with U+FFFD instead of failing to print."""
+    escapes) shown with U+FFFD instead of failing to print. A stream that cannot be written
+    (a full disk) is an ``OutputError``; a closed pipe stays a BrokenPipeError (cli.Group)."""
+    from mantracheck.errors import OutputError
+
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    click.echo(text, **kwargs)
+        try:
+            text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        except UnicodeEncodeError:  # a lone surrogate from a text (a JSON "\ud800")
+            text = text.encode("utf-8", "replace").decode("utf-8")
+    try:
+        click.echo(text, **kwargs)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(exc, stream="stderr" if kwargs.get("err") else "stdout") from None
 
 
 def _read_stdin() -> str:

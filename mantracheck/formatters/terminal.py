@@ -7,13 +7,15 @@ import io
 from collections import Counter
 from collections.abc import Callable
 
+from mantracheck.formatters.escape import printable
 from mantracheck.models import LintResult, Severity
 
 STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 Reader = Callable[[str], "str | None"]
 
 #: Control characters from the linted files (ESC above all) would reach the terminal and could
-#: rewrite it; each is shown as one visible character instead, so the caret still lines up.
+#: rewrite it; in a source line each is shown as one visible character, so the caret still
+#: lines up (file names, messages and suggestions are shown ``printable``, as in text output).
 _VISIBLE = {c: 0x2400 + c for c in range(0x20) if c != 0x09} | {0x7F: 0x2421} | {c: 0xFFFD for c in range(0x80, 0xA0)}
 
 
@@ -33,17 +35,17 @@ def format_terminal(result: LintResult, read: Reader, *, width: int = 100, color
     for report in result.files:
         if not report.findings:
             if report.scores is not None:
-                console.print(Text(score_line(report.path, report.scores), style="dim"))
+                console.print(Text(score_line(printable(report.path), report.scores), style="dim"))
             continue
-        console.print(Text(visible(report.path), style="bold underline"))
+        console.print(Text(printable(report.path), style="bold underline"))
         source = read(report.path)
         lines = source.splitlines() if source is not None else []
         for f in report.findings:
             head = Text()
             head.append(f"  {f.line}:{f.column}", style="dim")
             head.append(f"  {f.severity}", style=STYLES[f.severity])
-            head.append(f"  {f.rule}", style="bold")
-            head.append(f"  {visible(f.message)}")
+            head.append(f"  {printable(f.rule)}", style="bold")
+            head.append(f"  {printable(f.message)}")
             console.print(head)
             if 0 < f.line <= len(lines):
                 line = lines[f.line - 1].expandtabs(1)
@@ -52,9 +54,9 @@ def format_terminal(result: LintResult, read: Reader, *, width: int = 100, color
                 console.print(Text("    │ ", style="dim") + Text(visible(line)))
                 console.print(Text("    │ ", style="dim") + Text(" " * (f.column - 1) + "^" * width_, style=STYLES[f.severity]))
             for suggestion in f.suggestions:
-                console.print(Text("    = ", style="dim") + Text(visible(suggestion), style="green"))
+                console.print(Text("    = ", style="dim") + Text(printable(suggestion), style="green"))
         if report.scores is not None:
-            console.print(Text("  " + score_line(report.path, report.scores).split(": ", 1)[1], style="dim"))
+            console.print(Text("  " + score_line("", report.scores)[2:], style="dim"))
         console.print()
     summary = result.summary()
     if summary["findings"]:
@@ -70,6 +72,6 @@ def format_statistics(result: LintResult) -> str:
     counts = Counter((f.rule, f.severity) for f in result.findings)
     if not counts:
         return ""
-    width = max(len(rule) for rule, _ in counts)
+    width = max(len(printable(rule)) for rule, _ in counts)
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
-    return "".join(f"{n:>6}  {rule:<{width}}  {sev}\n" for (rule, sev), n in rows)
+    return "".join(f"{n:>6}  {printable(rule):<{width}}  {sev}\n" for (rule, sev), n in rows)

@@ -1,12 +1,15 @@
 """``path:line:col: severity rule-id message``, then the suggestions, then a summary.
 
 ``text`` follows each finding with its suggestions; ``concise`` is exactly one line per
-finding (and each file's score line, with ``--scores``), then the summary."""
+finding (and each file's score line, with ``--scores``), then the summary. File names, rule
+ids, messages and suggestions are shown ``printable`` (a newline or an escape sequence from
+a repository as a visible ``\\n`` or ``\\x1b``), so each finding is one line."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mantracheck.formatters.escape import printable
 from mantracheck.models import FileReport, LintResult
 
 
@@ -24,13 +27,14 @@ def iter_text(result: LintResult, *, suggestions: bool = True) -> Iterator[str]:
 def report_lines(report: FileReport, *, suggestions: bool = True) -> Iterator[str]:
     """One file's findings (each followed by its suggestions, unless not ``suggestions``)
     and its score line."""
+    path = printable(report.path)
     for f in report.findings:
-        yield f"{report.path}:{f.line}:{f.column}: {f.severity} {f.rule} {f.message}\n"
+        yield f"{path}:{f.line}:{f.column}: {f.severity} {printable(f.rule)} {printable(f.message)}\n"
         if suggestions:
             for suggestion in f.suggestions:
-                yield f"    suggestion: {suggestion}\n"
+                yield f"    suggestion: {printable(suggestion)}\n"
     if report.scores is not None:
-        yield score_line(report.path, report.scores) + "\n"
+        yield score_line(path, report.scores) + "\n"
 
 
 def summary_line(summary: dict[str, int]) -> str:
@@ -51,7 +55,8 @@ def format_concise(result: LintResult) -> str:
 
 
 def score_line(path: str, scores: dict) -> str:  # type: ignore[type-arg]
-    """``path: courtesy 72/100 (missing: greeting, sign-off); overpromise risk 30/100``."""
+    """``path: courtesy 72/100 (missing: greeting, sign-off); overpromise risk 30/100``
+    (``path`` as given: a caller shows it ``printable``)."""
     courtesy = scores["courtesy"]
     missing = [m["name"] for m in courtesy.get("missing", [])]
     extra = f" (missing: {', '.join(missing)})" if missing else ""

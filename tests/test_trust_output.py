@@ -1,0 +1,260 @@
+"""What mantracheck prints is safe to print (issue 18, item 5 and part of 9).
+
+A repository's file names and texts are untrusted: a newline in a name or in a team rule's
+match must not start a line of its own (``::error::`` is a GitHub workflow command), an
+escape sequence (``ESC ] 52;`` writes the clipboard) must not reach a terminal, and two names
+that are not valid UTF-8 must stay distinct. A full disk on standard output is an I/O error
+in one line, not a bug.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+import pytest
+from click.testing import CliRunner
+
+from mantracheck.cli import cli
+from tests.conftest import NONET
+
+G = "We guarantee it ASAP.\n"
+#: Every name is made with bytes (os.fsdecode gives the undecodable ones as surrogate escapes).
+NAMES = {
+    "newline": b"reply\n::error::x.txt",
+    "osc52": b"osc\x1b]52;c;aGk=\x07.txt",
+    "title": b"title\x1b]0;owned\x07\r::warning::y.txt",
+    "ff": b"a\xff.txt",
+    "fe": b"a\xfe.txt",
+}
+#: A team rule's match spans a newline and an escape sequence from the file's text.
+INJECTING_TEXT = "We guarantee\n::error::injected now.\nWe guarantee \x1b]52;c;aGk=\x07 today.\n"
+
+TEAM_RULES = {
+    "promise": """\
+        kind: existence
+        severity: error
+        message: "'{match}' is a promise."
+        description: Promises need a basis.
+        patterns:
+          - regex: 'guarantee\\s+\\S+'
+        suggestions: ["Say what you will do instead of '{match}'."]
+        examples:
+          good: ["We can do it."]
+          bad: ["We guarantee it."]
+    """,
+    "asap": """\
+        kind: substitution
+        severity: warning
+        message: "Write '{replacement}' instead of '{match}'."
+        description: Say it plainly.
+        swap:
+          - {phrase: asap, replacement: as soon as we can}
+        examples:
+          good: ["We'll reply as soon as we can."]
+          bad: ["We'll reply ASAP."]
+    """,
+}
+
+#: What must never reach a human or line-based output: C0 but tab and newline, DEL, C1,
+#: U+2028/9, and lone surrogates (a name's undecodable bytes, which printed as U+FFFD).
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffd]")
+
+
+def invoke(*args: str, input: str | None = None) -> Any:
+    return CliRunner().invoke(cli, list(args), input=input)
+
+
+def bpath(folder: Path, name: bytes) -> bytes:
+    return os.path.join(os.fsencode(folder), name)
+
+
+@pytest.fixture
+def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``d/`` of files with hostile names (a guarantee and an ASAP in each), one of them also
+    with the injecting text; a binary file with a hostile name (a notice on stderr); a team
+    pack. The working folder is ``tmp_path``."""
+    folder = tmp_path / "d"
+    folder.mkdir()
+    for key, name in NAMES.items():
+        with open(bpath(folder, name), "wb") as handle:
+            handle.write((G + (INJECTING_TEXT if key == "newline" else "")).encode())
+    with open(bpath(folder, b"bin\n::warning::z\x1b]0;t\x07.txt"), "wb") as handle:
+        handle.write(b"\x00binary")
+    pack = tmp_path / "packs" / "team"
+    pack.mkdir(parents=True)
+    for rule, body in TEAM_RULES.items():
+        (pack / f"{rule}.yaml").write_text(textwrap.dedent(body), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def lint(*args: str) -> Any:
+    return invoke("lint", "--no-config", "--rules", "packs", "--select", "team", *args, "d")
+
+
+def assert_safe(output: str, *, workflow_commands: bool = False) -> None:
+    assert not UNSAFE.search(output), [line for line in output.split("\n") if UNSAFE.search(line)]
+    for line in output.split("\n"):
+        if workflow_commands:  # only the annotations mantracheck writes, each whole
+            assert not line or re.match(r"::(error|warning|notice) file=[^,\n]*,", line), line
+        else:
+            assert not line.lstrip().startswith("::"), line
+
+
+# -- item 5: every human and line-based output ------------------------------------------------
+@pytest.mark.parametrize("fmt", ["text", "concise"])
+def test_text_and_concise_escape_names_and_matches(hostile: Path, fmt: str) -> None:
+    result = lint("--format", fmt, "--no-color", "--scores")
+    assert result.exit_code == 1, result.output
+    assert_safe(result.stdout)
+    assert_safe(result.stderr)
+    out = result.stdout
+    assert "d/reply\\n::error::x.txt:1:4: error team.promise 'guarantee it' is a promise." in out
+    assert "d/reply\\n::error::x.txt:2:4: error team.promise 'guarantee\\n::error::injected' is a promise." in out
+    assert "d/reply\\n::error::x.txt:4:4: error team.promise 'guarantee \\x1b]52;c;aGk=\\x07' is a promise." in out
+    assert "d/osc\\x1b]52;c;aGk=\\x07.txt:1:4: error team.promise" in out
+    assert "d/title\\x1b]0;owned\\x07\\r::warning::y.txt:1:4:" in out
+    # The two names that are not UTF-8 stay apart (both printed as 'a\ufffd.txt' before).
+    assert "d/a\\xff.txt:1:4:" in out and "d/a\\xfe.txt:1:4:" in out
+    assert "d/a\\xff.txt: courtesy" in out
+    if fmt == "text":
+        assert "    suggestion: Say what you will do instead of 'guarantee\\n::error::injected'.\n" in out
+
+
+def test_terminal_renderer_escapes_names_messages_and_suggestions(hostile: Path) -> None:
+    result = lint("--format", "text", "--color", "--scores")
+    assert result.exit_code == 1, result.output
+    no_sgr = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)  # the renderer's own colours
+    assert_safe(no_sgr)
+    assert "d/reply\\n::error::x.txt" in no_sgr and "d/a\\xff.txt" in no_sgr and "d/a\\xfe.txt" in no_sgr
+    assert "'guarantee\\n::error::injected' is a promise." in no_sgr
+
+
+def test_statistics_and_diff_escape_names(hostile: Path) -> None:
+    stats = lint("--statistics")
+    assert_safe(stats.stdout)
+    diff = lint("--diff")
+    assert diff.exit_code == 1, diff.output
+    headers = [line for line in diff.stdout.split("\n") if line.startswith(("--- ", "+++ "))]
+    assert "--- a/d/reply\\n::error::x.txt" in headers and "+++ b/d/a\\xfe.txt" in headers
+    assert len(headers) == 2 * len(NAMES)
+    assert not any(line.startswith("::") for line in diff.stdout.split("\n"))
+    assert_safe(diff.stderr)
+
+
+def test_github_annotations_escape_data_properties_and_stderr(hostile: Path) -> None:
+    result = lint("--format", "github")
+    assert result.exit_code == 1, result.output
+    assert_safe(result.stdout, workflow_commands=True)
+    assert_safe(result.stderr)
+    out = result.stdout
+    # GitHub's own escapes where it decodes them (%, CR, LF; ':' and ',' in properties).
+    assert "::error file=d/reply%0A%3A%3Aerror%3A%3Ax.txt,line=2,col=4," in out
+    assert "title=team.promise::'guarantee%0A::error::injected' is a promise." in out
+    # A control character GitHub does not decode is shown, not sent.
+    assert "file=d/osc\\x1b]52;c;aGk=\\x07.txt," in out
+    assert "file=d/a\\xff.txt," in out and "file=d/a\\xfe.txt," in out
+    assert "::error::injected" not in out.replace("'guarantee%0A::error::injected'", "")
+
+
+def test_stderr_notices_and_error_messages_are_escaped(hostile: Path) -> None:
+    result = lint("--format", "concise", "--verbose", "--min-courtesy", "100")
+    assert result.exit_code == 1
+    assert_safe(result.stderr)
+    err = result.stderr.split("\n")
+    assert "mantracheck: d/bin\\n::warning::z\\x1b]0;t\\x07.txt: binary file (contains NUL bytes), skipped" in err
+    assert "mantracheck: d/a\\xff.txt: read as utf-8" in err
+    assert any(line.startswith("mantracheck: d/reply\\n::error::x.txt: courtesy ") for line in err)
+    # A configuration error names its file: one line, escaped.
+    with open(bpath(hostile, b"bad\n::error::cfg\x1b]52;c;aGk=\x07.toml"), "wb") as handle:
+        handle.write(b"nope = [\n")
+    config = os.fsdecode(b"bad\n::error::cfg\x1b]52;c;aGk=\x07.toml")
+    broken = invoke("lint", "--config", config, "-", input="Hello.\n")
+    assert broken.exit_code == 2, broken.output
+    assert_safe(broken.stderr)
+    assert broken.stderr.startswith("mantracheck: error: bad\\n::error::cfg\\x1b]52;c;aGk=\\x07.toml")
+    assert broken.stderr.count("\n") == 1
+
+
+def test_json_keeps_every_name_exact_and_distinct(hostile: Path) -> None:
+    result = lint("--format", "json")
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert_safe(result.stderr)
+    files = report["files"]
+
+    def name_bytes(entry: dict[str, Any]) -> bytes:
+        # path_bytes (hex) when the name is not valid UTF-8; otherwise the path itself.
+        if "path_bytes" in entry:
+            return bytes.fromhex(entry["path_bytes"])
+        return entry["path"].encode("utf-8")
+
+    got = sorted(name_bytes(f) for f in files)
+    assert got == sorted([b"d/" + n for n in NAMES.values()] + [b"d/bin\n::warning::z\x1b]0;t\x07.txt"])
+    by_name = {name_bytes(f): f for f in files}
+    assert by_name[b"d/a\xff.txt"]["path"] == "d/a\ufffd.txt"  # valid Unicode for strict readers
+    assert "path_bytes" not in by_name[b"d/reply\n::error::x.txt"]
+    assert list(by_name[b"d/a\xfe.txt"])[:3] == ["path", "path_bytes", "findings"]
+    matches = [f["match"] for f in by_name[b"d/reply\n::error::x.txt"]["findings"] if f["rule"] == "team.promise"]
+    assert matches == ["guarantee it", "guarantee\n::error::injected", "guarantee \x1b]52;c;aGk=\x07"]
+    # Read as bytes, the report is valid UTF-8 holding no raw control character.
+    assert not re.search(rb"[\x00-\x09\x0b-\x1f]", result.stdout_bytes)
+    result.stdout_bytes.decode("utf-8")
+
+
+def test_sarif_uris_keep_every_name_exact_and_distinct(hostile: Path) -> None:
+    result = lint("--format", "sarif")
+    assert result.exit_code == 1, result.output
+    assert_safe(result.stderr)
+    sarif = json.loads(result.stdout)
+    uris = {a["location"]["uri"] for a in sarif["runs"][0]["artifacts"]}
+    assert {unquote_to_bytes(u) for u in uris} == {b"d/" + n for n in NAMES.values()}
+    assert not re.search(rb"[\x00-\x09\x0b-\x1f]", result.stdout_bytes)
+    notes = [n["message"]["text"] for n in sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]]
+    assert "d/bin\n::warning::z\x1b]0;t\x07.txt: binary file (contains NUL bytes), skipped" in notes
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("a\nb\rc", "a\\nb\\rc"),
+        ("\x1b]52;c;aGk=\x07", "\\x1b]52;c;aGk=\\x07"),
+        ("del\x7f c1\x9b nel\x85", "del\\x7f c1\\x9b nel\\x85"),
+        ("tab\tkept é ü 日本", "tab\tkept é ü 日本"),
+        (os.fsdecode(b"a\xff\xfe"), "a\\xff\\xfe"),
+        ("lone \ud800 sep\u2028", "lone \\ud800 sep\\u2028"),
+    ],
+)
+def test_printable(raw: str, shown: str) -> None:
+    from mantracheck.formatters.escape import printable
+
+    assert printable(raw) == shown
+
+
+# -- item 9 (part): a full disk on standard output ----------------------------------------
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+@pytest.mark.parametrize("fmt", ["concise", "json"])
+def test_a_full_disk_on_stdout_is_an_io_error_in_one_line(fmt: str) -> None:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(NONET), os.environ.get("PYTHONPATH", "")]))
+    env.pop("CI", None)
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "mantracheck", "lint", "--no-config", "--format", fmt, "-"],
+            input="We guarantee it.\n",
+            stdout=full,
+            check=False,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            timeout=300,
+        )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr == "mantracheck: error: cannot write the output: no space left on device\n"
