@@ -1,10 +1,11 @@
-"""What mantracheck prints is safe to print (issue 18, item 5 and part of 9).
+"""What mantracheck prints is safe to print (issue 18, items 5, 6 and part of 9).
 
 A repository's file names and texts are untrusted: a newline in a name or in a team rule's
 match must not start a line of its own (``::error::`` is a GitHub workflow command), an
 escape sequence (``ESC ] 52;`` writes the clipboard) must not reach a terminal, and two names
-that are not valid UTF-8 must stay distinct. A full disk on standard output is an I/O error
-in one line, not a bug.
+that are not valid UTF-8 must stay distinct. The JSON report is written as it is made, byte
+for byte what the collected formatter writes. A full disk on standard output is an I/O
+error in one line, not a bug.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -23,6 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 from mantracheck.cli import cli
+from mantracheck.formatters import indented
 from tests.conftest import NONET
 
 G = "We guarantee it ASAP.\n"
@@ -237,6 +240,115 @@ def test_printable(raw: str, shown: str) -> None:
     from mantracheck.formatters.escape import printable
 
     assert printable(raw) == shown
+
+
+# -- item 6: the JSON report is streamed ------------------------------------------------------
+TEXTS = [
+    "Hi {{ first_name }},\n\nWe guarantee your refund will arrive within 24 hours. Send us the receipt ASAP.\n",
+    "Thanks for writing. I'm sorry about the delay; could you please send the order number?\n\nKind regards,\nMarco\n",
+    "Dear customer, your ticket is fixed 100%. It will never happen again!!!\n\nBest,\nDana\n",
+]
+
+
+def _corpus(root: Path, n: int) -> Path:
+    for i in range(n):
+        sub = root / f"d{i % 5}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"r{i:04}.{'md' if i % 4 == 0 else 'txt'}").write_text(f"Reply {i}. {TEXTS[i % len(TEXTS)]}", encoding="utf-8")
+    (root / "d0" / "broken.yaml").write_text("body: [unclosed\n", encoding="utf-8")
+    (root / "d1" / "binary.txt").write_bytes(b"\x00binary")
+    (root / "d2" / "clean.txt").write_text("Thanks.\n", encoding="utf-8")
+    return root
+
+
+def _collected_json(result: Any) -> str:
+    """The JSON formatter as it was before streaming: the whole payload, dumped at once."""
+    payload = {
+        "version": 1,
+        "files": [r.to_dict() for r in result.files],
+        "summary": result.summary(),
+        "notices": [str(n) for n in result.notices],
+    }
+    return indented.dumps(payload) + "\n"
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_streamed_json_is_byte_for_byte_the_collected_report(tmp_path: Path, jobs: str) -> None:
+    from mantracheck.api import lint_paths
+    from mantracheck.formatters.json import format_json
+
+    root = _corpus(tmp_path / "t", 300)
+    result = invoke("lint", "--no-config", "--format", "json", "--jobs", jobs, str(root))
+    assert result.exit_code == 1, result.stderr
+    collected = lint_paths([str(root)], jobs=1, scores=True)
+    assert result.stdout == _collected_json(collected)
+    assert format_json(collected) == _collected_json(collected)
+    assert len(json.loads(result.stdout)["files"]) == 303
+    # No file, and an empty run: the same too.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    none = invoke("lint", "--no-config", "--format", "json", str(empty))
+    assert none.stdout == _collected_json(lint_paths([str(empty)], jobs=1, scores=True))
+
+
+def test_json_report_is_written_as_the_files_are_linted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI never holds the run whole: output is written while reports are still to come,
+    and no LintResult (the list of every report) is built."""
+    import mantracheck.cli.lint as cli_lint
+    from mantracheck import api, models
+
+    root = _corpus(tmp_path / "t", 200)
+    made = [0]
+    writes: list[int] = []
+    start = api.start_lint
+
+    def counting_start(*args: Any, **kwargs: Any) -> Any:
+        run = start(*args, **kwargs)
+        inner = run._reports
+
+        def reports(render: Any) -> Iterator[Any]:
+            for item in inner(render):
+                made[0] += 1
+                yield item
+
+        return api.LintRun(notices=run.notices, rules=run.rules, count=run.count, _reports=reports)
+
+    echo = cli_lint._echo
+
+    def recording_echo(text: str, **kwargs: Any) -> None:
+        if not kwargs.get("err"):
+            writes.append(made[0])
+        echo(text, **kwargs)
+
+    class NoResult:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            raise AssertionError("the JSON output collected every report")
+
+    monkeypatch.setattr(api, "start_lint", counting_start)
+    monkeypatch.setattr(cli_lint, "_echo", recording_echo)
+    monkeypatch.setattr(models, "LintResult", NoResult)
+    result = invoke("lint", "--no-config", "--format", "json", "--jobs", "1", str(root))
+    assert result.exit_code == 1, result.output
+    assert made[0] == 203 and len(json.loads(result.stdout)["files"]) == 203
+    assert writes and writes[0] < 203, writes  # the first files were written before the last was linted
+
+
+def test_json_stream_consumes_reports_lazily() -> None:
+    from mantracheck.formatters.json import iter_json
+
+    pulled = [0]
+
+    def chunks() -> Iterator[str]:
+        for i in range(1000):
+            pulled[0] += 1
+            yield f'{{\n      "path": "f{i}"\n    }}'
+
+    seen = []
+    for piece in iter_json(chunks(), lambda: {"files": 1000}, ()):
+        seen.append(pulled[0])
+        if '"f5"' in piece:
+            assert pulled[0] == 6
+    assert seen[-1] == 1000
 
 
 # -- item 9 (part): a full disk on standard output ----------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import click
@@ -123,6 +124,8 @@ def lint(
         # One line per finding: written as each file's report comes, so a large run is
         # never held whole (only its counts are).
         tally = _stream_text(run, minimum, quiet, verbose, suggestions=fmt != "concise")
+    elif fmt == "json" and fix != "diff" and not statistics:
+        tally = _stream_json(run, minimum, quiet, verbose, show_progress)
     else:
         reports = _with_progress(run.reports(), run.count) if show_progress else run.reports()
         result = LintResult(files=tuple(reports), notices=run.notices, rules=run.rules)
@@ -157,21 +160,55 @@ def _stream_text(run: Any, minimum: float | None, quiet: bool, verbose: bool, su
 
     severity = {int(s): s for s in Severity}
     tally = Tally(minimum)
-    batch: list[str] = []
-    size = 0
-    for report, severities, text in run.rendered(_render_lines if suggestions else _render_concise_lines):
-        tally.add(report, [severity[s] for s in severities])
-        _echo_input_problem(report, quiet, verbose)
-        if text:
-            batch.append(text)
-            size += len(text)
-            if size >= 100_000:
-                _echo("".join(batch), nl=False)
-                batch, size = [], 0
-    if not quiet:
-        batch.append(summary_line(tally.summary()))
-    _echo("".join(batch), nl=False)
+
+    def pieces() -> Iterator[str]:
+        for report, severities, text in run.rendered(_render_lines if suggestions else _render_concise_lines):
+            tally.add(report, [severity[s] for s in severities])
+            _echo_input_problem(report, quiet, verbose)
+            yield text
+        if not quiet:
+            yield summary_line(tally.summary())
+
+    _write_batched(pieces())
     return tally
+
+
+def _stream_json(run: Any, minimum: float | None, quiet: bool, verbose: bool, progress: bool) -> Any:
+    """The JSON report written as each file's report comes (each file's object made where
+    the report is, a ``--jobs`` worker): the run is never held whole, only its counts."""
+    from functools import partial
+
+    from mantracheck.formatters.json import iter_json
+    from mantracheck.models import Severity, Tally
+
+    severity = {int(s): s for s in Severity}
+    tally = Tally(minimum)
+    rendered = run.rendered(partial(_render_json, keep_scores=minimum is not None))
+    if progress:
+        rendered = _with_progress(rendered, run.count)
+
+    def files() -> Iterator[str]:
+        for report, severities, text in rendered:
+            tally.add(report, [severity[s] for s in severities])
+            _echo_input_problem(report, quiet, verbose)
+            yield text
+
+    _write_batched(iter_json(files(), tally.summary, run.notices))
+    return tally
+
+
+def _write_batched(pieces: Iterable[str], size: int = 100_000) -> None:
+    """Write ``pieces`` to standard output in batches of about ``size`` characters."""
+    batch: list[str] = []
+    held = 0
+    for piece in pieces:
+        if piece:
+            batch.append(piece)
+            held += len(piece)
+            if held >= size:
+                _echo("".join(batch), nl=False)
+                batch, held = [], 0
+    _echo("".join(batch), nl=False)
 
 
 def _render_lines(report: Any, suggestions: bool = True) -> tuple[Any, tuple[int, ...], str]:
@@ -189,6 +226,21 @@ def _render_lines(report: Any, suggestions: bool = True) -> tuple[Any, tuple[int
 
 def _render_concise_lines(report: Any) -> tuple[Any, tuple[int, ...], str]:
     return _render_lines(report, suggestions=False)
+
+
+def _render_json(report: Any, keep_scores: bool = False) -> tuple[Any, tuple[int, ...], str]:
+    """A report's object in the JSON report, made where the report is (see ``_render_lines``);
+    the report comes back without its findings, and without its scores unless a courtesy
+    minimum needs them."""
+    from dataclasses import replace
+
+    from mantracheck.formatters.json import file_json
+
+    text = file_json(report)
+    severities = tuple(int(f.severity) for f in report.findings)
+    if report.findings or (report.scores is not None and not keep_scores):
+        report = replace(report, findings=(), scores=report.scores if keep_scores else None)
+    return report, severities, text
 
 
 def _write_collected(result: Any, fmt: str, fix: str | None, statistics: bool, quiet: bool, use_color: bool, stdin_text: str | None) -> None:

@@ -31,6 +31,20 @@ def dumps(value: Any) -> str:
     return "".join(out)
 
 
+def dumps_nested(value: Any, depth: int) -> str:
+    """``value`` as it appears ``depth`` levels deep in an indented document: its lines after
+    the first indented by ``2 * depth`` more spaces (the first line is where its key or list
+    item starts), so that a document can be written a piece at a time."""
+    newline = "\n" + "  " * depth
+    out: list[str] = []
+    try:
+        _encode(value, out, newline)
+    except (_Unsupported, RecursionError):
+        # JSON escapes the newlines inside strings: every newline of the text is the layout's.
+        return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", newline)
+    return "".join(out)
+
+
 def _scalar(value: Any) -> str:
     """A scalar as json.dumps writes it, checked in json's own order (True before int)."""
     if isinstance(value, str):
