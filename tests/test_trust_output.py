@@ -225,6 +225,17 @@ def test_sarif_uris_keep_every_name_exact_and_distinct(hostile: Path) -> None:
     assert "d/bin\n::warning::z\x1b]0;t\x07.txt: binary file (contains NUL bytes), skipped" in notes
 
 
+@pytest.mark.parametrize("color", ["--no-color", "--color"])
+def test_mantra_views_escape_the_candidates_from_a_file(tmp_path: Path, color: str) -> None:
+    candidates = tmp_path / "mantras.txt"
+    candidates.write_text("People serving \x1b]52;c;aGk=\x07people.\n[link=http://x]Click[/link] \x1b[2J here.\n", encoding="utf-8")
+    result = invoke("mantra", color, "--file", str(candidates))
+    assert result.exit_code == 0, result.output
+    out = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)  # the table's own colours
+    assert_safe(out)
+    assert "\\x1b]52;c;aGk=\\x07people." in out and "[link=http://x]Click[/link] \\x1b[2J here." in out
+
+
 @pytest.mark.parametrize(
     ("raw", "shown"),
     [

@@ -5,6 +5,8 @@ plus ``rank``, ``line`` and ``file``: where the candidate came from, see ``Origi
 ``csv``: one row per candidate with the sub-scores side by side (``file`` last).
 ``text``: a ranking table, then each candidate's facts and suggestions.
 ``format_mantra_terminal``: the same for a person at a terminal, with bars (rich).
+The text and terminal views show a candidate's control characters ``printable`` (a line of a
+``--file`` can hold an escape sequence); JSON and CSV keep the text exact.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from mantracheck.formatters.escape import printable
 from mantracheck.scoring.mantra import MantraReport
 
 SUBSCORES = ("brevity", "simplicity", "memorability", "focus")
@@ -74,8 +77,8 @@ def describe(report: MantraReport) -> list[str]:
         if not facts:  # every fact empty: say which were looked for (focus: no people, no action)
             names = [k.replace("_", " ") for k, _ in sub.facts]
             facts = f"no {', '.join(names[:-1])} or {names[-1]} found" if len(names) > 1 else f"no {''.join(names) or 'facts'} found"
-        lines.append(f"  {sub.name} {sub.value}: {facts}")
-    lines += [f"  suggestion: {s}" for s in report.suggestions]
+        lines.append(printable(f"  {sub.name} {sub.value}: {facts}"))
+    lines += [f"  suggestion: {printable(s)}" for s in report.suggestions]
     return lines
 
 
@@ -89,10 +92,10 @@ def format_mantra_text(reports: Sequence[MantraReport], details: bool | None = N
     out = [head]
     for i, r in enumerate(reports, 1):
         subs = r.to_dict()["subscores"]
-        out.append(f"{i:>4}  {r.score:>5}  " + "  ".join(f"{subs[s]:>{width}}" for s in SUBSCORES) + f"  {r.text}")
+        out.append(f"{i:>4}  {r.score:>5}  " + "  ".join(f"{subs[s]:>{width}}" for s in SUBSCORES) + f"  {printable(r.text)}")
     if _show_details(reports, details):
         for i, r in enumerate(reports, 1):
-            out += ["", f"#{i} ({r.score}) {r.text}", *describe(r)]
+            out += ["", f"#{i} ({r.score}) {printable(r.text)}", *describe(r)]
     return "\n".join(out) + "\n"
 
 
@@ -121,12 +124,12 @@ def format_mantra_terminal(reports: Sequence[MantraReport], details: bool | None
     for i, r in enumerate(reports, 1):
         subs = r.to_dict()["subscores"]
         cells = [Text(f"{_bar(subs[s], 6)} {subs[s]:>3}", style=style(subs[s])) for s in SUBSCORES]
-        table.add_row(str(i), Text(str(r.score), style="bold " + style(r.score)), *cells, r.text)
+        table.add_row(str(i), Text(str(r.score), style="bold " + style(r.score)), *cells, Text(printable(r.text)))
     console.print(table)
     if _show_details(reports, details):
         for i, r in enumerate(reports, 1):
             console.print()
-            console.print(Text(f"#{i} ({r.score}) {r.text}", style="bold"))
+            console.print(Text(f"#{i} ({r.score}) {printable(r.text)}", style="bold"))
             for line in describe(r):
                 console.print(Text(line, style="green" if line.startswith("  suggestion:") else ""))
     return buffer.getvalue()
