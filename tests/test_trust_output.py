@@ -364,13 +364,23 @@ def test_json_stream_consumes_reports_lazily() -> None:
 
 # -- item 9 (part): a full disk on standard output ----------------------------------------
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
-@pytest.mark.parametrize("fmt", ["concise", "json"])
-def test_a_full_disk_on_stdout_is_an_io_error_in_one_line(fmt: str) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("lint", "--no-config", "--format", "concise", "-"),
+        ("lint", "--no-config", "--format", "json", "-"),
+        ("lint", "--no-config", "--format", "sarif", "-"),
+        ("mantra", "People serving people."),
+        ("rules",),
+    ],
+    ids=["concise", "json", "sarif", "mantra", "rules"],
+)
+def test_a_full_disk_on_stdout_is_an_io_error_in_one_line(command: tuple[str, ...]) -> None:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(NONET), os.environ.get("PYTHONPATH", "")]))
     env.pop("CI", None)
     with open("/dev/full", "w") as full:
         proc = subprocess.run(
-            [sys.executable, "-m", "mantracheck", "lint", "--no-config", "--format", fmt, "-"],
+            [sys.executable, "-m", "mantracheck", *command],
             input="We guarantee it.\n",
             stdout=full,
             check=False,

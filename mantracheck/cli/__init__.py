@@ -7,6 +7,7 @@ Heavy modules (spaCy, the engine) are imported inside the commands, so ``--help`
 from __future__ import annotations
 
 import atexit
+import errno
 import gc
 import os
 import sys
@@ -71,11 +72,28 @@ class Group(click.Group):
         except BrokenPipeError:  # the reader went away (| head): stop quietly
             _silence_stdout()
             sys.exit(1)
+        except OSError as exc:
+            # A full disk or an I/O error escaping a command that writes with click.echo
+            # (lint's writes are OutputError already; the other commands write nothing else).
+            if exc.errno not in _WRITE_ERRORS:
+                if os.environ.get("MANTRACHECK_DEBUG"):
+                    raise
+                raise _InternalError(_one_line(exc)) from None
+            _silence_stdout()
+            raise _ExitTwo(str(OutputError(exc))) from None
         except Exception as exc:  # the last line of defence: a bug, reported in one line
             if os.environ.get("MANTRACHECK_DEBUG"):
                 raise
-            detail = " ".join(str(exc).split())
-            raise _InternalError(f"{type(exc).__name__}: {detail[:300]}") from None
+            raise _InternalError(_one_line(exc)) from None
+
+
+def _one_line(exc: BaseException) -> str:
+    detail = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {detail[:300]}"
+
+
+#: What writing to a full or failing disk raises.
+_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
