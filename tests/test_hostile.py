@@ -86,6 +86,24 @@ def make_vanished(folder: Path) -> None:
     (folder / "vanished.txt").write_text(G, encoding="utf-8")
 
 
+def make_link_out(folder: Path) -> None:
+    (folder.parent / "outside-secret.txt").write_text(G, encoding="utf-8")
+    (folder / "link-out").mkdir()
+    os.symlink("../../outside-secret.txt", folder / "link-out" / "leak.txt")
+
+
+def make_socket(folder: Path) -> None:
+    import socket
+
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(folder / "socket.txt"))
+
+
+def make_unlistable_folder(folder: Path) -> None:
+    (folder / "unlistable-folder").mkdir()
+    (folder / "unlistable-folder" / "reply.txt").write_text(G, encoding="utf-8")
+
+
 def make_folder_link_loop(folder: Path) -> None:
     loop = folder / "link-loop-folder"
     loop.mkdir()
@@ -151,9 +169,12 @@ MAKERS = {
     "unreadable": make_unreadable,
     "vanished": make_vanished,
     "folder-link-loop": make_folder_link_loop,
+    "link-out": make_link_out,
+    "socket": make_socket,
+    "unlistable-folder": make_unlistable_folder,
 }
 #: cases that need the test process to simulate them (monkeypatching), not the file system
-IN_PROCESS_ONLY = {"unreadable", "vanished"}
+IN_PROCESS_ONLY = {"unreadable", "vanished", "unlistable-folder"}
 
 
 def simulate(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
@@ -174,6 +195,16 @@ def simulate(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
             os.unlink(path)
         return real_read(path)
 
+    from mantracheck.text import walk
+
+    real_scandir = os.scandir
+
+    def refusing_scandir(path: Any) -> Any:
+        if os.path.basename(os.fspath(path)) == "unlistable-folder":
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(walk.os, "scandir", refusing_scandir)
     monkeypatch.setattr(reader.os, "open", refusing_open)
     monkeypatch.setattr(mantracheck.api, "read_file", deleting_read)
 
@@ -257,6 +288,7 @@ def test_the_whole_corpus_as_a_subprocess(corpus: Path) -> None:
     env.pop("CI", None)
     for name in ("unreadable.txt", "vanished.txt"):
         (corpus / name).unlink()
+    shutil.rmtree(corpus / "unlistable-folder")
     proc = subprocess.run([sys.executable, "-m", "mantracheck", *LINT, "hostile/"], cwd=corpus.parent, check=False, capture_output=True, text=True, timeout=300, env=env)
     _check_whole_run(proc.stdout + proc.stderr, proc.returncode, _problem_cases(IN_PROCESS_ONLY), "hostile/")
     assert all(line.startswith("hostile/") for line in proc.stdout.splitlines() if not line.startswith(("    suggestion:", "Found "))), proc.stdout
