@@ -148,7 +148,14 @@ def make_alias_expansion(folder: Path) -> None:
     (folder / "alias-expansion.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def make_deep_multipart(folder: Path) -> None:
+    parts = ["From: a@example.com\nSubject: hi\nMIME-Version: 1.0\n"]
+    parts += [f'Content-Type: multipart/mixed; boundary="b{n}"\n\n--b{n}\n' for n in range(3_000)]
+    (folder / "deep-multipart.eml").write_text("".join(parts) + "Content-Type: text/plain\n\n" + G + "\n", encoding="utf-8")
+
+
 MAKERS = {
+    "deep-multipart": make_deep_multipart,
     "alias-expansion": make_alias_expansion,
     "guarantee-repeat": make_guarantee_repeat,
     "please-wait": make_please_wait,
