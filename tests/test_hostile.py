@@ -154,7 +154,14 @@ def make_deep_multipart(folder: Path) -> None:
     (folder / "deep-multipart.eml").write_text("".join(parts) + "Content-Type: text/plain\n\n" + G + "\n", encoding="utf-8")
 
 
+def make_control_names(folder: Path) -> None:
+    (folder / "name\n::error::x.txt").write_text(G, encoding="utf-8")
+    (folder / "osc\x1b]52;c;aGk=\x07.txt").write_text(G, encoding="utf-8")
+    (folder / "skip\n::warning::y\x1b]0;t\x07.txt").write_bytes(b"\x00" + G.encode())
+
+
 MAKERS = {
+    "control-names": make_control_names,
     "deep-multipart": make_deep_multipart,
     "alias-expansion": make_alias_expansion,
     "guarantee-repeat": make_guarantee_repeat,

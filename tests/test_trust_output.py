@@ -391,3 +391,26 @@ def test_a_full_disk_on_stdout_is_an_io_error_in_one_line(command: tuple[str, ..
         )
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr == "mantracheck: error: cannot write the output: no space left on device\n"
+
+
+def test_a_mantra_below_the_bar_and_a_team_rule_print_escaped(tmp_path: Path) -> None:
+    """The --min-score line names the candidate, and 'rules explain' a team pack's text: a
+    control character in either is shown escaped, not sent to the terminal."""
+    from click.testing import CliRunner
+
+    from mantracheck.cli import cli
+
+    mantra = tmp_path / "MANTRA"
+    mantra.write_text("We \x1b]52;c;aGk=\x07 leverage synergies across verticals holistically.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["mantra", "--min-score", "99", "--files", str(mantra)])
+    assert result.exit_code == 1 and "\x1b" not in result.output and "\\x1b]52;c;aGk=\\x07" in result.output, result.output
+    pack = tmp_path / "team"
+    pack.mkdir()
+    (pack / "odd.yaml").write_text(
+        'kind: existence\nseverity: error\nmessage: "x"\ndescription: "line\\n::error::injected \\e]0;t\\a"\npatterns: [synergy]\n'
+        'examples:\n  good: ["hello"]\n  bad: ["synergy"]\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["rules", "--rules", str(pack), "explain", "team.odd"])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\n::error::" not in result.output and "line\\n::error::injected \\x1b]0;t\\x07" in result.output, result.output

@@ -107,9 +107,11 @@ def mantra(
         click.echo(format_mantra_terminal(reports, details, width=_width()), nl=False, color=True)
     else:
         click.echo(MANTRA_FORMATTERS[fmt](reports, details, origins=origins), nl=False)
+    from mantracheck.formatters.escape import printable
+
     failed = [r for r in reports if min_score is not None and r.score < min_score]
     for r in sorted(failed, key=lambda r: r.index):
         origin = origins[r.index]
         where = f"mantra {origin.line}" if origin.file is None else f"{origin.file}:{origin.line}: mantra"
-        click.echo(f"mantracheck: {where} scores {r.score}, below the minimum of {min_score}: {r.text}", err=True)
+        click.echo(f"mantracheck: {printable(where)} scores {r.score}, below the minimum of {min_score}: {printable(r.text)}", err=True)
     sys.exit(1 if failed else 0)

@@ -44,7 +44,9 @@ def rules(ctx: click.Context, fmt: str, profile: str | None, rule_paths: tuple[s
         ]
         click.echo(json.dumps(payload, indent=2))
         return
-    rows = [(r.id, str(r.severity) + ("*" if r.profile_severity else ""), ",".join(p for p in ruleset.profiles if p in r.profiles), r.one_line()) for r in listed]
+    from mantracheck.formatters.escape import printable  # a team pack's text is the repository's
+
+    rows = [(printable(r.id), str(r.severity) + ("*" if r.profile_severity else ""), ",".join(p for p in ruleset.profiles if p in r.profiles), printable(r.one_line())) for r in listed]
     width = _terminal_width()
     click.echo(format_rule_list(rows, width), nl=False)
     footer = f"{len(listed)} rules in {len({r.pack for r in listed})} packs. * severity differs by profile. 'mantracheck rules explain ID' for details."
@@ -95,25 +97,27 @@ def explain(ctx: click.Context, rule_id: str) -> None:
         close = [r.id for r in ruleset.rules if rule_id in r.id]
         hint = f" Did you mean {', '.join(close[:3])}?" if close else " 'mantracheck rules' lists them."
         raise UsageError(f"unknown rule {rule_id!r}.{hint}")
-    click.echo(f"{rule.id}  ({rule.kind}, {rule.severity})")
+    from mantracheck.formatters.escape import printable  # a team pack's text is the repository's
+
+    click.echo(f"{printable(rule.id)}  ({rule.kind}, {rule.severity})")
     if rule.profile_severity:
         click.echo("severity by profile: " + ", ".join(f"{p}={s}" for p, s in sorted(rule.profile_severity.items())))
     click.echo("profiles: " + ", ".join(p for p in ruleset.profiles if p in rule.profiles))
     click.echo("")
-    click.echo(click.wrap_text(rule.description, width=88))
+    click.echo(click.wrap_text(printable(rule.description), width=88))
     if rule.link:
-        click.echo(f"\nSee: {rule.link}")
+        click.echo(f"\nSee: {printable(rule.link)}")
     if rule.suggestions:
         click.echo("\nSuggestions:")
         for s in rule.suggestions:
-            click.echo(f"  - {s}")
+            click.echo(f"  - {printable(s)}")
     click.echo("\nBad:")
     for text in rule.bad:
-        click.echo(f"  x {text}")
+        click.echo(f"  x {printable(text)}")
     click.echo("Good:")
     for text in rule.good:
-        click.echo(f"  + {text}")
-    click.echo(f"\nDefined in {rule.path}")
+        click.echo(f"  + {printable(text)}")
+    click.echo(f"\nDefined in {printable(str(rule.path))}")
 
 
 @rules.command()
