@@ -233,6 +233,13 @@ def corpus(tmp_path: Path) -> Path:
     return folder
 
 
+def test_every_case_tested_elsewhere_names_a_test_that_exists() -> None:
+    for case in MANIFEST["elsewhere"]:
+        path, name = case["test"].split("::")
+        source = (HOSTILE.parent.parent / path).read_text(encoding="utf-8")
+        assert f"\ndef {name}(" in source, case["test"]
+
+
 def test_every_case_in_the_manifest_exists_or_is_made() -> None:
     listed = {c["file"] for c in FILE_CASES}
     committed = {p.relative_to(HOSTILE).as_posix() for p in HOSTILE.rglob("*") if p.is_file() and p.suffix in (".txt", ".md", ".json", ".yaml", ".html", ".eml") and p.name != "CASES.yaml"}
