@@ -197,6 +197,8 @@ def _repeat_problem(pattern: list[dict[str, Any]]) -> str | None:
     open_op = None
     for spec in pattern:
         op = next((v for k, v in spec.items() if str(k).upper() == "OP"), None)
+        if op is not None and not isinstance(op, str):
+            return f"OP must be a string such as ?, *, +, ! or {{n,m}}, got {kind_of(op)}"
         if op is None or op in OPS or op == "!":
             open_op = open_op or (op if op in ("*", "+") else None)
             continue

@@ -59,7 +59,7 @@ def supported(pattern: Sequence[dict[str, Any]]) -> bool:
         for key, value in spec.items():
             name = str(key).upper()
             if name == "OP":
-                if value not in OPS and counted(value) is None:
+                if not isinstance(value, str) or (value not in OPS and counted(value) is None):
                     return False
             elif name in STRING_ATTRS:
                 if isinstance(value, str):

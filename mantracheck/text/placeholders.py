@@ -8,6 +8,7 @@ directives live (``{# mantracheck: disable=... #}``).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -137,13 +138,15 @@ class TeamPlaceholders:
 
     def masks(self, text: str) -> Iterator[Mask]:
         """Every placeholder, URL and address of ``text``, in order, none overlapping."""
-        found: list[Any] = [pattern.search(text, 0) for _, pattern in self._streams]
+        team = _Utf8Search(self._streams[1][1].raw, text)  # (the re2 package encodes a str per call)
+        searches = [self._streams[0][1].search, team.search, self._streams[2][1].search]
+        found: list[Any] = [search(text, 0) for search in searches]
         pos = 0
         while True:
             best = None
             for i, match in enumerate(found):
                 if match is not None and match.start() < pos:  # overlapped by the last one kept
-                    match = found[i] = self._streams[i][1].search(text, pos)
+                    match = found[i] = searches[i](text, pos)
                 if match is not None and (best is None or match.start() < found[best].start()):
                     best = i
             if best is None:
@@ -170,6 +173,49 @@ class Mask(NamedTuple):
     end: int
     block: bool
     comment: bool
+
+
+class _Span(NamedTuple):
+    begin: int
+    finish: int
+
+    def start(self) -> int:
+        return self.begin
+
+    def end(self) -> int:
+        return self.finish
+
+
+class _Utf8Search:
+    """An RE2 pattern searched from any position of one text in time linear in what it reads:
+    the text is encoded to UTF-8 once (the ``re2`` package encodes a ``str`` again, and maps
+    offsets from its start, on every call), and byte offsets are turned into characters
+    through the positions of the text's non-ASCII characters (none in most texts)."""
+
+    def __init__(self, raw: Any, text: str) -> None:
+        self._raw = raw
+        self._data = text.encode("utf-8", "surrogatepass")
+        self._chars: list[int] = []  # character index of each non-ASCII character
+        self._extra: list[int] = [0]  # bytes beyond one a character, before each of them and in all
+        if len(self._data) != len(text):
+            for i, c in enumerate(text):
+                if c > "\x7f":
+                    self._chars.append(i)
+                    self._extra.append(self._extra[-1] + len(c.encode("utf-8", "surrogatepass")) - 1)
+        self._bytes = [c + e for c, e in zip(self._chars, self._extra)]  # byte index of each
+
+    def _byte(self, char: int) -> int:
+        return char + self._extra[bisect.bisect_left(self._chars, char)]
+
+    def _char(self, byte: int) -> int:
+        return byte - self._extra[bisect.bisect_left(self._bytes, byte)]
+
+    def search(self, text: str, pos: int) -> _Span | None:
+        match = self._raw.search(self._data, self._byte(pos))
+        if match is None:
+            return None
+        start, end = match.span()
+        return _Span(self._char(start), self._char(end))
 
 
 #: What finds the placeholders of a text: the built-in regex, or it with a team's own.
