@@ -155,12 +155,14 @@ class _Session:
         fixes = [f.fix for f in report.findings if f.fix is not None]
         if self.fix is None or not fixes:
             return report
-        from mantracheck.fix import fix_file
+        from mantracheck.fix import FixedButWarned, fix_file
 
         if source.path == STDIN_NAME:
             return report
         try:
             outcome = fix_file(source.path, source.text, source.encoding or "utf-8", fixes, write=self.fix == "fix", follow_links=self.fix_follow_links)
+        except FixedButWarned as exc:  # written: the fixes are gone from the report, the warning stays
+            return replace(report, findings=tuple(f for f in report.findings if f.fix is None), fixed=exc.applied, error=str(exc))
         except InputError as exc:
             return replace(report, error=str(exc))
         if self.fix == "diff":

@@ -53,11 +53,23 @@ def unified_diff(path: str, old: str, new: str) -> str:
     )
 
 
+class FixedButWarned(InputError):
+    """The file was fixed (renamed into place), but something about it needs a look."""
+
+    applied = 0
+
+
 def fix_file(path: str, text: str, encoding: str, fixes: Sequence[Fix], *, write: bool, follow_links: bool = False) -> FixOutcome:
+    """Raises InputError when the file is left unchanged, FixedButWarned (with ``applied``)
+    when it was fixed but another program's writes around the rename need checking."""
     new_text, applied = apply_fixes(text, fixes)
     diff = unified_diff(path, text, new_text) if applied else ""
     if write and applied:
-        write_atomically(path, text, new_text, encoding, follow_links=follow_links)
+        try:
+            write_atomically(path, text, new_text, encoding, follow_links=follow_links)
+        except FixedButWarned as exc:
+            exc.applied = applied
+            raise
     return FixOutcome(path, applied, new_text, diff)
 
 
@@ -167,14 +179,14 @@ def _carry_over_appends(old_fd: int, original: bytes, new_fd: int) -> None:
         alone = _no_writers(old_fd)
         now = _read_all(old_fd)
         if now[: len(original)] != original:
-            raise InputError("fixed, but another program rewrote the file as it was being renamed; check it")
+            raise FixedButWarned("fixed, but another program rewrote the file as it was being renamed; check it")
         if len(now) > carried:
             os.write(new_fd, now[carried:])
             carried = len(now)
         elif alone is not False:  # (None: cannot tell; nothing new came, so done)
             return
         if time.monotonic() > deadline:
-            raise InputError(f"fixed, but another program still had the old file open for writing {WRITERS_TIMEOUT:g} s later; what it writes there now is not in the fixed file")
+            raise FixedButWarned(f"fixed, but another program still had the old file open for writing {WRITERS_TIMEOUT:g} s later; what it writes there now is not in the fixed file")
         time.sleep(delay)
         delay = min(delay * 2, 0.02)
 
@@ -188,7 +200,7 @@ def _no_writers(fd: int) -> bool | None:
     except ImportError:  # pragma: no cover - Windows
         return None
     setlease = getattr(fcntl, "F_SETLEASE", None)
-    if setlease is None:  # pragma: no cover - not Linux
+    if setlease is None or not _lease_breaks_are_harmless():  # pragma: no cover - not Linux
         return None
     try:
         fcntl.fcntl(fd, setlease, fcntl.F_RDLCK)
@@ -197,6 +209,23 @@ def _no_writers(fd: int) -> bool | None:
     except OSError:
         return None
     fcntl.fcntl(fd, setlease, fcntl.F_UNLCK)
+    return True
+
+
+def _lease_breaks_are_harmless() -> bool:
+    """A lease held while another process opens the file for writing makes the kernel send
+    SIGIO, whose default action ends the process: ignore it (in the main thread, where Python
+    can, unless a handler of someone else's is set) or take no lease."""
+    import signal
+    import threading
+
+    sigio = getattr(signal, "SIGIO", None)
+    if sigio is None:  # pragma: no cover
+        return False
+    if signal.getsignal(sigio) == signal.SIG_DFL:
+        if threading.current_thread() is not threading.main_thread():
+            return False
+        signal.signal(sigio, signal.SIG_IGN)
     return True
 
 
@@ -250,7 +279,7 @@ def _lock(fd: int, path: str) -> None:
 
 
 #: A temporary file of ours: ``.NAME.mantracheck-XXXXXXXX.tmp``.
-_TEMPORARY = re.compile(r"\..+\.mantracheck-[a-z0-9_]+\.tmp")
+_TEMPORARY = re.compile(r"\..+\.mantracheck-[a-z0-9_]{8}\.tmp")  # (mkstemp's 8 characters)
 #: A temporary file no process holds a lock on is stale once this many seconds old (a live
 #: run takes its lock a moment after making it).
 STALE_AFTER = 5.0

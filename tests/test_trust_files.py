@@ -349,3 +349,38 @@ def test_a_file_locked_by_another_program_is_waited_for(tmp_path: Path, monkeypa
         assert time.monotonic() - started < 5
     assert target.read_text(encoding="utf-8") == ASAP
     assert sorted(p.name for p in tmp_path.iterdir()) == ["reply.txt"]
+
+
+def test_a_fix_written_but_warned_about_is_reported_as_fixed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another program rewriting the file as it is renamed: the file is fixed (its fixes leave
+    the report, 'fixed' counts them) and the warning is the file's one line."""
+    from mantracheck import fix
+    from mantracheck.api import start_lint
+
+    reply = tmp_path / "reply.txt"
+    reply.write_text("Hi Sam, we'll reply ASAP. Thanks, Ana\n", encoding="utf-8")
+
+    def rewritten(*args: object) -> None:
+        raise fix.FixedButWarned("fixed, but another program rewrote the file as it was being renamed; check it")
+
+    monkeypatch.setattr(fix, "_carry_over_appends", rewritten)
+    run = start_lint([str(reply)], fix="fix", jobs=1)
+    (report,) = list(run.reports())
+    assert report.fixed == 1 and report.error is not None and report.error.startswith("fixed, but")
+    assert all(f.fix is None for f in report.findings)
+    assert "as soon as" in reply.read_text(encoding="utf-8")
+
+
+def test_lease_breaks_cannot_end_the_process() -> None:
+    """The kernel signals a lease holder (SIGIO, which ends a process by default) when another
+    program opens the file for writing: it is ignored before any lease is taken."""
+    import signal
+
+    from mantracheck import fix
+
+    old = signal.signal(signal.SIGIO, signal.SIG_DFL)
+    try:
+        assert fix._lease_breaks_are_harmless()
+        assert signal.getsignal(signal.SIGIO) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGIO, old)
