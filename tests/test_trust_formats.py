@@ -192,3 +192,16 @@ def test_deep_markdown_maps_back_exactly() -> None:
     check_pieces(source, ex, None)
     for word in ("item 24 we *guarantee*", "tabbed", "quoted", "lazy line", "ordered", "End."):
         assert word in ex.clean, word
+
+
+def test_a_match_in_a_base64_body_is_the_decoded_words() -> None:
+    """An encoded line maps back whole: the finding's match (and message) show the words that
+    matched, decoded, never the base64 (the clean text is not a copy of the source there)."""
+    import base64
+
+    from mantracheck.api import lint_text
+
+    body = base64.encodebytes(b"Hi Ana, we guarantee your refund. Thanks, Sam").decode()
+    eml = "From: a@example.com\nSubject: hi\nMIME-Version: 1.0\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n" + body
+    (found,) = [f for f in lint_text(eml, input_format="email") if f.rule == "overpromise.guarantee"]
+    assert found.match == "we guarantee" and "'we guarantee'" in found.message

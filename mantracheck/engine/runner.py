@@ -145,11 +145,11 @@ class Linter:
                 listed[rule.id] = listed.get(rule.id, 0) + 1
                 line, col = lines.position(start)
                 end_line, end_col = lines.position(end)
-                matched = source_text[start:end]
-                if end - start > 4 * (hit.end - hit.start) + 64:
-                    # decoded content (base64, quoted-printable) maps back to its whole encoded
-                    # piece: what was matched is then the decoded text, not that piece
-                    matched = extracted.clean[hit.start : hit.end]
+                # What was matched is the source where the clean text is a copy of it; where it
+                # was decoded (an entity, a base64 or quoted-printable body, an escaped string),
+                # the decoded words: an encoded piece maps back whole (a base64 line).
+                copied = extracted.fixable if hit.region else extracted.offsets.is_copy(hit.start, hit.end)
+                matched = source_text[start:end] if copied else extracted.clean[hit.start : hit.end]
                 values = {"match": matched, **hit.values}
                 fixable = extracted.fixable and extracted.offsets.is_copy(hit.start, hit.end)
                 fix = Fix(start, end, hit.replacement) if hit.replacement is not None and fixable else None
