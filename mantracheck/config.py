@@ -234,12 +234,13 @@ def discover(start: str | os.PathLike[str] | None = None) -> Path | None:
     folder = Path(start or os.getcwd()).resolve()
     if folder.is_file():
         folder = folder.parent
+    root = repository_root(folder)
     for candidate in (folder, *folder.parents):
         for name in CONFIG_NAMES:
             path = candidate / name
             if path.is_file() and (name != "pyproject.toml" or read_raw(path) is not None):
                 return path
-        if os.path.lexists(candidate / ".git"):
+        if candidate == root:
             break
     return None
 

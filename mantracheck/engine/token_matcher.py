@@ -138,10 +138,10 @@ class TokenMatcher:
                 self._columns.add(tests[-1][0])
             specs.extend((tests, op) for op in _spelled_out(str(spec.get("OP", ""))))
         # What a text must hold for a match to exist: a value of every positive test of
-        # every token that must be there (no OP, or '+').
+        # every token that must be there (a plain step: '+' is spelled out as one).
         required = []
         for tests, op in specs:
-            if op in ("", "+"):
+            if op == "":
                 for column, how, value in tests:
                     if how in ("eq", "in"):
                         required.append((column, frozenset([value]) if how == "eq" else value))
@@ -217,7 +217,7 @@ def _anchors(specs: list[tuple[list[Test], str]]) -> list[tuple[str, str, Any, i
     anchors = []
     low = high = 0
     for tests, op in specs:
-        if op in ("", "+"):
+        if op == "":  # (a '+' is spelled out as a plain step and an open one)
             positive = [t for t in tests if t[1] in ("eq", "in")]
             if positive:
                 column, how, value = positive[0]

@@ -23,12 +23,7 @@ class _Unsupported(Exception):
 
 def dumps(value: Any) -> str:
     """``json.dumps(value, indent=2, ensure_ascii=False)``."""
-    out: list[str] = []
-    try:
-        _encode(value, out, "\n")
-    except (_Unsupported, RecursionError):
-        return json.dumps(value, indent=2, ensure_ascii=False)
-    return "".join(out)
+    return dumps_nested(value, 0)
 
 
 def dumps_nested(value: Any, depth: int) -> str:

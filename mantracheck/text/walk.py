@@ -22,7 +22,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from mantracheck.config import repository_root
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
@@ -119,12 +122,10 @@ class FolderWalk:
     def _enclosing_patterns(self) -> Chain:
         """The patterns of the git repository the walked folder is in (none outside one)."""
         here = os.path.abspath(self.root)
-        repo = here
-        while not os.path.lexists(os.path.join(repo, ".git")):
-            parent = os.path.dirname(repo)
-            if parent == repo:
-                return ()
-            repo = parent
+        found = repository_root(Path(here))
+        if found is None:
+            return ()
+        repo = str(found)
         above = os.path.relpath(here, repo).replace(os.sep, "/")
         if above == ".":
             above = ""
