@@ -88,7 +88,8 @@ def write_atomically(path: str, old_text: str, new_text: str, encoding: str, *, 
     again after the temporary file is written, just before the rename; and a write that lands
     on the old file between that check and the rename (a program that does not take the lock)
     is found there afterwards (the old file is held open) and, when it was added at the end,
-    added to the new file, until no program has the old file open for writing (Linux). Temporary files are named ``.NAME.mantracheck-XXXXXXXX.tmp``; those
+    added to the new file, until no program has the old file open for writing (Linux).
+    Temporary files are named ``.NAME.mantracheck-XXXXXXXX.tmp``; those
     a killed run left in the file's folder (no process holds their lock) are removed.
     """
     if os.path.islink(path) and not follow_links:
