@@ -99,7 +99,7 @@ class Columns:
 
 
 class TextContext:
-    def __init__(self, clean: str, doc: Any, offsets: OffsetMap, matches: Mapping[str, list[tuple[int, int]]], cues: Cues) -> None:
+    def __init__(self, clean: str, doc: Any, offsets: OffsetMap | None, matches: Mapping[str, list[tuple[int, int]]], cues: Cues) -> None:
         self.clean = clean
         self.doc = doc
         self.offsets = offsets
@@ -108,6 +108,16 @@ class TextContext:
         self._left: dict[int, str] = {}
         self._overlap_index: dict[str, tuple[list[int], list[int]]] = {}
         self._sentences_with: dict[str, set[int]] = {}
+
+    @classmethod
+    def from_parts(
+        cls, clean: str, sentences: list[tuple[int, int]], words: int, matches: Mapping[str, list[tuple[int, int]]], cues: Cues
+    ) -> TextContext:
+        """A context without a Doc, for the rules that read a whole long text: its sentences,
+        word count and matches as the runner gathered them from the text's pieces."""
+        ctx = cls(clean, None, None, matches, cues)
+        ctx.__dict__["_sentence_info"] = (sentences, words, 0)  # (the cached property's value)
+        return ctx
 
     @cached_property
     def normalized(self) -> str:

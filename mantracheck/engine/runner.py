@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +26,13 @@ BATCH = 128
 #: Findings of one rule listed per text; past it one finding says how many more there are
 #: (nobody reads ten thousand, and each costs memory: the output stays linear in the input).
 MAX_FINDINGS_PER_RULE = 1000
+#: A clean text longer than this is analysed a piece at a time, each piece about this long and
+#: cut at a line or sentence end: spaCy's Doc and the columns take ~400 bytes a token, so one
+#: Doc for a long run of short sentences took more memory than 20 times the text. The rules
+#: that read the whole text (a required greeting or sign-off, the text's word count) run once,
+#: on the sentences, word count and matches the pieces found. (With ``scores`` a text is not
+#: cut: its courtesy score reads its whole Doc.)
+PIECE = 100_000
 
 
 @dataclass(frozen=True)
@@ -121,52 +130,93 @@ class Linter:
         # The annotator's columns are the Doc's own only if no component runs after it.
         self._use_stash = self.pipeline.nlp.pipe_names[-1:] == ["mantracheck_annotate"]
         self._plan = plan_rules(self.rules)
+        whole = {rule.id for rule in self.rules if KINDS[rule.kind].reads_whole_text(rule)}
+        self._piece_plan = tuple(p for p in self._plan if p[0].id not in whole)
+        self._whole_plan = tuple(p for p in self._plan if p[0].id in whole)
 
     # -- one text --------------------------------------------------------------------
-    def _check(self, extracted: Extracted, doc: Any, source_text: str, lines: LineIndex) -> tuple[list[Finding], Any]:
-        ctx = TextContext(extracted.clean, doc, extracted.offsets, {}, self.ruleset.cues)
+    def _context(self, clean: str, doc: Any) -> TextContext:
+        ctx = TextContext(clean, doc, None, {}, self.ruleset.cues)
         ctx.use_stash = self._use_stash
         ctx.matches = self._bank.run(doc, ctx.normalized, ctx.table)
+        return ctx
+
+    def _hits(self, clean: str, doc: Any) -> Iterator[tuple[Rule, Hit]]:
+        ctx = self._context(clean, doc)
+        for rule, check in runnable(self._plan, ctx.matches):
+            for hit in check(rule, ctx):
+                yield rule, hit
+
+    def _piece_hits(self, clean: str) -> Iterator[tuple[Rule, Hit]]:
+        """The hits of a long text, a piece at a time (``PIECE``): each piece's Doc is dropped
+        before the next is made. Rules that read the whole text run last, on a context made
+        of what the pieces found (their sentences, word counts, and the matches of those
+        rules' own patterns), which needs no Doc."""
+        whole_ids = {rule.id for rule, _, _ in self._whole_plan}
+        sentences: list[tuple[int, int]] = []
+        words = 0
+        matches: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for lo, hi in pieces(clean, PIECE):
+            doc = self.pipeline.nlp(clean[lo:hi])
+            ctx = self._context(clean[lo:hi], doc)
+            for rule, check in runnable(self._piece_plan, ctx.matches):
+                for hit in check(rule, ctx):
+                    yield rule, dataclasses.replace(hit, start=hit.start + lo, end=hit.end + lo)
+            sentences += [(s + lo, e + lo) for s, e in ctx.sentences]
+            words += ctx.word_count
+            for key, spans in ctx.matches.items():
+                if key.partition("#")[0] in whole_ids:
+                    matches[key] += [(s + lo, e + lo) for s, e in spans]
+            doc.user_data.clear()
+        if self._whole_plan:
+            ctx = TextContext.from_parts(clean, sentences, words, matches, self.ruleset.cues)
+            for rule, check in runnable(self._whole_plan, ctx.matches):
+                for hit in check(rule, ctx):
+                    yield rule, hit
+
+    def _check(self, extracted: Extracted, doc: Any, source_text: str, lines: LineIndex) -> tuple[list[Finding], Any]:
+        """The findings of one text (and its scores). ``doc`` None: a long text, analysed in
+        pieces."""
+        hits = self._piece_hits(extracted.clean) if doc is None else self._hits(extracted.clean, doc)
         findings = []
         promises = []
         listed: dict[str, int] = {}
         unlisted: dict[str, list[int]] = {}  # rule id -> [how many, start, end of the first]
-        for rule, check in runnable(self._plan, ctx.matches):
-            for hit in check(rule, ctx):
-                span = self._region_span(extracted, source_text, hit) if hit.region else extracted.offsets.to_source(hit.start, hit.end)
-                if span is None:
-                    continue  # touches a placeholder or markup: never flagged
-                if self.scores and rule.pack == "overpromise":
-                    promises.append((rule.id, hit.start, hit.end, self.severities[rule.id]))
-                start, end = span[0] + extracted.base, span[1] + extracted.base
-                if listed.get(rule.id, 0) >= MAX_FINDINGS_PER_RULE:
-                    unlisted.setdefault(rule.id, [0, start, end])[0] += 1
-                    continue
-                listed[rule.id] = listed.get(rule.id, 0) + 1
-                line, col = lines.position(start)
-                end_line, end_col = lines.position(end)
-                # What was matched is the source where the clean text is a copy of it; where it
-                # was decoded (an entity, a base64 or quoted-printable body, an escaped string),
-                # the decoded words: an encoded piece maps back whole (a base64 line).
-                copied = extracted.fixable if hit.region else extracted.offsets.is_copy(hit.start, hit.end)
-                matched = source_text[start:end] if copied else extracted.clean[hit.start : hit.end]
-                values = {"match": matched, **hit.values}
-                fixable = extracted.fixable and extracted.offsets.is_copy(hit.start, hit.end)
-                fix = Fix(start, end, hit.replacement) if hit.replacement is not None and fixable else None
-                findings.append(
-                    Finding(
-                        rule=rule.id,
-                        severity=self.severities[rule.id],
-                        line=line,
-                        column=col,
-                        end_line=end_line,
-                        end_column=end_col,
-                        message=render(rule.message, values),
-                        match=matched,
-                        suggestions=tuple(render(s, values) for s in rule.suggestions),
-                        fix=fix,
-                    )
+        for rule, hit in hits:
+            span = self._region_span(extracted, source_text, hit) if hit.region else extracted.offsets.to_source(hit.start, hit.end)
+            if span is None:
+                continue  # touches a placeholder or markup: never flagged
+            if self.scores and rule.pack == "overpromise":
+                promises.append((rule.id, hit.start, hit.end, self.severities[rule.id]))
+            start, end = span[0] + extracted.base, span[1] + extracted.base
+            if listed.get(rule.id, 0) >= MAX_FINDINGS_PER_RULE:
+                unlisted.setdefault(rule.id, [0, start, end])[0] += 1
+                continue
+            listed[rule.id] = listed.get(rule.id, 0) + 1
+            line, col = lines.position(start)
+            end_line, end_col = lines.position(end)
+            # What was matched is the source where the clean text is a copy of it; where it
+            # was decoded (an entity, a base64 or quoted-printable body, an escaped string),
+            # the decoded words: an encoded piece maps back whole (a base64 line).
+            copied = extracted.fixable if hit.region else extracted.offsets.is_copy(hit.start, hit.end)
+            matched = source_text[start:end] if copied else extracted.clean[hit.start : hit.end]
+            values = {"match": matched, **hit.values}
+            fixable = extracted.fixable and extracted.offsets.is_copy(hit.start, hit.end)
+            fix = Fix(start, end, hit.replacement) if hit.replacement is not None and fixable else None
+            findings.append(
+                Finding(
+                    rule=rule.id,
+                    severity=self.severities[rule.id],
+                    line=line,
+                    column=col,
+                    end_line=end_line,
+                    end_column=end_col,
+                    message=render(rule.message, values),
+                    match=matched,
+                    suggestions=tuple(render(s, values) for s in rule.suggestions),
+                    fix=fix,
                 )
+            )
         for rule_id, (count, start, end) in unlisted.items():
             line, col = lines.position(start)
             end_line, end_col = lines.position(end)
@@ -182,8 +232,9 @@ class Linter:
                     match="",
                 )
             )
-        doc.user_data.pop(COLUMNS_KEY, None)  # used: the Doc leaves without them
-        doc.user_data.pop(SENTENCES_KEY, None)
+        if doc is not None:
+            doc.user_data.pop(COLUMNS_KEY, None)  # used: the Doc leaves without them
+            doc.user_data.pop(SENTENCES_KEY, None)
         return findings, (self._score(extracted, doc, promises) if self.scores else None)
 
     @staticmethod
@@ -224,8 +275,11 @@ class Linter:
         if batch:
             yield from self._flush(batch)
 
+    def _pieced(self, extracted: Extracted) -> bool:
+        return len(extracted.clean) > PIECE and not self.scores
+
     def _flush(self, batch: list[tuple[Source, list[Extracted] | str]]) -> Iterator[FileReport]:
-        texts = [e.clean for _, parts in batch if not isinstance(parts, str) for e in parts]
+        texts = [e.clean for _, parts in batch if not isinstance(parts, str) for e in parts if not self._pieced(e)]
         docs = iter(self.pipeline.nlp.pipe(texts))
         for source, parts in batch:
             if isinstance(parts, str):
@@ -235,7 +289,8 @@ class Linter:
             findings: list[Finding] = []
             scored = []
             for extracted in parts:
-                found, score = self._check(extracted, next(docs), source.text, lines)
+                doc = None if self._pieced(extracted) else next(docs)
+                found, score = self._check(extracted, doc, source.text, lines)
                 findings.extend(found)
                 if score is not None:
                     scored.append((extracted, score))
@@ -252,6 +307,31 @@ class Linter:
 
     def lint_text(self, text: str, path: str = "<text>", fmt: str = "text") -> FileReport:
         return next(self.lint_sources([Source(path, text, fmt)]))
+
+
+_BREAKS = tuple(
+    re.compile(p) for p in (r"\n[ \t]*\n", r"[.!?][\"')\]\u201d\u2019]*\s", r"\n", r"\s")
+)
+
+
+def pieces(text: str, size: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of consecutive pieces of ``text``, each at most ``size`` long and cut, in the
+    second half of its window, after the last blank line there, else sentence end, else line
+    end, else space (a hard cut only where the half holds no space at all)."""
+    start = 0
+    while len(text) - start > size:
+        lo, hi = start + size // 2, start + size
+        end = hi
+        for brk in _BREAKS:
+            last = None
+            for last in brk.finditer(text, lo, hi):
+                pass
+            if last is not None:
+                end = last.end()
+                break
+        yield start, end
+        start = end
+    yield start, len(text)
 
 
 def _triggers(rule: Rule) -> frozenset[str] | None:

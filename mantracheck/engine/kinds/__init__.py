@@ -24,6 +24,10 @@ class Kind:
     #: runner skips the rule on a text where none did); None when it can yield without a match
     #: (a required phrase that is missing, a measure).
     triggers: Callable[[Rule], tuple[str, ...]] | None = None
+    #: Whether the rule reads the whole text (its opening, its word count) rather than one
+    #: sentence or match at a time: the runner runs such rules once on a long text analysed
+    #: in pieces, on what the pieces found, with no Doc (``TextContext.from_parts``).
+    reads_whole_text: Callable[[Rule], bool] = lambda rule: False
 
 
 def pattern_key(rule_id: str, role: str = "patterns") -> str:

@@ -30,6 +30,8 @@ def parse(checker: Checker) -> tuple[dict[str, Any], dict[str, tuple[Pattern, ..
 
 #: Measures whose items are sentences or the whole text (places, not matched words).
 REGION_MEASURES = frozenset({"sentence_words", "text_words", "reading_grade"})
+#: Measures of the whole text (they read no Doc).
+WHOLE_TEXT_MEASURES = frozenset({"text_words", "reading_grade", "exclamation_marks"})
 
 
 def check(rule: Rule, ctx: TextContext) -> Iterable[Hit]:
@@ -53,4 +55,5 @@ KIND = Kind(
     parse=parse,
     check=check,
     needs_patterns=False,
+    reads_whole_text=lambda rule: rule.options["measure"] in WHOLE_TEXT_MEASURES,
 )

@@ -89,4 +89,5 @@ KIND = Kind(
     keys=KEYS,
     parse=parse,
     check=check,
+    reads_whole_text=lambda rule: True,
 )
