@@ -3,9 +3,9 @@
 How the sample is drawn (reproducible; nothing here is random):
 
 * Every unit of overpromise.jsonl gets the key ``sha256("audit-1" + id)`` (hex, UTF-8).
-* The **first-pass** label is used only to stratify.  It is the label as first committed: for a
-  line the audit corrected, the note's ``audit: was <true|false> [<categories>]`` gives it back,
-  so the sample does not move when corrections are made.
+* The **first-pass** label is used only to stratify.  It is the label as first committed: a line
+  the audit corrected has the note ``<reason> | audit: was <true|false> [<categories>]; first
+  note: <old note>``, which gives it back, so the sample does not move when corrections are made.
 * A unit is "risky" when its text matches ``RISKY`` (case-insensitive: best, leading,
   guarantee(s/d), always, never, will, instantly, won, selected as whole words, or 24/7, 100%).
   ``won`` also matches the "won" of "won't".  The regex only chooses what is read; it never sets
@@ -34,7 +34,8 @@ they are exactly the sample, and writes ``overpromise-audit.jsonl`` in sample or
 own text).  ``agree`` compares them with the first-pass labels: raw agreement, Cohen's kappa
 (overall, per split, without borderline units), the confusion table, per-category agreement, the
 figures per stratum and, weighting each stratum by its size, the estimated error rates of the
-first pass over the whole set.  ``--list`` prints every disagreement with its text (texts from
+first pass over the whole set; after adjudication (overpromise.jsonl then holds the adjudicated
+labels), how often the first pass and the audit were each kept.  ``--list`` prints every disagreement with its text (texts from
 ../shared/data are printed, never stored).
 """
 
@@ -155,9 +156,25 @@ def figures(name: str, rows: list[tuple[dict, dict]]) -> None:
     if not pairs:
         return
     agree = sum(x == y for x, y in pairs)
-    print(
-        f"{name:<34} n={len(pairs):>3}  agreement {agree / len(pairs):6.1%}  kappa {kappa(pairs):.3f}"
-    )
+    # kappa says nothing where one labeller used one value only (a stratum of first-pass positives)
+    one_sided = len({x for x, _ in pairs}) < 2 or len({y for _, y in pairs}) < 2
+    k = "  n/a" if one_sided else f"{kappa(pairs):.3f}"
+    print(f"{name:<34} n={len(pairs):>3}  agreement {agree / len(pairs):6.1%}  kappa {k}")
+
+
+def weighted(rows, sizes, label) -> tuple[dict, float, float]:
+    """Confusion (first pass x ``label``) over the whole set, each unit weighted by its stratum's
+    units in the set / drawn; the agreement and kappa that follow from it."""
+    w = {(s, sp): pop / k for (s, sp), (pop, k) in sizes.items() if k}
+    conf = Counter()
+    for u, a in rows:
+        conf[(first_pass(u)[0], label(u, a))] += w[(stratum(u), u["split"])]
+    n = sum(conf.values())
+    po = (conf[(True, True)] + conf[(False, False)]) / n
+    pa = (conf[(True, True)] + conf[(True, False)]) / n
+    pb = (conf[(True, True)] + conf[(False, True)]) / n
+    pe = pa * pb + (1 - pa) * (1 - pb)
+    return conf, po, (po - pe) / (1 - pe)
 
 
 def agree(sample: list[dict], sizes: dict, listing: bool) -> None:
@@ -218,6 +235,44 @@ def agree(sample: list[dict], sizes: dict, listing: bool) -> None:
             est += n_pop * sum(first_pass(u)[0] != a["overpromise"] for u, a in cell) / max(k, 1)
         print(
             f"  {s:<10} {pop:>5} units, first label flipped by the audit in ~{est:.0f} ({est / pop:.1%})"
+        )
+    conf, po, kw = weighted(rows, sizes, lambda u, a: a["overpromise"])
+    print(f"  first pass vs audit, whole set: agreement ~{po:.1%}, kappa ~{kw:.3f}")
+    print(
+        f"    (first true: audit true ~{conf[(True, True)]:.0f}, false ~{conf[(True, False)]:.0f}; "
+        f"first false: audit true ~{conf[(False, True)]:.0f}, false ~{conf[(False, False)]:.0f})"
+    )
+
+    # After adjudication overpromise.jsonl holds the adjudicated label (the first pass where it
+    # stood, the correction where it did not; a correction keeps "audit: was ..." in its note).
+    adj = [(u, a) for u, a in rows if u["overpromise"] != first_pass(u)[0] or WAS.search(u["note"])]
+    if adj:
+        print("\nAdjudicated (overpromise.jsonl now):")
+        wrong_first = [u for u, _ in rows if u["overpromise"] != first_pass(u)[0]]
+        wrong_cats = [
+            u
+            for u, _ in rows
+            if u["overpromise"] == first_pass(u)[0]
+            and sorted(u["categories"]) != sorted(first_pass(u)[1])
+        ]
+        wrong_audit = [
+            u
+            for u, a in rows
+            if u["overpromise"] != a["overpromise"]
+            or sorted(u["categories"]) != sorted(a["categories"])
+        ]
+        print(f"  first pass wrong on overpromise: {len(wrong_first)} of {len(rows)}", end="")
+        print(
+            f" (dev {sum(u['split'] == 'dev' for u in wrong_first)}, test {sum(u['split'] == 'test' for u in wrong_first)})"
+        )
+        print(f"  first pass right on overpromise, wrong on categories: {len(wrong_cats)}")
+        print(
+            f"  audit label (overpromise or categories) not kept: {len(wrong_audit)} of {len(rows)}"
+        )
+        conf, po, kw = weighted(rows, sizes, lambda u, a: u["overpromise"])
+        print(
+            f"  first pass vs adjudicated, whole set: accuracy ~{po:.1%}, kappa ~{kw:.3f}; "
+            f"~{conf[(True, False)]:.0f} false positives and ~{conf[(False, True)]:.0f} misses"
         )
 
     if listing:
