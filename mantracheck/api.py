@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -13,8 +14,8 @@ from mantracheck.engine.loader import RULE_SUFFIXES, RuleSet, load_rules
 from mantracheck.engine.runner import Linter, Source
 from mantracheck.errors import InputError, MantracheckError, UsageError
 from mantracheck.models import FileReport, Finding, LintResult, Notice, RuleMeta, Severity
-from mantracheck.text import format_for_path, read_file
-from mantracheck.text.formats import EXTENSIONS, FORMATS
+from mantracheck.text import LineIndex, extract, format_for_path, read_file
+from mantracheck.text.formats import EXTENSIONS, FORMATS, KEYED, key_spans, names_a_field
 from mantracheck.text.walk import FolderWalk
 
 T = TypeVar("T")
@@ -67,7 +68,8 @@ def make_linter(options: Options | None = None, ruleset: RuleSet | None = None) 
 def lint_text(text: str, *, path: str = "<text>", input_format: str = "text", options: Options | None = None, **kwargs: object) -> list[Finding]:
     """Findings for one text. Keyword arguments are ``Options`` fields (profile, select...)."""
     options = _options(options, kwargs)
-    return list(make_linter(options).lint_text(text, path, options.input_format or input_format).findings)
+    linter, fmt = make_linter(options), options.input_format or input_format
+    return list(_keyed(linter, Source(path, text, fmt), linter.lint_text(text, path, fmt)).findings)
 
 
 class _Session:
@@ -112,6 +114,8 @@ class _Session:
                 fields=self.config.fields,
                 report_unused_directives=self.config.report_unused_directives,
                 scores=self.options.scores or self.config.min_courtesy is not None,
+                text_kind=settings.kind,
+                fragment_fields=self.config.fragment_fields,
             )
             self._linters[settings] = linter
         return linter
@@ -176,7 +180,7 @@ def _lint_guarded(linter: Linter, sources: list[Source]) -> list[FileReport]:
     InputErrors), lint the batch one file at a time so that only the file that triggers it is
     reported, in one line naming it, and every other file is still linted."""
     try:
-        return list(linter.lint_sources(sources))
+        return [_keyed(linter, s, r) for s, r in zip(sources, linter.lint_sources(sources))]
     except MantracheckError:
         raise
     except Exception:  # noqa: BLE001 - the last line of defence; reported per file below
@@ -187,6 +191,31 @@ def _lint_guarded(linter: Linter, sources: list[Source]) -> list[FileReport]:
     for source in sources:
         out.extend(_lint_guarded(linter, [source]))
     return out
+
+
+def _keyed(linter: Linter, source: Source, report: FileReport) -> FileReport:
+    """A YAML/JSON/PO/PHP file's findings, each with the key path of its text (``field``,
+    found by where the finding starts); a YAML/JSON file with no text in the fields looked
+    for is skipped, with a notice naming them and saying how to name others."""
+    if source.fmt not in KEYED or report.error is not None:
+        return report
+    spans = key_spans(extract(source.text, source.fmt, linter.placeholders, linter.fields))
+    if not spans and source.fmt in ("yaml", "json") and not names_a_field(source.text, source.fmt, linter.fields):
+        from mantracheck.text.fields import DEFAULT_FIELDS
+
+        looked = ", ".join(linter.fields or DEFAULT_FIELDS)
+        hint = 'name the fields that hold the copy with fields = ["KEY", "KEY[SIBLING=VALUE]"] in the configuration'
+        return replace(report, error=f"no text to lint: no string in the fields looked for ({looked}); {hint}", skipped=True)
+    if not report.findings:
+        return report
+    lines, starts = LineIndex(source.text), [start for start, _, _ in spans]
+
+    def field(finding: Finding) -> str | None:
+        at = lines.line_start(finding.line) + finding.column - 1
+        i = bisect.bisect_right(starts, at) - 1
+        return spans[i][2] if i >= 0 and at <= spans[i][1] else None
+
+    return replace(report, findings=tuple(replace(f, field=field(f)) for f in report.findings))
 
 
 def _internal(exc: BaseException | None) -> str:

@@ -51,13 +51,15 @@ TOP_KEYS: dict[str, str] = {
     "rule_paths": "a list of folders holding your own rule packs",
     "placeholders": "a list of regular expressions for extra template placeholders",
     "exclude": "a list of glob patterns of paths not to lint",
-    "overrides": "a table of glob pattern -> settings (profile, select, ignore, severity)",
+    "overrides": "a table of glob pattern -> settings (profile, select, ignore, severity, kind)",
     "model": "the name of an installed spaCy pipeline package",
     "min_courtesy": "a number from 0 to 100",
     "fields": "a list of string fields to lint in YAML/JSON exports (KEY or KEY[SIBLING=VALUE])",
     "report_unused_directives": "true or false",
+    "fragment_fields": "a list of key-path patterns (* for any characters: '*.subject') of YAML/JSON/PO/PHP strings that are fragments, not whole messages",
 }
-OVERRIDE_KEYS = ("profile", "select", "ignore", "severity")
+OVERRIDE_KEYS = ("profile", "select", "ignore", "severity", "kind")
+TEXT_KINDS = ("message", "fragment")
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ class Settings:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     severity: tuple[tuple[str, Severity], ...] = ()
+    #: "message" or "fragment": what every text of the matching files is (None: decided per text)
+    kind: str | None = None
 
     def severity_map(self) -> dict[str, Severity]:
         return dict(self.severity)
@@ -87,6 +91,7 @@ class Config:
     min_courtesy: float | None = None
     fields: tuple[str, ...] = ()
     report_unused_directives: bool = False
+    fragment_fields: tuple[str, ...] = ()
 
     def settings_for(self, path: str) -> Settings:
         """The base settings with every override whose glob matches ``path`` merged in order."""
@@ -99,6 +104,7 @@ class Config:
                     select=override.select or settings.select,
                     ignore=tuple(dict.fromkeys(settings.ignore + override.ignore)),
                     severity=tuple({**dict(settings.severity), **dict(override.severity)}.items()),
+                    kind=override.kind or settings.kind,
                 )
         return settings
 
@@ -128,6 +134,8 @@ class Config:
             "min_courtesy": self.min_courtesy,
             "fields": list(self.fields),
             "report_unused_directives": self.report_unused_directives,
+            "fragment_fields": list(self.fragment_fields),
+            "kind": settings.kind,
         }
 
 
@@ -141,6 +149,8 @@ def _settings_dict(s: Settings) -> dict[str, Any]:
         out["ignore"] = list(s.ignore)
     if s.severity:
         out["severity"] = {k: str(v) for k, v in s.severity}
+    if s.kind:
+        out["kind"] = s.kind
     return out
 
 
@@ -318,6 +328,7 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
         min_courtesy=min_courtesy,
         fields=_strings(raw, "fields", fail),
         report_unused_directives=unused,
+        fragment_fields=_strings(raw, "fragment_fields", fail),
     )
 
 
@@ -396,7 +407,11 @@ def _parse_settings(raw: Mapping[str, Any], prefix: str, fail: Any) -> Settings:
     if not isinstance(severity, dict):
         raise fail(prefix + "severity", f"expected {TOP_KEYS['severity']}, got {kind_of(severity)}")
     sev = tuple((str(k), _severity(v, f"{prefix}severity.{_key(k)}", fail)) for k, v in severity.items())
+    kind = raw.get("kind") if prefix else None
+    if kind is not None and kind not in TEXT_KINDS:
+        raise fail(prefix + "kind", f"expected one of {', '.join(TEXT_KINDS)}, got {kind_of(kind) if not isinstance(kind, str) else repr(kind)}")
     return Settings(
+        kind=kind,
         profile=profile,
         select=_strings(raw, "select", fail, prefix),
         ignore=_strings(raw, "ignore", fail, prefix),

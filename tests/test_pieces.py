@@ -146,3 +146,20 @@ def test_real_copy_gives_the_same_findings_in_pieces(monkeypatch, profile):
         assert keys(whole) == keys(pieced), path
         checked += 1
     assert checked >= 150
+
+
+def test_anchored_patterns_of_whole_text_rules_read_the_whole_text(monkeypatch):
+    """\\A and \\Z in the patterns of a rule about the whole text (the social greeting after
+    the @handles, a closing "thanks") mean the text's start and end, not a piece's."""
+    linter = make_linter(Options(profile="social"))
+    filler = "Your parcel left our warehouse this morning and the courier has it now. " * 20
+    text = f"@sam Hi Sam! {filler}\n\n{filler}\n\nThanks again for waiting! ^JD"
+    whole, pieced = lint_both(linter, text, monkeypatch, piece=400)
+    assert keys(whole) == keys(pieced)
+    fired = {f.rule for f in pieced.findings}
+    assert not fired & {"courtesy.greeting", "courtesy.sign-off", "courtesy.gratitude"}, fired
+    # ...and a piece's start is not the text's: a greeting there is not the opening
+    late = f"@sam {filler}\n\nHi Sam! {filler}\n\nThanks! ^JD"
+    whole, pieced = lint_both(linter, late, monkeypatch, piece=400)
+    assert keys(whole) == keys(pieced)
+    assert "courtesy.greeting" in {f.rule for f in pieced.findings}

@@ -103,8 +103,19 @@ def explain(ctx: click.Context, rule_id: str) -> None:
     if rule.profile_severity:
         click.echo("severity by profile: " + ", ".join(f"{p}={s}" for p, s in sorted(rule.profile_severity.items())))
     click.echo("profiles: " + ", ".join(p for p in ruleset.profiles if p in rule.profiles))
+    for profile, (options, _, _) in sorted(rule.by_profile.items()):
+        changed = {k: v for k, v in options.items() if rule.options.get(k) != v}
+        shown = ", ".join(f"{k}={v}" for k, v in changed.items()) or "its own patterns"
+        click.echo(f"in {profile}: {printable(shown)}")
     click.echo("")
     click.echo(click.wrap_text(printable(rule.description), width=88))
+    if rule.scope == "message":
+        from mantracheck.engine.textkind import HOW
+
+        click.echo("\nAsked only of whole messages, never of fragments. A text is a fragment or a message by the")
+        click.echo("first of these that applies:")
+        for i, line in enumerate(HOW, 1):
+            click.echo(click.wrap_text(line, width=88, initial_indent=f"  {i}. ", subsequent_indent="     "))
     if rule.link:
         click.echo(f"\nSee: {printable(rule.link)}")
     if rule.suggestions:

@@ -11,7 +11,7 @@ from typing import Any
 
 from mantracheck.engine.context import Cues
 from mantracheck.engine.kinds import KINDS
-from mantracheck.engine.schema import COMMON_KEYS, ID_PART, Checker, Rule, _key, _show
+from mantracheck.engine.schema import COMMON_KEYS, ID_PART, SCOPES, Checker, Rule, _key, _show
 from mantracheck.errors import RuleError
 from mantracheck.models import Severity
 from mantracheck.nlp import CAPABILITIES
@@ -133,6 +133,7 @@ def parse_rule(path: Path, pack: str, raw: Any, profiles: Mapping[str, Profile],
     options, extra = kind.parse(checker)
     if exceptions:
         extra = {**extra, "exceptions": exceptions}
+    by_profile = _profile_options(checker, kind, profiles, options, patterns, extra)
     link = raw.get("link")
     if link is not None and (not isinstance(link, str) or not link.startswith(("http://", "https://"))):
         raise checker.fail("link", f"expected an http(s) URL, got {_show(link)}")
@@ -157,7 +158,41 @@ def parse_rule(path: Path, pack: str, raw: Any, profiles: Mapping[str, Profile],
         path=where,
         builtin=builtin,
         extra_patterns=extra,
+        scope=checker.choice("scope", SCOPES, default="any"),
+        by_profile=by_profile,
     )
+
+
+def _profile_options(checker: Checker, kind: Any, profiles: Mapping[str, Profile], options: Any, patterns: Any, extra: Any) -> dict[str, Any]:
+    """``profile_options``: per profile, the rule's own keys (and patterns, exceptions) that
+    differ there, checked as the rule's own are (the rule's keys with the profile's merged in)."""
+    raw = checker.raw.get("profile_options")
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise checker.fail("profile_options", f"expected {COMMON_KEYS['profile_options']}, got {_show(raw)}")
+    out = {}
+    for profile, changes in raw.items():
+        where = f"profile_options.{_key(profile)}"
+        if profile not in profiles:
+            raise checker.fail(where, f"unknown profile; expected one of {', '.join(profiles)}")
+        if not isinstance(changes, dict) or not changes:
+            raise checker.fail(where, f"expected a mapping of the rule's keys, got {_show(changes)}")
+        for key in changes:
+            if key not in kind.keys and key not in ("patterns", "exceptions"):
+                raise checker.fail(f"{where}.{_key(key)}", f"not a key that can differ by profile; expected one of {', '.join(sorted([*kind.keys, 'patterns', 'exceptions']))}")
+        merged = Checker(checker.path, {**checker.raw, **changes}, trusted=checker.trusted)
+        try:
+            p_patterns = merged.patterns("patterns", required=kind.needs_patterns)
+            p_exceptions = merged.patterns("exceptions")
+            p_options, p_extra = kind.parse(merged)
+        except RuleError as exc:
+            key = exc.key if exc.key and exc.key.split(".")[0].split("[")[0] in changes else None
+            raise checker.fail(f"{where}.{key}" if key else where, exc.problem) from None
+        if p_exceptions:
+            p_extra = {**p_extra, "exceptions": p_exceptions}
+        out[str(profile)] = (p_options, p_patterns, p_extra)
+    return out
 
 
 def _severity(checker: Checker, profiles: Mapping[str, Profile]) -> tuple[Severity, dict[str, Severity]]:

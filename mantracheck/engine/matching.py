@@ -321,15 +321,22 @@ class MatcherBank:
         # None where Python's re runs it
         self._exact: dict[int, Any] = {}
 
+    def keys_of(self, rule_ids: Iterable[str]) -> set[str]:
+        """The regex pattern keys of these rules (``id`` and ``id#role``)."""
+        ids = set(rule_ids)
+        return {key for key, *_ in self._regexes if key.partition("#")[0] in ids}
+
     def _regex(self, pattern: str, case_sensitive: bool) -> Any:
         compiled = self._compiled_regex.get((pattern, case_sensitive))
         if compiled is None:
             compiled = self._compiled_regex[(pattern, case_sensitive)] = compile_regex(pattern, case_sensitive)
         return compiled
 
-    def run(self, doc: Any, normalized: str, table: Any = None) -> dict[str, list[tuple[int, int]]]:
+    def run(self, doc: Any, normalized: str, table: Any = None, regex_skip: frozenset[str] = frozenset()) -> dict[str, list[tuple[int, int]]]:
         """Every pattern key's spans (clean-text offsets) in ``doc``. ``table`` may pass the
-        Doc's ``Columns`` when the caller has them (they are read once per text)."""
+        Doc's ``Columns`` when the caller has them (they are read once per text). The regexes
+        of the keys in ``regex_skip`` are not run (a long text's runner runs them on the whole
+        text, ``run_regexes``: an anchor such as \\A means the text's start, not a piece's)."""
         from mantracheck.engine.context import Columns
 
         out: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -352,6 +359,15 @@ class MatcherBank:
                 key, flags = checks[match_id]
                 if not flags or all(_flag(doc, table, start + i, flag) == value for i, flag, value in flags):
                     out[key].append((idx[start], ends[end - 1]))
+        self.run_regexes(normalized, out, skip=regex_skip)
+        return out
+
+    def run_regexes(
+        self, normalized: str, out: dict[str, list[tuple[int, int]]] | None = None, *, skip: frozenset[str] = frozenset(), only: frozenset[str] | None = None
+    ) -> dict[str, list[tuple[int, int]]]:
+        """The regex patterns' spans in ``normalized`` (added to ``out``), but for the keys in
+        ``skip``, or only those in ``only``."""
+        out = defaultdict(list) if out is None else out
         if not self._regexes:
             return out
         regexes = self._regexes
@@ -364,6 +380,8 @@ class MatcherBank:
         data = None
         for i in todo:
             key, pattern, required, case_sensitive = regexes[i]
+            if key in skip or (only is not None and key not in only):
+                continue
             if candidates is not None and i in candidates:  # (candidates: an ASCII text)
                 exact = self._exact[i] if i in self._exact else self._exact_regex(i)
                 if exact is not None:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from mantracheck.engine.context import TextContext
+from mantracheck.text.placeholders import STAND_IN
 
 Item = tuple[int, int, float]
 #: A word in capitals: r"(?<![\w'’-])[A-Z][A-Z'’-]*[A-Z](?![\w'’-])", searched without its
@@ -79,6 +80,35 @@ def caps_word_length(ctx: TextContext) -> Iterator[Item]:
         yield start, match.end(), sum(c.isalpha() for c in match.group())
 
 
+#: A run of words in capitals: capitals, apostrophes and hyphens, spaces and a comma between.
+_CAPS_RUN = re.compile(r"[A-Z][A-Z'’]*[A-Z](?:[ \t,]+[A-Z][A-Z'’]*[A-Z])*")
+#: Words in capitals that name a file, not a raised voice.
+_FILE_WORDS = frozenset("README LICENSE LICENCE CHANGELOG TODO NOTICE AUTHORS CONTRIBUTING COPYING INSTALL".split())
+
+
+def caps_run(ctx: TextContext) -> Iterator[Item]:
+    """Letters in each run of words in capitals in running prose ("PLEASE", "DO NOT SHARE"),
+    once per run. Not a run: a line with no lower-case word of its own (a heading, a button, a
+    label: "MY ACCOUNT", "ORDER NUMBER:"), a code or date format (letters joined to digits,
+    hyphens, underscores or $ % { } [ ]: "SAVE20", "DD-MM-YYYY", "$SITENAME$"), a file name
+    ("README")."""
+    text = ctx.clean
+    for match in _CAPS_RUN.finditer(text):
+        start, end = match.span()
+        if start and (text[start - 1].isalnum() or text[start - 1] in "_-$%{[/.@#"):
+            continue
+        if end < len(text) and (text[end].isalnum() or text[end] in "_-$%}]/@"):
+            continue
+        if match.group() in _FILE_WORDS:
+            continue
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line = text[line_start : len(text) if line_end < 0 else line_end].replace(STAND_IN, "")
+        if not any(c.islower() for c in line):
+            continue  # a heading, a button or a label, not a voice raised in a sentence
+        yield start, end, sum(c.isalpha() for c in match.group())
+
+
 MEASURES: dict[str, Callable[[TextContext], Iterator[Item]]] = {
     "sentence_words": sentence_words,
     "text_words": text_words,
@@ -86,4 +116,5 @@ MEASURES: dict[str, Callable[[TextContext], Iterator[Item]]] = {
     "exclamation_marks": exclamation_marks,
     "exclamation_run": exclamation_run,
     "caps_word_length": caps_word_length,
+    "caps_run": caps_run,
 }

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mantracheck.engine import suppress
+from mantracheck.engine import suppress, textkind
 from mantracheck.engine.context import Hit, TextContext
 from mantracheck.engine.kinds import KINDS
 from mantracheck.engine.loader import RuleSet
@@ -33,6 +33,15 @@ MAX_FINDINGS_PER_RULE = 1000
 #: on the sentences, word count and matches the pieces found. (With ``scores`` a text is not
 #: cut: its courtesy score reads its whole Doc.)
 PIECE = 100_000
+
+
+@dataclass(frozen=True)
+class Plans:
+    """The rules to run on one kind of text: all, per piece of a long text, and on the whole."""
+
+    all: tuple[tuple[Rule, Any, frozenset[str] | None], ...]
+    piece: tuple[tuple[Rule, Any, frozenset[str] | None], ...]
+    whole: tuple[tuple[Rule, Any, frozenset[str] | None], ...]
 
 
 @dataclass(frozen=True)
@@ -84,7 +93,7 @@ def select_rules(
             continue
         if rule.id in ignore or rule.pack in ignore:
             continue
-        chosen.append(rule)
+        chosen.append(rule.for_profile(profile))
     return profile, chosen
 
 
@@ -104,6 +113,8 @@ class Linter:
         fields: Sequence[str] = (),
         report_unused_directives: bool = False,
         scores: bool = False,
+        text_kind: str | None = None,
+        fragment_fields: Sequence[str] = (),
     ) -> None:
         self.ruleset = ruleset
         self.profile, rules = select_rules(ruleset, profile, select, ignore)
@@ -126,40 +137,54 @@ class Linter:
         self.fields = tuple(fields)
         self.report_unused_directives = report_unused_directives
         self.scores = scores
+        #: every text's kind (message or fragment), when the config says it for these files
+        self.text_kind = text_kind
+        self.fragment_fields = tuple(fragment_fields)
         self._bank = MatcherBank(self.pipeline.nlp, self.rules)
         # The annotator's columns are the Doc's own only if no component runs after it.
         self._use_stash = self.pipeline.nlp.pipe_names[-1:] == ["mantracheck_annotate"]
-        self._plan = plan_rules(self.rules)
-        whole = {rule.id for rule in self.rules if KINDS[rule.kind].reads_whole_text(rule)}
-        self._piece_plan = tuple(p for p in self._plan if p[0].id not in whole)
-        self._whole_plan = tuple(p for p in self._plan if p[0].id in whole)
+        # Per text kind: every rule that applies (a fragment is not asked what only a whole
+        # message owes), and of those, the rules for each piece of a long text and the rules
+        # that read the whole text (run once, on what the pieces found).
+        self._plans = {}
+        for kind in textkind.KINDS:
+            plan = plan_rules(r for r in self.rules if kind == textkind.MESSAGE or r.scope != "message")
+            whole = [KINDS[p[0].kind].reads_whole_text(p[0]) for p in plan]
+            self._plans[kind] = Plans(plan, tuple(p for p, w in zip(plan, whole) if not w), tuple(p for p, w in zip(plan, whole) if w))
 
     # -- one text --------------------------------------------------------------------
-    def _context(self, clean: str, doc: Any) -> TextContext:
+    def _context(self, clean: str, doc: Any, regex_skip: frozenset[str] = frozenset()) -> TextContext:
         ctx = TextContext(clean, doc, None, {}, self.ruleset.cues)
         ctx.use_stash = self._use_stash
-        ctx.matches = self._bank.run(doc, ctx.normalized, ctx.table)
+        ctx.matches = self._bank.run(doc, ctx.normalized, ctx.table, regex_skip)
         return ctx
 
-    def _hits(self, clean: str, doc: Any) -> Iterator[tuple[Rule, Hit]]:
+    def kind_of(self, source: Source, extracted: Extracted) -> str:
+        """Whether a text is a whole message or a fragment (engine/textkind.py says how)."""
+        return textkind.text_kind(
+            source.path, source.fmt, extracted.label, extracted.clean, profile=self.profile, forced=self.text_kind, fragment_fields=self.fragment_fields
+        )
+
+    def _hits(self, clean: str, doc: Any, plans: Plans) -> Iterator[tuple[Rule, Hit]]:
         ctx = self._context(clean, doc)
-        for rule, check in runnable(self._plan, ctx.matches):
+        for rule, check in runnable(plans.all, ctx.matches):
             for hit in check(rule, ctx):
                 yield rule, hit
 
-    def _piece_hits(self, clean: str) -> Iterator[tuple[Rule, Hit]]:
+    def _piece_hits(self, clean: str, plans: Plans) -> Iterator[tuple[Rule, Hit]]:
         """The hits of a long text, a piece at a time (``PIECE``): each piece's Doc is dropped
         before the next is made. Rules that read the whole text run last, on a context made
         of what the pieces found (their sentences, word counts, and the matches of those
         rules' own patterns), which needs no Doc."""
-        whole_ids = {rule.id for rule, _, _ in self._whole_plan}
+        whole_ids = {rule.id for rule, _, _ in plans.whole}
+        whole_keys = frozenset(self._bank.keys_of(whole_ids))
         sentences: list[tuple[int, int]] = []
         words = 0
         matches: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for lo, hi in pieces(clean, PIECE):
             doc = self.pipeline.nlp(clean[lo:hi])
-            ctx = self._context(clean[lo:hi], doc)
-            for rule, check in runnable(self._piece_plan, ctx.matches):
+            ctx = self._context(clean[lo:hi], doc, whole_keys)
+            for rule, check in runnable(plans.piece, ctx.matches):
                 for hit in check(rule, ctx):
                     yield rule, dataclasses.replace(hit, start=hit.start + lo, end=hit.end + lo)
             sentences += [(s + lo, e + lo) for s, e in ctx.sentences]
@@ -168,16 +193,21 @@ class Linter:
                 if key.partition("#")[0] in whole_ids:
                     matches[key] += [(s + lo, e + lo) for s, e in spans]
             doc.user_data.clear()
-        if self._whole_plan:
+        if plans.whole:
             ctx = TextContext.from_parts(clean, sentences, words, matches, self.ruleset.cues)
-            for rule, check in runnable(self._whole_plan, ctx.matches):
+            # their regexes read the whole text (an anchor is its start or end, not a piece's)
+            for key, spans in self._bank.run_regexes(ctx.normalized, only=whole_keys).items():
+                matches[key] = sorted(matches[key] + spans)
+            for rule, check in runnable(plans.whole, ctx.matches):
                 for hit in check(rule, ctx):
                     yield rule, hit
 
-    def _check(self, extracted: Extracted, doc: Any, source_text: str, lines: LineIndex) -> tuple[list[Finding], Any]:
+    def _check(self, extracted: Extracted, doc: Any, source: Source, lines: LineIndex) -> tuple[list[Finding], Any]:
         """The findings of one text (and its scores). ``doc`` None: a long text, analysed in
         pieces."""
-        hits = self._piece_hits(extracted.clean) if doc is None else self._hits(extracted.clean, doc)
+        source_text = source.text
+        plans = self._plans[self.kind_of(source, extracted)]
+        hits = self._piece_hits(extracted.clean, plans) if doc is None else self._hits(extracted.clean, doc, plans)
         findings = []
         promises = []
         listed: dict[str, int] = {}
@@ -290,7 +320,7 @@ class Linter:
             scored = []
             for extracted in parts:
                 doc = None if self._pieced(extracted) else next(docs)
-                found, score = self._check(extracted, doc, source.text, lines)
+                found, score = self._check(extracted, doc, source, lines)
                 findings.extend(found)
                 if score is not None:
                     scored.append((extracted, score))
@@ -354,12 +384,29 @@ def runnable(plan: Sequence[tuple[Rule, Any, frozenset[str] | None]], matches: M
             yield rule, check
 
 
+def _text_line(extracted: Extracted, lines: LineIndex) -> int | None:
+    """The file line a text starts on."""
+    span = extracted.offsets.to_source(0, 0)
+    return None if span is None else lines.position(extracted.base + span[0])[0]
+
+
 def file_scores(scored: list[tuple[Extracted, Any]], lines: LineIndex) -> dict[str, Any] | None:
     """The scores of a file's texts, with marker positions in the file. A file of several
-    texts (YAML/JSON fields) gets the mean value and every text's markers."""
+    texts (YAML/JSON/PO/PHP strings, MIME parts) gets the mean value and every text's
+    markers, and under ``texts`` each text's own scores (its key path and first line)."""
     if not scored:
         return None
     out: dict[str, Any] = {}
+    if len(scored) > 1 or scored[0][0].label is not None:
+        out["texts"] = [
+            {
+                "field": extracted.label,
+                "line": _text_line(extracted, lines),
+                "courtesy": score.courtesy.value,
+                "overpromise_risk": score.overpromise_risk.value,
+            }
+            for extracted, score in scored
+        ]
     for name in ("courtesy", "overpromise_risk"):
         values, markers, missing = [], [], []
         for extracted, score in scored:

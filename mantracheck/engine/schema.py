@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +32,10 @@ COMMON_KEYS = {
     "exceptions": "a list of patterns whose matches excuse an overlapping hit",
     "suggestions": "a list of suggestions",
     "examples": "a mapping with 'good' and 'bad' lists",
+    "scope": "'message' for a rule that asks something of a whole message (a greeting, a sign-off), so fragments (subject lines, partials, notices) are not asked; default 'any'",
+    "profile_options": "a mapping of profile name to the rule's own keys (and patterns, exceptions) that differ in that profile, e.g. social: {min_words: 0}",
 }
+SCOPES = ("any", "message")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +74,18 @@ class Rule:
     path: str
     builtin: bool = True
     extra_patterns: Mapping[str, tuple[Pattern, ...]] = field(default_factory=dict)
+    #: 'message': asked only of whole messages, never of fragments; 'any': of every text
+    scope: str = "any"
+    #: profile -> (options, patterns, extra patterns) where the profile's differ
+    by_profile: Mapping[str, tuple[Mapping[str, Any], tuple[Pattern, ...], Mapping[str, tuple[Pattern, ...]]]] = field(default_factory=dict)
+
+    def for_profile(self, profile: str | None) -> Rule:
+        """The rule as it runs in ``profile`` (its ``profile_options`` applied)."""
+        found = self.by_profile.get(profile) if profile else None
+        if found is None:
+            return self
+        options, patterns, extra = found
+        return dataclasses.replace(self, options=options, patterns=patterns, extra_patterns=extra, exceptions=extra.get("exceptions", ()))
 
     def severity_for(self, profile: str | None) -> Severity:
         if profile is not None and profile in self.profile_severity:

@@ -66,7 +66,9 @@ class Tokens:
             for i in range(start, end):
                 if words[i]:
                     positions[i] = n
-                    n += 1
+                    # the @handles a social reply starts with address it: "@sam Hi" opens with "Hi"
+                    if not (n == 0 and len(texts[i]) > 1 and texts[i][0] == "@"):
+                        n += 1
                     if first is None:
                         first = i
             if first is not None:  # a sentence's span: its first word token to the end of its last token

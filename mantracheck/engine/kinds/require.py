@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from mantracheck.engine.context import Hit, TextContext
 from mantracheck.engine.kinds import Kind, pattern_key
 from mantracheck.engine.schema import SKIP_CONDITIONS, Checker, Pattern, Rule
+from mantracheck.text.placeholders import STAND_IN
 
 REGIONS = ("whole", "opening", "closing")
 KEYS = {
@@ -33,8 +35,18 @@ def parse(checker: Checker) -> tuple[dict[str, Any], dict[str, tuple[Pattern, ..
     return {"region": region, "sentences": int(sentences or 2), "min_words": int(min_words or 0), "when_skip": when_skip}, extra
 
 
+def _worded(ctx: TextContext) -> list[tuple[int, int]]:
+    """The text's sentences without those that are only links or placeholders ("Placeholder"
+    in the clean text): a URL after a sign-off is not the closing, nor one before a greeting
+    the opening."""
+    return [(s, e) for s, e in ctx.sentences if _STAND_INS.sub("", ctx.clean[s:e]).strip(" \t\n.,;:!?()[]-")]
+
+
+_STAND_INS = re.compile(rf"\b{STAND_IN}\b")
+
+
 def _region(rule: Rule, ctx: TextContext) -> tuple[int, int] | None:
-    sentences = ctx.sentences
+    sentences = _worded(ctx) if rule.options["region"] != "whole" else ctx.sentences
     if not sentences:
         return None
     n = rule.options["sentences"]
@@ -75,10 +87,8 @@ def check(rule: Rule, ctx: TextContext) -> Iterable[Hit]:
     if trigger is not None:
         yield Hit(trigger[0], trigger[1], {"when": ctx.clean[trigger[0]:trigger[1]]})
         return
-    if rule.options["region"] == "closing":
-        sentence = ctx.sentences[-1]
-    else:
-        sentence = ctx.sentences[0]
+    sentences = _worded(ctx) or ctx.sentences
+    sentence = sentences[-1] if rule.options["region"] == "closing" else sentences[0]
     start, end = _first_line(ctx, *sentence)
     yield Hit(start, end, {"region": rule.options["region"]}, region=True)
 

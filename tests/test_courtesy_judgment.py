@@ -1,0 +1,260 @@
+"""Issue 19: courtesy findings people trust. Every example of the issue is a case here."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from mantracheck.api import Options, make_linter
+from mantracheck.engine.loader import load_rules
+from mantracheck.engine.textkind import FRAGMENT, MESSAGE, text_kind
+from mantracheck.errors import RuleError
+from mantracheck.scoring.courtesy import score_courtesy
+
+WHOLE_MESSAGE_RULES = {"courtesy.greeting", "courtesy.gratitude", "courtesy.sign-off"}
+
+
+def rules_fired(text: str, profile: str = "support", fmt: str = "text", path: str = "<text>") -> dict[str, list]:
+    report = make_linter(Options(profile=profile)).lint_text(text, path, fmt)
+    assert report.error is None
+    out: dict[str, list] = {}
+    for f in report.findings:
+        out.setdefault(f.rule, []).append(f)
+    return out
+
+
+def cli(*args: str, stdin: str | None = None, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mantracheck", *args], input=stdin, capture_output=True, text=True, cwd=cwd)
+
+
+# -- 1. whole messages and fragments ------------------------------------------------------
+@pytest.mark.parametrize(
+    "text, profile",
+    [
+        ("[Forum] You are trying to reply to an old notification\n", "support"),
+        ("Would you like to know more about our Pro plan?\n", "script"),
+    ],
+)
+def test_the_issues_fragments_are_not_asked_for_whole_message_courtesies(text, profile):
+    result = cli("lint", "--no-config", "--format", "json", "--profile", profile, "-", stdin=text)
+    found = {f["rule"] for file in json.loads(result.stdout)["files"] for f in file["findings"]}
+    assert not found & WHOLE_MESSAGE_RULES, found
+
+
+LONG_NOTICE = "You are trying to reply to an old notification that was closed by a moderator of this forum last year"
+
+
+def test_a_one_line_notice_is_a_fragment_whatever_its_length():
+    assert len(LONG_NOTICE.split()) > 12
+    assert text_kind("n.txt", "text", None, LONG_NOTICE) == FRAGMENT
+    assert not set(rules_fired(LONG_NOTICE)) & WHOLE_MESSAGE_RULES
+    # the same words as a sentence of a message are asked for a greeting
+    assert "courtesy.greeting" in rules_fired(LONG_NOTICE + ".\nReply to the new one instead.")
+
+
+@pytest.mark.parametrize(
+    "path, fmt, label, clean, kwargs, expected",
+    [
+        ("a.yaml", "yaml", "macros[2].subject", "Your order shipped. Thanks!", {}, FRAGMENT),
+        ("a.yaml", "yaml", "macros[2].body", "Hi Sam. Your order shipped.", {}, MESSAGE),
+        ("lang/en.php", "php", "text_success", "Success: you have modified your account. Thanks.", {}, FRAGMENT),
+        ("a.json", "json", "mail.button_continue", "Continue to checkout. Now.", {}, FRAGMENT),
+        ("emails/partials/footer.html", "html", None, "Thanks. The Acme team.", {}, FRAGMENT),
+        ("views/_footer.html.erb", "html", None, "Thanks. The Acme team.", {}, FRAGMENT),
+        ("emails/welcome.html", "html", None, "Your order shipped. Thanks.", {}, MESSAGE),
+        ("emails/welcome.html", "html", None, "Your order shipped", {}, FRAGMENT),
+        ("a.yaml", "yaml", "macros[2].subject", "Hi", {"profile": "social"}, MESSAGE),
+        ("a.yaml", "yaml", "macros[2].subject", "Hi", {"forced": MESSAGE}, MESSAGE),
+        ("a.yaml", "yaml", "macros[2].body", "Hi Sam. Your order shipped.", {"fragment_fields": ["*.body"]}, FRAGMENT),
+        ("emails/welcome.html", "html", None, "Hi Sam. Your order shipped.", {"forced": FRAGMENT}, FRAGMENT),
+    ],
+)
+def test_text_kind_follows_its_readable_rules(path, fmt, label, clean, kwargs, expected):
+    assert text_kind(path, fmt, label, clean, **kwargs) == expected
+
+
+GREETLESS = "Your order shipped this morning and will reach you in two or three working days. The courier will text you."
+
+
+def test_a_team_marks_fragments_per_glob_and_per_field(tmp_path):
+    (tmp_path / ".mantracheck.toml").write_text(
+        '[overrides."partials/**"]\nkind = "fragment"\n[overrides."macros/**"]\nkind = "message"\n', encoding="utf-8"
+    )
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "macros").mkdir()
+    (tmp_path / "partials" / "shipped.txt").write_text(GREETLESS + "\n", encoding="utf-8")
+    (tmp_path / "macros" / "shipped.txt").write_text(GREETLESS + "\n", encoding="utf-8")
+    result = cli("lint", "--format", "json", "partials", "macros", cwd=tmp_path)
+    files = {f["path"]: {x["rule"] for x in f["findings"]} for f in json.loads(result.stdout)["files"]}
+    assert "courtesy.greeting" in files["macros/shipped.txt"]
+    assert "courtesy.greeting" not in files.get("partials/shipped.txt", set())
+
+    body = "Hi Sam, your order shipped this morning and will reach you in two or three working days, the courier will text you."
+    (tmp_path / "export.yaml").write_text(f"replies:\n  - body: {body!r}\n  - body: {GREETLESS!r}\n", encoding="utf-8")
+    by_field = lambda cfg: {  # noqa: E731
+        f["field"]
+        for file in json.loads(cli("lint", "--format", "json", *cfg, "export.yaml", cwd=tmp_path).stdout)["files"]
+        for f in file["findings"]
+        if f["rule"] == "courtesy.greeting"
+    }
+    assert by_field([]) == {"replies[1].body"}
+    (tmp_path / ".mantracheck.toml").write_text('fragment_fields = ["replies[1].*"]\n', encoding="utf-8")
+    assert by_field([]) == set()
+
+
+def test_a_wrong_kind_in_the_config_is_a_one_line_error(tmp_path):
+    (tmp_path / ".mantracheck.toml").write_text('[overrides."partials/**"]\nkind = "snippet"\n', encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Hi.\n", encoding="utf-8")
+    result = cli("lint", "a.txt", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "overrides.partials/**.kind" in result.stderr and "message, fragment" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_rules_explain_says_how_a_fragment_is_told_from_a_message():
+    out = cli("rules", "explain", "courtesy.greeting").stdout
+    assert "Asked only of whole messages" in out and "partials" in out and "fragment_fields" in out
+    assert "in social: " in out
+
+
+# -- 2. see what is there -----------------------------------------------------------------
+MORE = " It should reach you in two or three working days, and the courier will text you a delivery window."
+
+
+@pytest.mark.parametrize(
+    "text, fmt, profile",
+    [
+        ("<div>\n  <p>Hi Sam,</p>\n  <p>Your order shipped this morning.</p>\n</div>\n", "html", "social"),
+        ("<div>\n  <p>Hi Sam,</p>\n  <p>Your order shipped this morning." + MORE + "</p>\n</div>\n", "html", "support"),
+        ("\nHi Sam, your order shipped this morning.\n", "text", "social"),
+        ("\nHi Sam, your order shipped this morning." + MORE + "\n", "text", "support"),
+        ("Agent: Thank you for calling Acme, this is Ana. How can I help you with your order today?", "text", "script"),
+        ("{% if vip %}Dear {{ first_name }},{% else %}Hi {{ first_name }},{% endif %} your order shipped." + MORE, "text", "support"),
+        ("\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\nHello there!\n\n\n\nYour order shipped this morning." + MORE, "text", "support"),
+    ],
+)
+def test_a_greeting_after_whitespace_markup_labels_or_template_logic_is_seen(text, fmt, profile):
+    assert "courtesy.greeting" not in rules_fired(text, profile, fmt)
+
+
+def test_a_greeting_missing_is_still_found_there():
+    assert "courtesy.greeting" in rules_fired("<div>\n  <p>Your order shipped this morning." + MORE + "</p>\n</div>\n", "support", "html")
+
+
+LONG_BODY = " ".join(["Your parcel left our warehouse this morning and the courier has it now."] * 6)
+
+
+def test_good_luck_your_friends_at_is_a_sign_off_and_a_thanks_mid_script_is_not():
+    assert "courtesy.sign-off" not in rules_fired(f"Hi Sam,\n\n{LONG_BODY}\n\nGood luck,\nYour friends at Acme\n")
+    script = f"Agent: Hello, thanks for calling Acme. {LONG_BODY} {LONG_BODY} The replacement ships on Monday."
+    assert "courtesy.sign-off" in rules_fired(script, "script")
+    assert "courtesy.sign-off" not in rules_fired(script + " Thank you for calling Acme.", "script")
+
+
+# -- 3. shouting means shouting -----------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MY ACCOUNT\n\nYour order shipped this morning.",
+        "WE REALLY MISS YOU!\n\nCome back this week.",
+        "Use the code SAVE20 at checkout.",
+        "Dates are in DD-MM-YYYY format.",
+        "See the README file for the steps.",
+        "Replace $SITENAME$ with your shop's name.",
+        "SHIPPING ADDRESS: {{ address }}\nORDER NUMBER: {{ order }}",
+    ],
+)
+def test_capitals_that_are_not_a_raised_voice(text):
+    assert "courtesy.shouting" not in rules_fired(text)
+
+
+def test_capitals_in_running_prose_are_flagged_once_per_run():
+    found = rules_fired("DO NOT SHARE this code with ANYONE, and PLEASE reply today.")["courtesy.shouting"]
+    assert [f.match for f in found] == ["DO NOT SHARE", "ANYONE", "PLEASE"]
+
+
+# -- 4. grammar, not keywords -------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("Email replies require that you use the same address you signed up with.", "courtesy.please"),
+        ("1. Send the signed form to our billing team.\n2. Wait for the confirmation email.", "courtesy.please"),
+        ("Unfortunately the sale ended yesterday, but the spring sale starts on Monday.", "courtesy.apology"),
+        ("We learn from our mistakes and keep improving the app for everyone.", "courtesy.apology"),
+        ("Believe it or not, the new plan is cheaper than the old one.", "courtesy.condescension"),
+    ],
+)
+def test_keywords_without_the_grammar_are_not_findings(text, rule):
+    assert rule not in rules_fired(text)
+
+
+def test_plainly_rude_dismissal_is_caught():
+    assert "courtesy.dismissive" in rules_fired("If you're this upset about a delivery, perhaps try an anger management class?")
+    assert "courtesy.please" in rules_fired("Send the signed form to our billing team.")
+
+
+# -- 5. the social profile ----------------------------------------------------------------
+@pytest.mark.parametrize("signature", ["^JD", "-Sam", "*AB", "~Ana", "- Chloe", "Thanks!", "Thanks! ^AB https://t.co/x1", "^HD 1/2"])
+def test_social_sign_offs(signature):
+    fired = rules_fired(f"@sam Hi Sam, your order shipped this morning. {signature}", "social")
+    assert "courtesy.sign-off" not in fired
+
+
+def test_social_sign_off_glued_to_a_url():
+    assert "courtesy.sign-off" not in rules_fired("@sam Hi! Here's how: https://t.co/x1 .Thanks! ^AB", "social")
+
+
+def test_social_flags_a_short_reply_without_greeting_thanks_sign_off_or_please():
+    fired = rules_fired("@sam DM us your order number.", "social")
+    assert {"courtesy.greeting", "courtesy.gratitude", "courtesy.sign-off", "courtesy.please-on-request"} <= set(fired)
+    assert all(str(f.severity) == "info" for fs in fired.values() for f in fs if f.rule in WHOLE_MESSAGE_RULES)
+    fine = rules_fired("@sam Hi Sam, thanks for waiting! Please DM us your order number. ^JD", "social")
+    assert not set(fine) & (WHOLE_MESSAGE_RULES | {"courtesy.please-on-request"})
+
+
+def test_social_handle_alone_is_not_a_greeting_and_hi_after_it_is():
+    assert "courtesy.greeting" in rules_fired("@sam Your order shipped. ^JD", "social")
+    assert "courtesy.greeting" not in rules_fired("@sam @acme Hi there, your order shipped. ^JD", "social")
+    markers = {m.name for m in score_courtesy("@sam Hi there! Your order shipped this morning.").courtesy.markers}
+    assert "greeting" in markers
+
+
+def test_social_questions_are_requests():
+    assert "courtesy.please-on-request" in rules_fired("@sam Which app are you using? ^JD", "social")
+    assert "courtesy.please-on-request" not in rules_fired("@sam Glad it's sorted, enjoy! ^JD", "social")
+
+
+# -- 7. say where: scores per text --------------------------------------------------------
+def test_scores_per_text_of_a_keyed_file(tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_text('replies:\n  - body: "Hi Sam, thanks for your order! It ships today."\n  - body: "Send the receipt."\n', encoding="utf-8")
+    data = json.loads(cli("lint", "--no-config", "--scores", "--format", "json", str(path)).stdout)
+    texts = data["files"][0]["scores"]["texts"]
+    assert [(t["field"], t["line"]) for t in texts] == [("replies[0].body", 2), ("replies[1].body", 3)]
+    assert texts[0]["courtesy"] > texts[1]["courtesy"]
+
+
+# -- profile_options are checked like the rule's own keys ---------------------------------
+@pytest.mark.parametrize(
+    "options, key",
+    [
+        ("  nosuch:\n    min_words: 0\n", "profile_options.nosuch"),
+        ("  social:\n    measure: caps_run\n", "profile_options.social.measure"),
+        ("  social:\n    min_words: -3\n", "profile_options.social.min_words"),
+        ("  social: 3\n", "profile_options.social"),
+    ],
+)
+def test_bad_profile_options_are_refused_with_file_and_key(tmp_path, options, key):
+    pack = tmp_path / "team"
+    pack.mkdir()
+    (pack / "hello.yaml").write_text(
+        "kind: require\nseverity: info\nmessage: m\ndescription: d\npatterns: [hello]\nexamples: {good: [hello], bad: [bye]}\n"
+        "profile_options:\n" + options,
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleError) as err:
+        load_rules((str(pack),))
+    assert str(err.value).startswith(str(pack / "hello.yaml") + ": " + key + ":")
