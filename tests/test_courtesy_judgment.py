@@ -70,6 +70,10 @@ def test_a_one_line_notice_is_a_fragment_whatever_its_length():
         ("a.yaml", "yaml", "macros[2].subject", "Hi", {"forced": MESSAGE}, MESSAGE),
         ("a.yaml", "yaml", "macros[2].body", "Hi Sam. Your order shipped.", {"fragment_fields": ["*.body"]}, FRAGMENT),
         ("emails/welcome.html", "html", None, "Hi Sam. Your order shipped.", {"forced": FRAGMENT}, FRAGMENT),
+        ("config/locales/en.yml", "yaml", "en.devise.failure.locked", "Your account has been locked. Sorry.", {}, FRAGMENT),
+        ("templates/email_text_footer.txt", "text", None, "Regards, the team. Bye.", {}, FRAGMENT),
+        ("templates/email_html_base.html", "html", None, "Regards, the team. Bye.", {}, FRAGMENT),
+        ("templates/database_error.html", "html", None, "Sorry, it failed. Try again.", {}, MESSAGE),
     ],
 )
 def test_text_kind_follows_its_readable_rules(path, fmt, label, clean, kwargs, expected):
@@ -152,6 +156,26 @@ def test_good_luck_your_friends_at_is_a_sign_off_and_a_thanks_mid_script_is_not(
     script = f"Agent: Hello, thanks for calling Acme. {LONG_BODY} {LONG_BODY} The replacement ships on Monday."
     assert "courtesy.sign-off" in rules_fired(script, "script")
     assert "courtesy.sign-off" not in rules_fired(script + " Thank you for calling Acme.", "script")
+
+
+def test_a_template_that_ends_or_opens_with_a_placeholder_is_not_asked_for_what_fills_it():
+    """{{ signature }} at the end may be the sign-off, {{ greeting }} first the greeting; a
+    link after a social reply's initials is skipped, not taken for its closing."""
+    body = f"Your order shipped this morning.{MORE} {LONG_BODY}"
+    assert "courtesy.sign-off" in rules_fired(f"Hi Sam,\n\n{body}\n")
+    assert "courtesy.sign-off" not in rules_fired(f"Hi Sam,\n\n{body}\n\n{{{{ signature }}}}\n")
+    assert "courtesy.greeting" in rules_fired(f"{body}\n")
+    assert "courtesy.greeting" not in rules_fired(f"{{{{ greeting }}}}\n\n{body}\n")
+    assert "courtesy.sign-off" in rules_fired("@sam Hi! Your order shipped. https://t.co/x1", "social")
+
+
+def test_thanks_is_asked_of_a_message_that_answers_the_customer():
+    reset = "Hi Sam, someone asked to reset the password of the account for this address. " * 4
+    assert "courtesy.gratitude" not in rules_fired(reset + "\n\nBest,\nAna")
+    answer = "Hi Sam, your order left our warehouse this morning and the courier has it now. " * 4
+    found = rules_fired(answer + "\n\nBest,\nAna")["courtesy.gratitude"]
+    assert found[0].match.lower() == "your order"
+    assert "courtesy.gratitude" not in rules_fired("Hi Sam, thanks for waiting! " + answer + "\n\nBest,\nAna")
 
 
 # -- 3. shouting means shouting -----------------------------------------------------------

@@ -25,6 +25,10 @@ FRAGMENT_KEYS = frozenset(
 STRING_TABLES = frozenset({"po", "php"})
 #: Folders that hold template partials (pieces included into a message).
 PARTIAL_FOLDERS = frozenset({"partials", "_partials", "includes", "_includes", "components", "layouts", "blocks"})
+#: Words in a file name that make it a piece of a message ("email_text_footer.txt", "base.html").
+PARTIAL_NAMES = frozenset({"footer", "header", "base", "layout", "signature", "partial", "snippet"})
+#: The first key of a locale file: "en", "en-GB", "en_US" (Rails, i18next: interface strings).
+_LOCALE = re.compile(r"^[a-z]{2}(?:[-_][A-Za-z]{2})?$")
 _SENTENCE_END = re.compile(r"[.!?:;][\"')\]\u201d\u2019]*(?:\s|$)")
 _KEY_PART = re.compile(r"[^.\[\]]+")
 _WORD_SPLIT = re.compile(r"[_\-\s]+")
@@ -34,9 +38,11 @@ HOW = (
     "that matches the text's key path (YAML/JSON/PO/PHP; `*` for any characters: `*.subject`).",
     "In the social profile every text is a whole message: one post or chat message is all the customer reads.",
     f"A YAML/JSON/PO/PHP string whose key (or a word of it: `button_continue`) is one of {', '.join(sorted(FRAGMENT_KEYS))} is a fragment.",
-    "Every string of a gettext catalog or a PHP language array is a fragment (interface strings: "
-    "notices, labels); an override with kind = \"message\" says otherwise.",
-    f"A file in a {', '.join(sorted(PARTIAL_FOLDERS))} folder, or whose name starts with '_', is a fragment (a template partial).",
+    "Every string of a gettext catalog, a PHP language array or a locale file (YAML/JSON whose "
+    "first key is a language code: `en.greeting`) is a fragment (interface strings: notices, "
+    "labels); an override with kind = \"message\" says otherwise.",
+    f"A file in a {', '.join(sorted(PARTIAL_FOLDERS))} folder, whose name starts with '_' or "
+    f"holds one of the words {', '.join(sorted(PARTIAL_NAMES))} (`email_text_footer.txt`), is a fragment (a template partial or layout).",
     "A text on one line with no sentence end (a subject line, a heading, a button) is a fragment.",
     "Anything else is a whole message.",
 )
@@ -75,10 +81,11 @@ def text_kind(
     parts = _KEY_PART.findall(label or "")
     if parts and FRAGMENT_KEYS.intersection(_WORD_SPLIT.split(parts[-1].lower())):
         return FRAGMENT  # "subject", "email.title", "button_continue", "heading-title"
-    if fmt in STRING_TABLES:
+    if fmt in STRING_TABLES or (parts and _LOCALE.match(parts[0])):
         return FRAGMENT
     pure = PurePath(path)
-    if pure.name.startswith("_") or PARTIAL_FOLDERS.intersection(p.lower() for p in pure.parts[:-1]):
+    name_words = _WORD_SPLIT.split(pure.name.lower().split(".")[0])
+    if pure.name.startswith("_") or PARTIAL_FOLDERS.intersection(p.lower() for p in pure.parts[:-1]) or PARTIAL_NAMES.intersection(name_words):
         return FRAGMENT
     words = clean.strip()
     if words and "\n" not in words and not _SENTENCE_END.search(words):

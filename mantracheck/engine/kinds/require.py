@@ -18,7 +18,9 @@ KEYS = {
     "when": "patterns: the requirement applies only when one of these is present",
     "when_skip": f"a list drawn from {', '.join(SKIP_CONDITIONS)}: 'when' matches to ignore",
     "min_words": "the requirement applies only to texts of at least this many words (default 0)",
+    "edge_placeholder": "what a first (opening) or last (closing) sentence that is only a placeholder means: 'skip' it (a link after a sign-off; default) or 'unknown' (a template fills it, say with a signature: nothing is asked)",
 }
+EDGES = ("skip", "unknown")
 
 
 def parse(checker: Checker) -> tuple[dict[str, Any], dict[str, tuple[Pattern, ...]]]:
@@ -30,9 +32,10 @@ def parse(checker: Checker) -> tuple[dict[str, Any], dict[str, tuple[Pattern, ..
         if condition not in SKIP_CONDITIONS:
             raise checker.fail(f"when_skip[{i}]", f"expected one of {', '.join(SKIP_CONDITIONS)}")
     extra = {}
-    if "when" in checker.raw:
+    if checker.raw.get("when") is not None:  # (a profile's options may set it to null)
         extra["when"] = checker.patterns("when", required=True)
-    return {"region": region, "sentences": int(sentences or 2), "min_words": int(min_words or 0), "when_skip": when_skip}, extra
+    edge = checker.choice("edge_placeholder", EDGES, default="skip")
+    return {"region": region, "sentences": int(sentences or 2), "min_words": int(min_words or 0), "when_skip": when_skip, "edge_placeholder": edge}, extra
 
 
 def _worded(ctx: TextContext) -> list[tuple[int, int]]:
@@ -46,11 +49,19 @@ _STAND_INS = re.compile(rf"\b{STAND_IN}\b")
 
 
 def _region(rule: Rule, ctx: TextContext) -> tuple[int, int] | None:
-    sentences = _worded(ctx) if rule.options["region"] != "whole" else ctx.sentences
+    region = rule.options["region"]
+    if not ctx.sentences:
+        return None
+    if region == "whole":
+        sentences = ctx.sentences
+    else:
+        sentences = _worded(ctx)
+        edge = ctx.sentences[0] if region == "opening" else ctx.sentences[-1]
+        if rule.options["edge_placeholder"] == "unknown" and edge not in sentences:
+            return None  # the text opens (or ends) with a placeholder: what fills it is not known
     if not sentences:
         return None
     n = rule.options["sentences"]
-    region = rule.options["region"]
     if region == "opening":
         chosen = sentences[:n]
     elif region == "closing":
