@@ -22,6 +22,19 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": 
 SCOPE = 200
 _SPACE = re.compile(r"\s+")
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\b(?:but|however|although|though|yet|so|and then)\b", re.IGNORECASE)
+#: Where a sentence ends inside what the pipeline read as one sentence, as when an
+#: abbreviation or a lower-case start hid the boundary ("We tried to call U. Your refund is
+#: GUARANTEED."): "." then space and a capital, digit or opening quote; "!" or "?" then space.
+#: A title or a common abbreviation before the "." is not a sentence end ("Mr. Smith",
+#: "e.g. Visa"). Nothing a skip condition looks for reaches across one.
+_SENTENCE_BREAK = re.compile(
+    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bvs)(?<!\bNo)(?<!\bno)(?<!\bInc)(?<!\bLtd)(?<!\bCo)"
+    r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bapprox)"
+    r"(?:\.+[\"')\]]*\s+(?=[\"'(]?[A-Z0-9])|[!?]+[\"')\]]*\s+)"
+)
+#: Where a condition stops governing: a condition's "if" clause reaches over commas ("If it
+#: hasn't arrived by Friday, we'll send another"), not over a semicolon, a dash or a "but".
+_CONDITION_BREAK = re.compile(r"[;\u2014]|\s[-\u2013]\s|\b(?:but|however|yet)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,10 +195,34 @@ class TextContext:
         return self.matches.get(key, [])
 
     # -- conditions that excuse a hit -------------------------------------------------
+    # Each condition reads the clause that governs a match, never the whole sentence: the words
+    # from the start of its sentence (or of the sentence hidden inside it, see _SENTENCE_BREAK)
+    # to the match, cut at the last clause break for negation and hedges; for a question, the
+    # mark that ends that sentence. Every look is bounded (SCOPE, one bisect), so a sentence
+    # with thousands of matches is still linted in linear time.
+    @cached_property
+    def _breaks(self) -> tuple[list[int], list[int]]:
+        """(starts, ends) of the sentence ends inside the pipeline's sentences (one scan)."""
+        found = [m.span() for m in _SENTENCE_BREAK.finditer(self.normalized)]
+        return [s for s, _ in found], [e for _, e in found]
+
+    def _sub_sentence(self, start: int) -> tuple[int, int]:
+        """The span of the sentence a match at ``start`` is in: its pipeline sentence, narrowed
+        to the sentence ends found inside it."""
+        sent_start, sent_end = self.sentence_at(start)
+        starts, ends = self._breaks
+        i = bisect.bisect_right(ends, start) - 1  # the last break that ends at or before start
+        if i >= 0 and ends[i] > sent_start:
+            sent_start = ends[i]
+        j = bisect.bisect_left(starts, start)  # the first break that starts at or after start
+        if j < len(starts) and starts[j] < sent_end:
+            sent_end = starts[j] + 1  # keep its mark: "?" says it is a question
+        return sent_start, sent_end
+
     def _scope_start(self, start: int) -> int:
         """Where the words that can govern a match at ``start`` begin: its sentence's start,
         or ``SCOPE`` characters back (moved on to a word's start) in a longer sentence."""
-        sent_start, _ = self.sentence_at(start)
+        sent_start, _ = self._sub_sentence(start)
         lo = start - SCOPE
         if lo <= sent_start:
             return sent_start
@@ -206,7 +243,7 @@ class TextContext:
         return self.cues.negators.search(self._left_clause(start)) is not None
 
     def is_hedged(self, start: int, end: int) -> bool:
-        _, sent_end = self.sentence_at(start)
+        _, sent_end = self._sub_sentence(start)
         if self.cues.hedges.search(self._left_clause(start)):
             return True
         # A hedge right after the claim, in the same clause: "within 24 hours, usually" (the
@@ -217,12 +254,23 @@ class TextContext:
         return self.cues.hedges.search(right[:60]) is not None
 
     def is_question(self, start: int) -> bool:
-        _, sent_end = self.sentence_at(start)
+        """Whether the sentence the match is in asks: it ends in "?" (or the next character is
+        one, as when a sentence span stops before its mark)."""
+        _, sent_end = self._sub_sentence(start)
         tail = self.clean[sent_end - 1 : sent_end + 1]
         return "?" in tail
 
     def is_conditional(self, start: int) -> bool:
-        return self.cues.conditionals.search(self.normalized[self._scope_start(start) : start]) is not None
+        """Whether a condition governs the match: a conditional word to its left in its
+        sentence, past commas ("If it's late, we'll refund you") but not past a semicolon, a
+        dash or a "but"."""
+        left = self.normalized[self._scope_start(start) : start]
+        cut = None
+        for cut in _CONDITION_BREAK.finditer(left):
+            pass
+        if cut is not None:
+            left = left[cut.end() :]
+        return self.cues.conditionals.search(left) is not None
 
     def excused(self, start: int, end: int, conditions: Sequence[str]) -> bool:
         for condition in conditions:
