@@ -43,7 +43,7 @@ def test_unknown_words_fall_back_to_spelling(no_network: None) -> None:
 # -- facts for known inputs ------------------------------------------------------------------
 def test_brevity_facts_of_the_example(no_network: None) -> None:
     report = mantracheck.score_mantra(GOOD)
-    assert report.to_dict()["facts"]["brevity"] == {"words": 9, "syllables": 12, "characters": 50, "sentences": 1, "syllables_from_spelling": []}
+    assert report.to_dict()["facts"]["brevity"] == {"words": 9, "syllables": 12, "characters": 50, "sentences": 1, "fragments": [], "syllables_from_spelling": []}
     assert report.subscore("brevity").value < 100  # one word over the 2-8 target
     assert "cut 1 word: the strongest mantras run 2-8 words" in report.suggestions
 
@@ -65,7 +65,8 @@ def test_sound_devices_are_measured_from_pronunciation(no_network: None) -> None
     assert facts("Know kind people.", "memorability")["alliteration"] == []
     parallel = facts("We are Ladies and Gentlemen serving Ladies and Gentlemen.", "memorability")["parallel"]
     assert parallel == ["repeated phrase: ladies and gentlemen"]
-    assert facts("Better taste. Better nutrition. Better eggs.", "memorability")["parallel"] == ["clauses open alike: better"]
+    # three short sentences opening alike: parallel clauses, and a run of fragments (one line)
+    assert facts("Better taste. Better nutrition. Better eggs.", "memorability")["parallel"] == ["clauses open alike: better", "a run of 3 short fragments"]
 
 
 def test_word_choice_cues(no_network: None) -> None:

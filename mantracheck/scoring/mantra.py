@@ -11,7 +11,7 @@ once per process) and returns them best first.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,12 +135,28 @@ class MantraScorer:
         return hits
 
     # -- scoring ---------------------------------------------------------------------------
+    def parts(self, text: str, doc: Any) -> tuple[Features, list[_Hit]]:
+        """The measured facts and the overpromise findings a report is made of."""
+        return self.features(text, doc), self.overpromises(text, doc)
+
+    def subscores(self, f: Features, hits: Sequence[_Hit]) -> tuple[SubScore, ...]:
+        return (self._brevity(f), self._simplicity(f), self._memorability(f), self._focus(f, hits))
+
     def score_doc(self, text: str, doc: Any, index: int = 0) -> MantraReport:
-        f = self.features(text, doc)
-        hits = self.overpromises(text, doc)
-        subs = (self._brevity(f), self._simplicity(f), self._memorability(f), self._focus(f, hits))
-        overall = sum(self.model.weights[s.name] * s.value for s in subs) * (subs[0].value / 100.0) ** self.model.brevity_gate
-        return MantraReport(text=text, score=_clip(overall), subscores=subs, suggestions=self._suggest(f, hits), index=index)
+        f, hits = self.parts(text, doc)
+        subs = self.subscores(f, hits)
+        overall = self.overall({s.name: s.value for s in subs}, [h.severity for h in hits])
+        return MantraReport(text=text, score=overall, subscores=subs, suggestions=self._suggest(f, hits), index=index)
+
+    def overall(self, values: Mapping[str, float], severities: Iterable[str] = ()) -> int:
+        """The weighted mean of the sub-scores times (brevity / 100) ** brevity_gate, kept at or
+        below the cap of each overpromise severity found (a mantra is the one line every
+        employee repeats to customers: a promise that cannot be kept fails it)."""
+        m = self.model
+        value = sum(m.weights[name] * v for name, v in values.items()) * (values["brevity"] / 100.0) ** m.brevity_gate
+        for severity in severities:
+            value = min(value, m.overpromise_cap[severity])
+        return _clip(value)
 
     def score(self, text: str) -> MantraReport:
         return self.score_doc(text, self.nlp(text))
@@ -151,9 +167,10 @@ class MantraScorer:
 
     def _brevity(self, f: Features) -> SubScore:
         b = self.model.brevity
-        facts = {"words": f.n_words, "syllables": f.syllables, "characters": f.characters, "sentences": f.sentences}
+        facts = {"words": f.n_words, "syllables": f.syllables, "characters": f.characters, "sentences": f.lines}
         value = sum(b.weights[k] * b.targets[k].score(v) for k, v in facts.items()) if f.n_words else 0.0
-        return SubScore("brevity", _clip(value), (*facts.items(), ("syllables_from_spelling", f.spelled_words)))
+        # "sentences" scores the lines a reader sees: a run of short fragments is one line
+        return SubScore("brevity", _clip(value), (*facts.items(), ("fragments", f.fragments), ("syllables_from_spelling", f.spelled_words)))
 
     def _simplicity(self, f: Features) -> SubScore:
         s = self.model.simplicity
@@ -174,39 +191,39 @@ class MantraScorer:
         )
         return SubScore("simplicity", _clip(value) if f.n_words else 0, facts)
 
-    def device_counts(self, f: Features) -> dict[str, float]:
-        end = set(f.end_rhymes)
-        return {
-            "alliteration": len(f.alliteration),
-            "end_rhyme": len(f.end_rhymes),
-            "internal_rhyme": sum(1 for pair in f.internal_rhymes if pair not in end),
-            "assonance": len(f.assonance),
-            "repetition": len(f.repeated_words),
-            "parallel": len(f.parallel),
-            "rhythm": f.alternation - 0.5,
-        }
-
-    def memorability_logit(self, f: Features) -> tuple[float, float]:
-        """(sound and structure part, fitted word-choice part) of the memorability logit."""
+    def memorability_inputs(self, f: Features) -> dict[str, float]:
         m = self.model.memorability
-        devices = sum(m.devices[k].weight * max(-m.devices[k].cap, min(v, m.devices[k].cap)) for k, v in self.device_counts(f).items())
-        devices *= min(1.0, m.device_words / max(f.n_words, 1))
-        devices -= m.length_penalty * max(0, f.n_words - m.device_words)
-        rates = f.rates()
-        fitted = sum(m.fitted[k].logit(rates[k]) for k in m.fitted)
-        return devices, fitted
+        return f.inputs(m.device_words, m.device_cap)
+
+    def memorability_logit(self, f: Features, features: Mapping[str, Any] | None = None) -> float:
+        """The memorability logit: each feature's weight times its standardised value, less
+        ``length_penalty`` per word beyond ``device_words`` (``features``: other weights)."""
+        m = self.model.memorability
+        inputs = self.memorability_inputs(f)
+        fitted = features if features is not None else m.features
+        return sum(fitted[k].logit(inputs[k]) for k in fitted) - m.length_penalty * max(0, f.n_words - m.device_words)
+
+    def memorability_value(self, f: Features, features: Mapping[str, Any] | None = None) -> int:
+        if not f.n_words:
+            return 0
+        return _clip(100.0 * _sigmoid(self.model.memorability.spread * self.memorability_logit(f, features)))
 
     def _memorability(self, f: Features) -> SubScore:
-        devices, fitted = self.memorability_logit(f)
+        end = set(f.end_rhymes)
         facts = (
             ("alliteration", tuple(f"{_phone(o)}: {', '.join(ws)}" for o, ws in f.alliteration)),
             ("end_rhyme", tuple(f"{a} / {b}" for a, b in f.end_rhymes)),
-            ("internal_rhyme", tuple(f"{a} / {b}" for a, b in f.internal_rhymes if (a, b) not in set(f.end_rhymes))),
+            ("internal_rhyme", tuple(f"{a} / {b}" for a, b in f.internal_rhymes if (a, b) not in end)),
             ("assonance", tuple(f"{_phone(v)}: {', '.join(ws)}" for v, ws in f.assonance)),
             ("repetition", tuple(f"{w} x{n}" for w, n in f.repeated_words)),
             ("parallel", f.parallel),
             ("stress_pattern", f.stress_pattern),
             ("rhythm", f.alternation),
+            ("instruction", f.imperative),
+            ("verbs", f.verbs),
+            ("benefits", f.benefits),
+            ("abstract_words", f.abstract),
+            ("familiarity", round(f.mean_familiarity, 2)),
             ("word_logprob", round(f.content_logprob, 2)),
             ("function_words", round(f.function_share, 2)),
             ("indefinite_articles", len(f.indefinite_articles)),
@@ -214,9 +231,9 @@ class MantraScorer:
             ("third_person_pronouns", len(f.third_person)),
             ("present_tense", len(f.present_tense)),
             ("past_tense", len(f.past_tense)),
+            ("past_tense_words", f.past_tense),
         )
-        value = 100.0 * _sigmoid(self.model.memorability.spread * (devices + fitted)) if f.n_words else 0.0
-        return SubScore("memorability", _clip(value), facts)
+        return SubScore("memorability", self.memorability_value(f), facts)
 
     def _focus(self, f: Features, hits: Sequence[_Hit]) -> SubScore:
         c = self.model.focus
@@ -243,8 +260,8 @@ class MantraScorer:
             out.append(m.message("cut_words", count=_plural(f.n_words - hi, "word"), lo=lo, hi=hi))
         elif f.n_words < lo:
             out.append(m.message("add_words", count=_plural(f.n_words, "word")))
-        if f.sentences > m.brevity.targets["sentences"].best[1]:
-            out.append(m.message("one_sentence", sentences=f.sentences))
+        if f.lines > m.brevity.targets["sentences"].best[1]:
+            out.append(m.message("one_sentence", sentences=f.lines))
         jargon_words = set()
         for word, plain in f.jargon:
             jargon_words.update(word.split())

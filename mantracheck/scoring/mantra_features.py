@@ -3,11 +3,13 @@
 Everything here is measured, not scored: the scorer (mantra.py) turns these facts into
 sub-scores with the weights and target ranges of rules/mantra-score.yaml. Works on the
 blank pipeline: sentences come from the sentencizer, lemmas from the lookup lemmatizer,
-sounds from the CMU dictionary (mantra_lexicon), no part-of-speech tags are needed.
+sounds from the CMU dictionary, and what a word can be (a verb, a past form) from the rule
+lemmatizer's dictionary (mantra_lexicon); no part-of-speech tags are needed.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -15,13 +17,24 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from mantracheck.scoring.mantra_lexicon import CLITICS, FrequencyTable, Pronunciation, pronounce
+from mantracheck.scoring.mantra_lexicon import (
+    CLITICS,
+    Dictionary,
+    FrequencyTable,
+    Pronunciation,
+    dictionary,
+    pronounce,
+)
 from mantracheck.scoring.mantra_model import MantraModel
 
 #: a word: letters and digits, joined by apostrophes or hyphens ("don't", "best-in-class")
 WORD = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
 #: what ends a clause inside a sentence (sentences come from the sentencizer)
 CLAUSE_BREAK = re.compile(r"[,;:\u2014\u2013()]|\s-\s|[.!?]")
+#: a word family's everyday form: "excellence" is as familiar as "excellent", "kindness" as "kind"
+FAMILY = (("iness", "y"), ("ness", ""), ("ence", "ent"), ("ance", "ant"))
+#: forms of "be" and "do" that open a question or statement, not an instruction
+NOT_IMPERATIVE = frozenset({"am", "is", "are", "was", "were", "does", "did", "has", "had"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +68,11 @@ class Features:
     words: tuple[Word, ...]
     characters: int
     sentences: int
+    #: the sentences a reader sees as one line: 1 for a run of short fragments
+    #: ("Listen first. Fix fast. Follow up."), else ``sentences``
+    lines: int
+    #: the fragments of such a run (2 or more sentences of at most fragment_words words each)
+    fragments: tuple[str, ...]
     syllables: int
     # simplicity
     familiar_share: float
@@ -77,11 +95,17 @@ class Features:
     content_logprob: float
     function_share: float
     word_length: float
+    mean_familiarity: float
     indefinite_articles: tuple[str, ...]
     third_person: tuple[str, ...]
     first_second: tuple[str, ...]
     present_tense: tuple[str, ...]
     past_tense: tuple[str, ...]
+    # memorability: slogan craft
+    imperative: str
+    verbs: tuple[str, ...]
+    benefits: tuple[str, ...]
+    abstract: tuple[str, ...]
     # focus
     people: tuple[str, ...]
     actions: tuple[str, ...]
@@ -93,18 +117,34 @@ class Features:
     def n_words(self) -> int:
         return len(self.words)
 
-    def rates(self) -> dict[str, float]:
-        """The fitted memorability features, by the names used in the data file."""
+    def inputs(self, device_words: int, device_cap: int) -> dict[str, float]:
+        """The memorability model's inputs, by the names of the data file's features.
+        Devices count fully in a line of up to ``device_words`` words and by
+        device_words/words beyond (in a long text, repeated sounds turn up by chance)."""
         n = max(self.n_words, 1)
+        damp = min(1.0, device_words / n)
+        end = set(self.end_rhymes)
+        rhymes = len(self.end_rhymes) + sum(1 for pair in self.internal_rhymes if pair not in end)
+        sound = min(len(self.alliteration) + rhymes + len(self.assonance), device_cap)
+        structure = min(len(self.repeated_words) + len(self.parallel), device_cap)
         return {
+            "words_log": math.log(n),
+            "familiarity": self.mean_familiarity,
             "content_logprob": self.content_logprob,
+            "syllables_per_word": self.syllables / n,
             "function_share": self.function_share,
-            "word_length": self.word_length,
             "indefinite_rate": len(self.indefinite_articles) / n,
             "third_person_rate": len(self.third_person) / n,
             "first_second_rate": len(self.first_second) / n,
             "past_rate": len(self.past_tense) / n,
             "present_rate": len(self.present_tense) / n,
+            "sound": sound * damp,
+            "structure": structure * damp,
+            "rhythm": self.alternation,
+            "imperative": 1.0 if self.imperative else 0.0,
+            "verb": 1.0 if self.verbs else 0.0,
+            "benefit": 1.0 if self.benefits else 0.0,
+            "abstract_rate": len(self.abstract) / n,
         }
 
 
@@ -147,6 +187,14 @@ def _logprob(freq: FrequencyTable, lower: str) -> float:
     return freq.floor
 
 
+def _family(freq: FrequencyTable, lower: str) -> float:
+    """The log probability of the word family's everyday form ("excellence" -> "excellent")."""
+    for suffix, base in FAMILY:
+        if lower.endswith(suffix) and len(lower) > len(suffix) + 2:
+            return freq.logprob.get(lower[: -len(suffix)] + base, freq.floor)
+    return freq.floor
+
+
 def extract_words(text: str, doc: Any, model: MantraModel, freq: FrequencyTable) -> tuple[Word, ...]:
     function = model.memorability.words["function_words"]
     breaks = [m.start() for m in CLAUSE_BREAK.finditer(text)]
@@ -163,7 +211,7 @@ def extract_words(text: str, doc: Any, model: MantraModel, freq: FrequencyTable)
         pron = pronounce(lower)
         logprob = _logprob(freq, lower)
         lemma = _lemma(doc, match.start(), match.end(), lower)
-        familiarity = max(logprob, freq.logprob.get(lemma, freq.floor))
+        familiarity = max(logprob, freq.logprob.get(lemma, freq.floor), _family(freq, lower))
         capital = match.group()[0].isupper() and not match.group().isupper()
         rare = familiarity < model.simplicity.familiar_logprob
         words.append(
@@ -189,6 +237,8 @@ def measure(text: str, doc: Any, model: MantraModel, freq: FrequencyTable, hedge
     words = extract_words(text, doc, model, freq)
     n = len(words)
     sentences = sum(1 for s in doc.sents if any(t.is_alpha or t.like_num for t in s)) if n else 0
+    fragments = _fragments(text, doc, model.memorability.fragment_words)
+    lexicon = dictionary()
     syllables = sum(w.pron.syllables for w in words)
     simp = model.simplicity
     scored = [w for w in words if not w.is_number and not w.name]
@@ -205,6 +255,8 @@ def measure(text: str, doc: Any, model: MantraModel, freq: FrequencyTable, hedge
         words=words,
         characters=len(text.strip()),
         sentences=sentences,
+        lines=1 if fragments else sentences,
+        fragments=fragments,
         syllables=syllables,
         familiar_share=familiar / len(scored) if scored else 1.0,
         reading_ease=_flesch(n, max(sentences, 1), syllables),
@@ -218,17 +270,22 @@ def measure(text: str, doc: Any, model: MantraModel, freq: FrequencyTable, hedge
         internal_rhymes=_internal_rhymes(content),
         assonance=_assonance(content, model.memorability.assonance_min),
         repeated_words=_repeated(content),
-        parallel=_parallel(words),
+        parallel=_parallel(words) + ((f"a run of {len(fragments)} short fragments",) if fragments else ()),
         stress_pattern=" ".join(_stress(w) for w in words),
         alternation=_alternation(words),
         content_logprob=sum(w.logprob for w in distinct) / len(distinct) if distinct else (sum(w.logprob for w in words) / n if n else 0.0),
         function_share=sum(1 for w in words if w.function) / n if n else 0.0,
         word_length=sum(len(w.lower) for w in words) / n if n else 0.0,
+        mean_familiarity=sum(w.familiarity for w in scored) / len(scored) if scored else 0.0,
         indefinite_articles=tuple(w.lower for w in words if w.lower in mem["indefinite_articles"]),
         third_person=tuple(w.lower for w in words if w.lower in mem["third_person_pronouns"]),
         first_second=tuple(w.lower for w in words if w.lower in mem["first_second_pronouns"]),
         present_tense=tuple(w.lower for w in words if w.lower in mem["present_tense"]),
-        past_tense=tuple(w.lower for w in words if _is_past(w, model)),
+        past_tense=tuple(w.lower for w in words if lexicon.past_form(w.lower) is not None),
+        imperative=_imperative(words, lexicon, mem["verb_leads"]),
+        verbs=_verbs(words, lexicon, model),
+        benefits=_unique(w.lower for w in words if w.lower in mem["benefit_words"] or w.lemma in mem["benefit_words"]),
+        abstract=_unique(w.lower for w in content if len(w.lower) > 5 and w.lower.endswith(model.memorability.abstract_suffixes) and not w.name),
         people=_unique(w.lower for w in words if w.lower in model.focus.people),
         actions=_unique(w.lower for w in words if _is_action(w, model)),
         self_talk=_unique(m.group().lower() for m in self_re.finditer(lowered)),
@@ -247,11 +304,53 @@ def _flesch(words: int, sentences: int, syllables: int) -> float:
     return round(206.835 - 1.015 * words / sentences - 84.6 * syllables / words, 1)
 
 
-def _is_past(word: Word, model: MantraModel) -> bool:
-    mem = model.memorability
-    if word.lower in mem.words["past_tense"]:
-        return True
-    return word.lower.endswith(mem.past_suffix) and len(word.lower) > 4 and word.lower not in model.focus.not_participles
+def _fragments(text: str, doc: Any, most: int) -> tuple[str, ...]:
+    """The sentences of a run of two or more short fragments, each of at most ``most``
+    words ("Listen first. Fix fast. Follow up."): read as one line, not as many sentences."""
+    found: list[str] = []
+    for sent in doc.sents:
+        count = len(WORD.findall(sent.text))
+        if count:
+            if count > most:
+                return ()
+            found.append(sent.text.strip())
+    return tuple(found) if len(found) >= 2 else ()
+
+
+def _imperative(words: Sequence[Word], lexicon: Dictionary, leads: frozenset[str]) -> str:
+    """The verb an instruction opens with ("Just do it", "Think different", "Listen first"),
+    after a leading "just", "always", "never"...; "" when the line opens otherwise."""
+    i = 0
+    while i < len(words) - 1 and words[i].lower in leads:
+        i += 1
+    if not words:
+        return ""
+    first = words[i].lower
+    if first in NOT_IMPERATIVE or not lexicon.is_verb(first):
+        return ""
+    return first
+
+
+def _verbs(words: Sequence[Word], lexicon: Dictionary, model: MantraModel) -> tuple[str, ...]:
+    """Words that are verbs here: an -ing or past form of a dictionary verb, a dictionary verb
+    after a pronoun or a modal ("we serve", "you can"), an instruction's opening verb, or a
+    verb of doing from the focus list. Without a tagger a noun that is also a verb ("milk")
+    counts only after a pronoun or modal."""
+    subjects = model.memorability.words["verb_leads"] | {"i", "we", "you", "they", "he", "she", "it", "who", "can", "will", "would", "could", "should", "must", "may", "might", "to"}
+    found: list[str] = []
+    lead = _imperative(words, lexicon, model.memorability.words["verb_leads"])
+    for i, w in enumerate(words):
+        word = w.lower
+        after = i > 0 and words[i - 1].lower in subjects
+        if (
+            (lead and word == lead and not found)
+            or lexicon.ing_lemma(word) is not None and word not in model.focus.not_actions
+            or lexicon.past_form(word) is not None
+            or after and (lexicon.is_verb(word) or (word.endswith("s") and lexicon.is_verb(word[:-1])))
+            or w.lemma in model.focus.actions and not w.function
+        ):
+            found.append(word)
+    return _unique(found)
 
 
 def _is_action(word: Word, model: MantraModel) -> bool:
@@ -266,7 +365,7 @@ def _passive(words: Sequence[Word], model: MantraModel) -> tuple[str, ...]:
     found = []
     for a, b in pairwise(words):
         if a.lower in focus.passive_be and a.clause == b.clause:
-            participle = b.lower in focus.passive_participles or (b.lower.endswith("ed") and len(b.lower) > 3)
+            participle = b.lower in focus.passive_participles or dictionary().ed_lemma(b.lower) is not None
             if participle and b.lower not in focus.not_participles:
                 found.append(f"{a.lower} {b.lower}")
     return _unique(found)

@@ -8,6 +8,11 @@ downloaded.
   file's text (about a millisecond each); a process that looks up more indexes the file by
   word (0.1-0.2 s, once). An entry is parsed into phones only when a word is looked up. A
   word the dictionary lacks is pronounced from its spelling (``spelled``), and says so.
+- Parts of speech and verb forms: ``en_lemma_index`` (the dictionary forms of adjectives,
+  adverbs, nouns and verbs, from WordNet) and ``en_lemma_exc`` (irregular forms: "went" ->
+  "go") of ``spacy-lookups-data``, the tables of spaCy's rule lemmatizer. With no tagger in
+  the blank pipeline, they say what a word can be: "exceed" is a verb's own form, "exceeded"
+  one of its -ed forms, "went" an irregular past.
 - Frequency: ``en_lexeme_prob`` from ``spacy-lookups-data`` (natural-log unigram
   probabilities, most frequent first). Only the first ``max_rank`` entries are read (the
   file holds a million, most of them rare forms); a word beyond them gets the log
@@ -26,7 +31,7 @@ from itertools import compress
 from operator import ne
 from pathlib import Path
 
-__all__ = ["CLITICS", "FrequencyTable", "Pronunciation", "frequency_table", "pronounce"]
+__all__ = ["CLITICS", "Dictionary", "FrequencyTable", "Pronunciation", "dictionary", "frequency_table", "pronounce"]
 
 VOWEL_PHONES = frozenset(
     ["AA", "AE", "AH", "AO", "AW", "AY", "EH", "ER", "EY", "IH", "IY", "OW", "OY", "UH", "UW"]
@@ -217,6 +222,85 @@ def spell(word: str) -> tuple[str, ...]:
             if ch in _LETTER:
                 phones.append(_LETTER[ch])
     return tuple(phones)
+
+
+# -- the dictionary: parts of speech and verb forms --------------------------------------
+#: forms of "be", "have" and "do" that are past tense (the lemmatizer's exceptions map them too)
+_AUX_PAST = frozenset({"was", "were", "had", "did", "wasn't", "weren't", "hadn't", "didn't"})
+
+
+@dataclass(frozen=True)
+class Dictionary:
+    """What a word can be, from the rule lemmatizer's tables (no tagger needed)."""
+
+    verbs: frozenset[str]
+    nouns: frozenset[str]
+    adjectives: frozenset[str]
+    #: irregular verb forms -> their lemma ("went" -> "go", "made" -> "make")
+    irregular: dict[str, str]
+
+    def is_verb(self, word: str) -> bool:
+        return word in self.verbs
+
+    def ed_lemma(self, word: str) -> str | None:
+        """The verb a regular -ed form comes from ("served" -> "serve", "stopped" -> "stop",
+        "carried" -> "carry"), or None: "exceed", "need" and "red" are no -ed forms."""
+        if not word.endswith("ed") or len(word) < 4 or word in self.verbs:
+            return None
+        stem = word[:-2]
+        for lemma in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else "", stem[:-1] + "y" if stem.endswith("i") else ""):
+            if lemma and lemma in self.verbs:
+                return lemma
+        return None
+
+    def past_form(self, word: str) -> str | None:
+        """The verb whose past form (or past participle) ``word`` is, from the lemmatizer's
+        irregular forms and -ed rules checked against the dictionary; None for a verb's own
+        form ("exceed", "succeed", "proceed", "need"), which no suffix makes past."""
+        if word in _AUX_PAST:
+            return word
+        lemma = self.irregular.get(word)
+        if lemma is not None and lemma != word and word not in self.verbs and not word.endswith(("ing", "s")):
+            return lemma
+        return self.ed_lemma(word)
+
+    def ing_lemma(self, word: str) -> str | None:
+        """The verb an -ing form comes from ("serving" -> "serve"), or None ("thing", "king")."""
+        if not word.endswith("ing") or len(word) < 5:
+            return None
+        stem = word[:-3]
+        for lemma in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else ""):
+            if lemma and lemma in self.verbs:
+                return lemma
+        return None
+
+
+def _table(name: str) -> dict[str, object]:
+    import gzip
+    import json
+
+    import spacy_lookups_data
+
+    path = Path(spacy_lookups_data.__file__).resolve().parent / "data" / f"en_{name}.json.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        data: dict[str, object] = json.load(handle)
+    return data
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> Dictionary:
+    """The rule lemmatizer's word lists (en_lemma_index, en_lemma_exc), read once (~0.1 s)."""
+    index = _table("lemma_index")
+    exc = _table("lemma_exc")
+    verb_exc = exc.get("verb", {})
+    assert isinstance(verb_exc, dict)
+    irregular = {form: lemmas[0] for form, lemmas in verb_exc.items() if isinstance(lemmas, list) and lemmas}
+
+    def words(pos: str) -> frozenset[str]:
+        found = index.get(pos, [])
+        return frozenset(found) if isinstance(found, list) else frozenset()
+
+    return Dictionary(words("verb"), words("noun"), words("adj"), irregular)
 
 
 # -- word frequency ------------------------------------------------------------------------

@@ -21,12 +21,13 @@ FILE_NAME = "mantra-score.yaml"
 SUBSCORES = ("brevity", "simplicity", "memorability", "focus")
 BREVITY_FACTS = ("words", "syllables", "characters", "sentences")
 SIMPLICITY_FACTS = ("familiar_words", "reading_ease", "long_words")
-DEVICES = ("alliteration", "end_rhyme", "internal_rhyme", "assonance", "repetition", "parallel", "rhythm")
-FITTED_FEATURES = (
-    "content_logprob", "function_share", "word_length", "indefinite_rate",
-    "third_person_rate", "first_second_rate", "past_rate", "present_rate",
+#: The memorability model's features, in the data file's order (mantra_features.Features.inputs)
+MEMORABILITY_FEATURES = (
+    "words_log", "familiarity", "content_logprob", "syllables_per_word", "function_share",
+    "indefinite_rate", "third_person_rate", "first_second_rate", "past_rate", "present_rate",
+    "sound", "structure", "rhythm", "imperative", "verb", "benefit", "abstract_rate",
 )
-WORD_LISTS = ("indefinite_articles", "third_person_pronouns", "first_second_pronouns", "present_tense", "past_tense", "function_words")
+WORD_LISTS = ("indefinite_articles", "third_person_pronouns", "first_second_pronouns", "present_tense", "function_words", "benefit_words", "verb_leads")
 SEVERITIES = ("error", "warning", "info")
 #: suggestion name -> the fields its message may use
 SUGGESTIONS: dict[str, frozenset[str]] = {
@@ -67,17 +68,16 @@ class Target:
 
 
 @dataclass(frozen=True, slots=True)
-class Device:
-    weight: float
-    cap: float
-
-
-@dataclass(frozen=True, slots=True)
 class Fitted:
+    """One memorability feature: standardised (x - center) / scale, kept within +-clip, times
+    weight; ``prior`` is the weight the fit starts from and is pulled towards (see the data
+    file's memorability.fit)."""
+
     center: float
     scale: float
     weight: float
-    #: standardised values are kept within +-clip (the fit saw movie lines, not paragraphs)
+    prior: float = 0.0
+    #: standardised values are kept within +-clip (a paragraph is far outside the fit's data)
     clip: float = 2.0
 
     def logit(self, value: float) -> float:
@@ -104,15 +104,18 @@ class Simplicity:
 
 @dataclass(frozen=True, slots=True)
 class Memorability:
-    devices: Mapping[str, Device]
+    features: Mapping[str, Fitted]
+    #: how the weights were fitted (read by eval/mantra.py; the scorer does not use them)
+    fit: Mapping[str, float]
     device_words: int
+    device_cap: int
     length_penalty: float
     spread: float
     alliteration_window: int
     assonance_min: int
+    fragment_words: int
     words: Mapping[str, frozenset[str]]
-    past_suffix: str
-    fitted: Mapping[str, Fitted]
+    abstract_suffixes: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +144,8 @@ class MantraModel:
     path: str
     weights: Mapping[str, float]
     brevity_gate: float
+    #: the highest overall score a mantra with an overpromise of each severity can get
+    overpromise_cap: Mapping[str, float]
     brevity: Brevity
     simplicity: Simplicity
     memorability: Memorability
@@ -223,39 +228,44 @@ def _simplicity(c: _Check, raw: Any) -> Simplicity:
     )
 
 
+FIT_KEYS = ("folds", "clip", "prior_strength", "slogan_weight")
+
+
 def _memorability(c: _Check, raw: Any) -> Memorability:
-    keys = ("rationale", "devices", "device_words", "length_penalty", "spread", "alliteration_window", "assonance_min", "words", "fitted")
+    keys = (
+        "rationale", "fit", "features", "device_words", "device_cap", "length_penalty", "spread",
+        "alliteration_window", "assonance_min", "fragment_words", "words", "abstract_suffixes",
+    )
     raw = c.mapping(raw, "memorability", keys, keys)
     c.text(raw["rationale"], "memorability.rationale")
-    devices_raw = c.mapping(raw["devices"], "memorability.devices", DEVICES, DEVICES)
-    devices = {}
-    for name in DEVICES:
-        key = f"memorability.devices.{name}"
-        d = c.mapping(devices_raw[name], key, ("weight", "cap"), ("weight", "cap"))
-        devices[name] = Device(c.number(d["weight"], f"{key}.weight", -10, 10), c.number(d["cap"], f"{key}.cap", 0, 100))
-    words_raw = c.mapping(raw["words"], "memorability.words", (*WORD_LISTS, "past_suffix"), (*WORD_LISTS, "past_suffix"))
+    fit_raw = c.mapping(raw["fit"], "memorability.fit", FIT_KEYS, FIT_KEYS)
+    fit = {k: c.number(fit_raw[k], f"memorability.fit.{k}", 0, 1000) for k in FIT_KEYS}
+    clip = fit["clip"]
+    if clip <= 0:
+        raise c.fail("memorability.fit.clip", f"expected a positive number, got {clip:g}")
+    words_raw = c.mapping(raw["words"], "memorability.words", WORD_LISTS, WORD_LISTS)
     words = {n: frozenset(c.words(words_raw[n], f"memorability.words.{n}")) for n in WORD_LISTS}
-    fitted_raw = c.mapping(raw["fitted"], "memorability.fitted", ("clip", "features"), ("clip", "features"))
-    clip = c.number(fitted_raw["clip"], "memorability.fitted.clip", 0.1, 100)
-    feats = c.mapping(fitted_raw["features"], "memorability.fitted.features", FITTED_FEATURES, FITTED_FEATURES)
+    feats = c.mapping(raw["features"], "memorability.features", MEMORABILITY_FEATURES, MEMORABILITY_FEATURES)
     fitted = {}
-    for name in FITTED_FEATURES:
-        key = f"memorability.fitted.features.{name}"
-        f = c.mapping(feats[name], key, ("center", "scale", "weight"), ("center", "scale", "weight"))
+    for name in MEMORABILITY_FEATURES:
+        key = f"memorability.features.{name}"
+        f = c.mapping(feats[name], key, ("center", "scale", "weight", "prior"), ("center", "scale", "weight", "prior"))
         scale = c.number(f["scale"], f"{key}.scale")
         if scale <= 0:
             raise c.fail(f"{key}.scale", f"expected a positive number, got {scale:g}")
-        fitted[name] = Fitted(c.number(f["center"], f"{key}.center"), scale, c.number(f["weight"], f"{key}.weight", -10, 10), clip)
+        fitted[name] = Fitted(c.number(f["center"], f"{key}.center"), scale, c.number(f["weight"], f"{key}.weight", -10, 10), c.number(f["prior"], f"{key}.prior", -10, 10), clip)
     return Memorability(
-        devices=devices,
+        features=fitted,
+        fit=fit,
         device_words=c.integer(raw["device_words"], "memorability.device_words", 1),
+        device_cap=c.integer(raw["device_cap"], "memorability.device_cap", 1),
         length_penalty=c.number(raw["length_penalty"], "memorability.length_penalty", 0, 10),
         spread=c.number(raw["spread"], "memorability.spread", 0.01, 100),
         alliteration_window=c.integer(raw["alliteration_window"], "memorability.alliteration_window", 1),
         assonance_min=c.integer(raw["assonance_min"], "memorability.assonance_min", 2),
+        fragment_words=c.integer(raw["fragment_words"], "memorability.fragment_words", 1),
         words=words,
-        past_suffix=c.text(words_raw["past_suffix"], "memorability.words.past_suffix").lower(),
-        fitted=fitted,
+        abstract_suffixes=c.words(raw["abstract_suffixes"], "memorability.abstract_suffixes"),
     )
 
 
@@ -314,12 +324,15 @@ def parse_model(raw: Any, path: str) -> MantraModel:
     top = c.mapping(raw, None, ("version", "overall", *SUBSCORES, "suggestions"), ("version", "overall", *SUBSCORES, "suggestions"))
     if top["version"] != 1:
         raise c.fail("version", f"expected 1, got {_show(top['version'])}")
-    overall = c.mapping(top["overall"], "overall", ("rationale", "weights", "brevity_gate"), ("rationale", "weights", "brevity_gate"))
+    overall_keys = ("rationale", "weights", "brevity_gate", "overpromise_cap")
+    overall = c.mapping(top["overall"], "overall", overall_keys, overall_keys)
     c.text(overall["rationale"], "overall.rationale")
+    cap = c.mapping(overall["overpromise_cap"], "overall.overpromise_cap", SEVERITIES, SEVERITIES)
     return MantraModel(
         path=path,
         weights=c.weights(overall["weights"], "overall.weights", SUBSCORES),
         brevity_gate=c.number(overall["brevity_gate"], "overall.brevity_gate", 0, 5),
+        overpromise_cap={s: c.number(cap[s], f"overall.overpromise_cap.{s}", 0, 100) for s in SEVERITIES},
         brevity=_brevity(c, top["brevity"]),
         simplicity=_simplicity(c, top["simplicity"]),
         memorability=_memorability(c, top["memorability"]),
