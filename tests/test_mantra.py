@@ -151,7 +151,9 @@ def test_cli_ranks_and_explains() -> None:
     assert lines[0].split() == ["rank", "score", *SUBSCORES, "text"]
     assert lines[1].split()[0] == "1" and lines[1].endswith(GOOD)
     assert lines[2].split()[0] == "2" and lines[2].endswith(BAD)
-    assert "  simplicity 0: " in result.output and "jargon leverage -> use" in result.output
+    # the facts in plain words (the measured figures are in the JSON)
+    assert "  simplicity 0: " in result.output and "jargon: 'leverage' (say 'use')" in result.output
+    assert "word logprob" not in result.output and "stress pattern" not in result.output
     assert "  suggestion: 'leverage' -> 'use'" in result.output
 
 

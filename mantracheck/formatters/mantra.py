@@ -3,7 +3,7 @@
 ``json``: JSON Lines, one object per candidate in rank order (``MantraReport.to_dict()``
 plus ``rank``, ``line`` and ``file``: where the candidate came from, see ``Origin``).
 ``csv``: one row per candidate with the sub-scores side by side (``file`` last).
-``text``: a ranking table, then each candidate's facts and suggestions.
+``text``: a ranking table, then each candidate's facts in plain words and suggestions.
 ``format_mantra_terminal``: the same for a person at a terminal, with bars (rich).
 The text and terminal views show a candidate's control characters ``printable`` (a line of a
 ``--file`` can hold an escape sequence); JSON and CSV keep the text exact.
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from mantracheck.formatters.escape import printable
+from mantracheck.formatters.mantra_plain import plain_facts
 from mantracheck.scoring.mantra import MantraReport
 
 SUBSCORES = ("brevity", "simplicity", "memorability", "focus")
@@ -61,23 +62,10 @@ def format_mantra_csv(reports: Sequence[MantraReport], details: bool | None = No
     return buffer.getvalue()
 
 
-def _fact_value(value: Any) -> str:
-    if isinstance(value, tuple):
-        return ", ".join(value) if value else "none"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
 def describe(report: MantraReport) -> list[str]:
-    """The facts behind each sub-score and the suggestions, as indented lines."""
-    lines = []
-    for sub in report.subscores:
-        facts = "; ".join(f"{k.replace('_', ' ')} {_fact_value(v)}" for k, v in sub.facts if v not in ((), "", None))
-        if not facts:  # every fact empty: say which were looked for (focus: no people, no action)
-            names = [k.replace("_", " ") for k, _ in sub.facts]
-            facts = f"no {', '.join(names[:-1])} or {names[-1]} found" if len(names) > 1 else f"no {''.join(names) or 'facts'} found"
-        lines.append(printable(f"  {sub.name} {sub.value}: {facts}"))
+    """Each sub-score's facts in plain words (mantra_plain) and the suggestions, as indented
+    lines; the measured figures behind them are in the JSON and CSV output."""
+    lines = [printable(f"  {sub.name} {sub.value}: {plain_facts(report, sub)}") for sub in report.subscores]
     lines += [f"  suggestion: {printable(s)}" for s in report.suggestions]
     return lines
 

@@ -237,6 +237,7 @@ class MantraScorer:
 
     def _focus(self, f: Features, hits: Sequence[_Hit]) -> SubScore:
         c = self.model.focus
+        cap = self.model.overpromise_cap
         line = min(1.0, c.line_words / max(f.n_words, 1))
         value = c.base + line * ((c.people_points if f.people else 0) + (c.action_points if f.actions else 0))
         value -= c.self_penalty * len(f.self_talk) + c.passive_penalty * len(f.passive) + c.hedge_penalty * len(f.hedges)
@@ -248,6 +249,8 @@ class MantraScorer:
             ("passive", f.passive),
             ("hedges", f.hedges),
             ("overpromises", tuple(f"{h.text} ({h.rule}, {h.severity})" for h in hits)),
+            # the highest overall score these overpromises allow (overall.overpromise_cap)
+            ("score_cap", round(min(cap[h.severity] for h in hits)) if hits else None),
         )
         return SubScore("focus", _clip(value) if f.n_words else 0, facts)
 

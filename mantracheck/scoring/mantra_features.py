@@ -35,6 +35,8 @@ CLAUSE_BREAK = re.compile(r"[,;:\u2014\u2013()]|\s-\s|[.!?]")
 FAMILY = (("iness", "y"), ("ness", ""), ("ence", "ent"), ("ance", "ant"))
 #: forms of "be" and "do" that open a question or statement, not an instruction
 NOT_IMPERATIVE = frozenset({"am", "is", "are", "was", "were", "does", "did", "has", "had"})
+#: after these the line's first word is its subject, not an instruction's verb
+SUBJECT_NEXT = frozenset({"is", "are", "was", "were", "can", "will", "would", "should", "must", "may", "might", "who", "that"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,6 +330,11 @@ def _imperative(words: Sequence[Word], lexicon: Dictionary, leads: frozenset[str
     first = words[i].lower
     if first in NOT_IMPERATIVE or not lexicon.is_verb(first):
         return ""
+    if i + 1 < len(words) and words[i + 1].clause == words[i].clause:
+        after = words[i + 1].lower
+        # "People serving people", "Customers are...": the first word is the subject
+        if lexicon.ing_lemma(after) is not None or lexicon.past_form(after) is not None or after in SUBJECT_NEXT:
+            return ""
     return first
 
 

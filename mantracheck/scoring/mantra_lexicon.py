@@ -227,6 +227,8 @@ def spell(word: str) -> tuple[str, ...]:
 # -- the dictionary: parts of speech and verb forms --------------------------------------
 #: forms of "be", "have" and "do" that are past tense (the lemmatizer's exceptions map them too)
 _AUX_PAST = frozenset({"was", "were", "had", "did", "wasn't", "weren't", "hadn't", "didn't"})
+#: present forms that the lemmatizer's exceptions also map to another lemma ("are" -> "be")
+_PRESENT = frozenset({"am", "is", "are", "art", "has", "does", "'s", "'re", "'m", "'ve"})
 
 
 @dataclass(frozen=True)
@@ -260,7 +262,7 @@ class Dictionary:
         if word in _AUX_PAST:
             return word
         lemma = self.irregular.get(word)
-        if lemma is not None and lemma != word and word not in self.verbs and not word.endswith(("ing", "s")):
+        if lemma is not None and lemma != word and word not in self.verbs and word not in _PRESENT and not word.endswith(("ing", "s")):
             return lemma
         return self.ed_lemma(word)
 
