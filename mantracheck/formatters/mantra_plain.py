@@ -89,8 +89,8 @@ def _memorability(f: Mapping[str, Any]) -> list[str]:
         out.append(f"rhymes inside: {item}")
     for item in f.get("alliteration") or ():
         out.append(f"alliteration: {item.partition(': ')[2]}")
-    for item in f.get("assonance") or ():
-        out.append(f"echoing vowels: {item.partition(': ')[2]}")
+    if f.get("assonance"):
+        out.append("echoing vowels: " + " / ".join(item.partition(": ")[2] for item in f["assonance"]))
     hooks = bool(out)
     beats, stressed = _beats(f.get("stress_pattern", ""))
     if beats:
