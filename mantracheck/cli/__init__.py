@@ -110,12 +110,13 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from mantracheck.cli import lint, mantra, rules
+    from mantracheck.cli import lint, mantra, rules, serve
 
     cli.add_command(lint.lint)
     cli.add_command(lint.show_config)
     cli.add_command(rules.rules)
     cli.add_command(mantra.mantra)
+    cli.add_command(serve.serve)
 
 
 _register()

@@ -11,7 +11,7 @@ import click
 
 from mantracheck.cli.options import SEVERITIES, model_option, rule_paths_option, split_names
 
-OUTPUT_FORMATS = ("text", "concise", "json", "sarif", "github")
+OUTPUT_FORMATS = ("text", "concise", "json", "sarif", "github", "html")
 #: mirrors mantracheck.text.formats.FORMATS (kept literal so that --help stays instant)
 INPUT_FORMATS = ("text", "markdown", "html", "email", "yaml", "json")
 PROGRESS_THRESHOLD = 200
@@ -106,7 +106,7 @@ def lint(
         model=model,
         input_format=input_format,
         report_unused_directives=report_unused_directives,
-        scores=scores or fmt == "json" or min_courtesy is not None or config.min_courtesy is not None,
+        scores=scores or fmt in ("json", "html") or min_courtesy is not None or config.min_courtesy is not None,
     )
     run = start_lint(paths, options=options, config=config, stdin_text=stdin_text, jobs=jobs, fix=fix, fix_follow_links=fix_follow_links)
     ready()  # rules and linters are built: collect garbage again (see cli.main)
@@ -258,6 +258,10 @@ def _write_collected(result: Any, fmt: str, fix: str | None, statistics: bool, q
         from mantracheck.formatters.terminal import format_terminal
 
         _echo(format_terminal(result, _source_reader(stdin_text), width=_width()), nl=False, color=True)
+    elif fmt == "html":
+        from mantracheck.formatters.html import format_lint_html
+
+        _echo(format_lint_html(result, _source_reader(stdin_text)), nl=False)
     elif fmt in ("text", "concise"):
         from mantracheck.formatters.text import iter_text
 

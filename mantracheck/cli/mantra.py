@@ -9,7 +9,7 @@ import click
 
 from mantracheck.cli.options import model_option
 
-OUTPUT_FORMATS = ("text", "json", "csv")
+OUTPUT_FORMATS = ("text", "json", "csv", "html")
 _BULLET = re.compile(r"^\s*(?:[-*+>]|\d+[.)])\s+")
 
 
@@ -105,6 +105,13 @@ def mantra(
     stdout = sys.stdout
     if fmt == "text" and _use_color(color, stdout):
         click.echo(format_mantra_terminal(reports, details, width=_width()), nl=False, color=True)
+    elif fmt == "html":
+        import json
+
+        from mantracheck.formatters.html import format_mantra_html
+
+        records = [json.loads(line) for line in MANTRA_FORMATTERS["json"](reports, details, origins=origins).splitlines()]
+        click.echo(format_mantra_html(records), nl=False)
     else:
         click.echo(MANTRA_FORMATTERS[fmt](reports, details, origins=origins), nl=False)
     from mantracheck.formatters.escape import printable

@@ -1,0 +1,1 @@
+"""The local web page (``mantracheck serve``) and its JSON API."""

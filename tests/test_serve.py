@@ -1,0 +1,202 @@
+"""`mantracheck serve`'s JSON API: through Starlette's test client and against a real uvicorn."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from starlette.testclient import TestClient
+
+from mantracheck.web.app import MAX_BODY, Workbench, create_app
+
+EMAIL = "Hi Sam,\n\nThanks for your order! We guarantee delivery within the hour. Send us the receipt.\n\nBest,\nAna\n"
+
+
+@pytest.fixture(scope="module")
+def client():
+    return TestClient(create_app(Workbench()))
+
+
+def cli_json(*args: str, stdin: str) -> dict:
+    result = subprocess.run([sys.executable, "-m", "mantracheck", "lint", "--no-config", "--format", "json", *args, "-"], input=stdin, capture_output=True, text=True)
+    return json.loads(result.stdout)
+
+
+def cli_mantra(*candidates: str) -> list[dict]:
+    result = subprocess.run([sys.executable, "-m", "mantracheck", "mantra", "--format", "json", *candidates], capture_output=True, text=True)
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+@pytest.mark.parametrize(
+    "body, args",
+    [
+        ({"text": EMAIL}, []),
+        ({"text": EMAIL, "profile": "marketing"}, ["--profile", "marketing"]),
+        ({"text": "<p>Hi Sam, we guarantee it.</p>", "input_format": "html"}, ["--input-format", "html"]),
+        ({"text": "@sam DM us your order number.", "profile": "social"}, ["--profile", "social"]),
+        ({"text": ""}, []),
+    ],
+)
+def test_lint_is_the_clis_json_for_the_same_input(client, body, args):
+    response = client.post("/api/lint", json=body)
+    assert response.status_code == 200
+    assert response.json() == cli_json(*args, stdin=body["text"])
+
+
+def test_mantra_is_the_clis_json_for_the_same_candidates(client):
+    candidates = ["People serving people.", "We leverage synergies for stakeholders.", "Listen first. Fix fast. Follow up."]
+    response = client.post("/api/mantra", json={"candidates": candidates})
+    assert response.status_code == 200
+    assert response.json() == cli_mantra(*candidates)
+    assert client.post("/api/mantra", json={"candidates": []}).json() == []
+
+
+@pytest.mark.parametrize(
+    "path, body, status, reason",
+    [
+        ("/api/lint", b"not json", 400, "not JSON"),
+        ("/api/lint", b"[1, 2]", 400, "JSON object"),
+        ("/api/lint", b"{}", 400, "'text' is required"),
+        ("/api/lint", b'{"text": 3}', 400, "'text' must be a string"),
+        ("/api/lint", b'{"text": "x", "profile": "nosuch"}', 400, "unknown profile"),
+        ("/api/lint", b'{"text": "x", "input_format": "pdf"}', 400, "input_format"),
+        ("/api/lint", b"\xff\xfe", 400, "not JSON"),
+        ("/api/mantra", b'{"candidates": "People"}', 400, "list of strings"),
+        ("/api/mantra", json.dumps({"candidates": ["x"] * 201}).encode(), 413, "at most 200"),
+    ],
+)
+def test_bad_input_gets_4xx_with_a_one_line_reason(client, path, body, status, reason):
+    response = client.post(path, content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == status
+    error = response.json()["error"]
+    assert reason in error and "\n" not in error and "Traceback" not in error
+
+
+def test_oversized_bodies_get_413(client):
+    big = json.dumps({"text": "a" * (MAX_BODY + 10)})
+    response = client.post("/api/lint", content=big, headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert "1,000,000 bytes" in response.json()["error"]
+
+    def chunks():  # no Content-Length: the limit holds while streaming
+        for _ in range(20):
+            yield b"a" * 100_000
+
+    response = client.post("/api/lint", content=chunks(), headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+
+
+def test_page_and_assets_are_served_from_the_package(client):
+    page = client.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    for src in ("/static/app.js", "/static/style.css"):
+        assert src in page.text
+        assert client.get(src).status_code == 200
+    # nothing is fetched from elsewhere: no absolute URL in any asset
+    for name in ("/", "/static/app.js", "/static/style.css"):
+        assert "http://" not in client.get(name).text.replace("http://127.0.0.1", "")
+        assert "https://" not in client.get(name).text
+    assert client.get("/static/../app.py").status_code == 404
+    assert client.get("/static/nosuch.js").status_code == 404
+
+
+def test_rule_explanations_and_profiles(client):
+    rule = client.get("/api/rules/overpromise.guarantee").json()
+    assert rule["id"] == "overpromise.guarantee" and rule["description"]
+    assert client.get("/api/rules/nosuch.rule").status_code == 404
+    info = client.get("/api/profiles").json()
+    assert {"support", "script", "social", "marketing"} <= set(info["profiles"]) and info["default"] == "support"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A real `mantracheck serve` on 127.0.0.1 (its own process)."""
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("serve")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mantracheck", "serve", "--port", str(port)],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/api/profiles", timeout=2).read()
+            break
+        except (urllib.error.URLError, ConnectionError):
+            if proc.poll() is not None:
+                pytest.fail(f"serve exited: {proc.stderr.read()}")
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("serve did not start in 60 s")
+    yield base, proc, folder
+    if proc.poll() is None:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def post(url: str, body: bytes) -> tuple[int, dict]:
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def test_real_server_answers_like_the_cli_and_takes_20_concurrent_clients(server):
+    base, _, folder = server
+    texts = [EMAIL.replace("Sam", f"Sam{i}") + ("We are the best. " * (i % 3)) for i in range(20)]
+
+    def one(text: str) -> tuple[int, dict]:
+        return post(base + "/api/lint", json.dumps({"text": text}).encode())
+
+    with ThreadPoolExecutor(20) as pool:
+        results = list(pool.map(one, texts))
+    assert all(status == 200 for status, _ in results)
+    for text, (_, body) in zip(texts[:3], results[:3]):
+        assert body == cli_json(stdin=text)
+    assert post(base + "/api/lint", b"{oops")[0] == 400
+    assert post(base + "/api/lint", json.dumps({"text": "a" * (MAX_BODY + 1)}).encode())[0] == 413
+    assert list(folder.iterdir()) == []  # the server writes nothing
+
+
+def test_real_server_says_where_it_listens_and_stops_cleanly_on_ctrl_c(server):
+    base, proc, _ = server
+    import signal
+
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert f"serving on {base}/" in err and "stopped" in err
+    assert "Traceback" not in err
+
+
+def test_serve_warns_when_not_on_localhost_and_refuses_a_busy_port():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "mantracheck", "serve", "--port", str(port)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and f"cannot listen on 127.0.0.1:{port}" in result.stderr
