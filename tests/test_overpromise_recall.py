@@ -7,6 +7,7 @@ flags its own suggestion.
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -81,3 +82,123 @@ def test_clause_scoped_conditions_stay_linear_on_one_long_sentence_with_many_mat
     seconds(50)  # warm up
     small, large = seconds(400), seconds(1600)
     assert large < 4 * small * 2.5, (small, large)
+
+
+# -- every example in issue 20 -------------------------------------------------------------
+
+#: (text, the rule expected to flag it): the misses the issue lists (paraphrased there).
+ISSUE_MISSES = [
+    # superlatives and leadership claims without "the"
+    ("Best pizza in Leeds.", "overpromise.superlative"),
+    ("a leading provider of payroll software", "overpromise.ranking-claim"),
+    ("top-quality parts every time", "overpromise.superlative"),
+    ("the region's biggest garden centre", "overpromise.ranking-claim"),
+    ("groundbreaking", "overpromise.superlative"),
+    ("ultimate", "overpromise.superlative"),
+    ("leading-edge", "overpromise.superlative"),
+    ("like never before", "overpromise.superlative"),
+    # certainty about outcomes the writer does not control
+    ("Our partner team will sort this out for you.", "overpromise.outcome-promise"),
+    ("We will grow your savings with you.", "overpromise.certainty"),
+    ("Problem solved for good!", "overpromise.absolute"),
+    # absolutes about outcomes
+    ("you'll never have to contact us about this again", "overpromise.absolute"),
+    ("no ticket ever goes unsolved", "overpromise.absolute"),
+    ("we will always be there whatever happens", "overpromise.absolute"),
+    # firm times without "will"
+    ("Delivered tomorrow before noon.", "overpromise.time-commitment"),
+    ("We reply instantly.", "overpromise.immediacy"),
+    ("instant support 24/7", "overpromise.immediacy"),
+    # guarantees in other words
+    ("or your money back!", "overpromise.guarantee"),
+    ("100% more productive", "overpromise.hundred-percent"),
+    # prize and selection claims
+    ("You have won a £500 voucher", "overpromise.prize"),
+    ("you've been selected to receive a reward", "overpromise.prize"),
+    ("your prize is awaiting collection", "overpromise.prize"),
+    # a skip condition applied too widely (two sentences read as one)
+    ("We tried to call U. Your refund is GUARANTEED.", "overpromise.guarantee"),
+]
+
+
+@pytest.mark.parametrize("profile", ["support", "marketing"])
+@pytest.mark.parametrize(("text", "rule"), ISSUE_MISSES, ids=[t for t, _ in ISSUE_MISSES])
+def test_the_misses_issue_20_lists_are_caught(text: str, rule: str, profile: str) -> None:
+    found = overpromises(text, profile)
+    assert rule in {r for r, _ in found}, found
+    assert all(match.strip() for _, match in found)  # every finding names the phrase
+
+
+def test_the_prize_rule_runs_in_support_and_marketing_only() -> None:
+    assert overpromises("You have won a £500 voucher", "social") == []
+    assert overpromises("You have won a £500 voucher", "script") == []
+
+
+@pytest.mark.parametrize("profile", ["support", "marketing"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We'll update you by Friday.",  # time-commitment's own suggested wording
+        "We'll update you by Friday",
+        "Most banks show it within five working days.",  # a hedged policy statement
+    ],
+)
+def test_the_false_alarms_issue_20_lists_are_gone(text: str, profile: str) -> None:
+    assert overpromises(text, profile) == []
+
+
+# -- no rule flags its own suggestion -------------------------------------------------------
+
+_QUOTED = re.compile(r"\"([^\"]+)\"|\u201c([^\u201d]+)\u201d")
+#: A quoted passage right after these words is what the suggestion warns against or a word it
+#: asks for ('rather than "100% secure"', 'Replace "rest assured" with ...', 'Add "please": ...'),
+#: not wording it recommends.
+_NOT_A_WORDING = re.compile(r"(?:rather\s+than|instead\s+of|replace|add|avoid|not)\s*$", re.IGNORECASE)
+
+
+def suggested_wordings(suggestion: str) -> list[str]:
+    """The wordings a suggestion recommends. A suggestion that quotes its example ('Describe
+    the next step instead: "We've sent the replacement ..."') recommends each quoted passage,
+    except one introduced as the thing to avoid or replace or as a word to add; one that quotes
+    nothing is itself the advice ('Write it in normal case; ...') and is run whole."""
+    quoted = [
+        (m.group(1) or m.group(2)).strip()
+        for m in _QUOTED.finditer(suggestion)
+        if not _NOT_A_WORDING.search(suggestion[: m.start()])
+    ]
+    if _QUOTED.search(suggestion) is None:
+        return [suggestion]
+    return [q for q in quoted if q]
+
+
+def _suggestion_cases() -> list[tuple[str, str, str]]:
+    from mantracheck.engine.loader import load_rules
+
+    cases = []
+    for rule in load_rules().rules:
+        for suggestion in rule.suggestions:
+            for wording in suggested_wordings(suggestion):
+                for profile in rule.profiles:
+                    cases.append((rule.id, profile, wording))
+    return cases
+
+
+SUGGESTION_CASES = _suggestion_cases()
+
+
+def test_suggested_wordings_are_read_as_documented() -> None:
+    assert suggested_wordings('Hedge the time ("usually within 2 business days") or promise an update instead ("we\'ll update you by Friday").') == [
+        "usually within 2 business days",
+        "we'll update you by Friday",
+    ]
+    assert suggested_wordings('Say what you can show: "Encrypted (AES-256)" rather than "100% secure".') == ["Encrypted (AES-256)"]
+    assert suggested_wordings('Replace "rest assured" with what you did: "I\'ve flagged your order."') == ["I've flagged your order."]
+    assert suggested_wordings("Write it in normal case.") == ["Write it in normal case."]
+    assert len(SUGGESTION_CASES) > 60  # every pack, every rule, every profile
+
+
+@pytest.mark.parametrize(("rule", "profile", "wording"), SUGGESTION_CASES, ids=[f"{r}@{p}:{w[:30]}" for r, p, w in SUGGESTION_CASES])
+def test_no_rule_flags_its_own_suggestion(rule: str, profile: str, wording: str) -> None:
+    linter = make_linter(Options(profile=profile, select=(rule,)))
+    found = [(f.rule, f.match) for f in linter.lint_text(wording).findings if f.rule == rule]
+    assert found == [], f"{rule} under {profile} flags its own suggested wording {wording!r}: {found}"

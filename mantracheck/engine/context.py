@@ -57,18 +57,44 @@ class Cues:
     negators: re.Pattern[str]
     hedges: re.Pattern[str]
     conditionals: re.Pattern[str]
+    #: Hedges only before the claim ("applications can be approved within an hour"); after it
+    #: they are part of it ("the best service you can buy").
+    hedges_before: re.Pattern[str] = re.compile(r"(?!x)x")
+    #: Hedges of a figure, only before a number ("about 3 days", "up to 48 hours"; not "the
+    #: best service around").
+    approximations: re.Pattern[str] = re.compile(r"(?!x)x")
 
     @classmethod
-    def from_lists(cls, negators: Sequence[str], hedges: Sequence[str], conditionals: Sequence[str]) -> Cues:
-        return cls(_cue_regex(negators), _cue_regex(hedges), _cue_regex(conditionals))
+    def from_lists(
+        cls,
+        negators: Sequence[str],
+        hedges: Sequence[str],
+        conditionals: Sequence[str],
+        hedges_before: Sequence[str] = (),
+        approximations: Sequence[str] = (),
+    ) -> Cues:
+        return cls(
+            _cue_regex(negators),
+            _cue_regex(hedges),
+            _cue_regex(conditionals),
+            _cue_regex(hedges_before),
+            _cue_regex(approximations, _NUMBER_NEXT),
+        )
 
 
-def _cue_regex(words: Sequence[str]) -> re.Pattern[str]:
+#: What follows an approximation for it to hedge: a number ("about 3", "around a week").
+_NUMBER_NEXT = (
+    r"(?=\s*(?:\d|(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"forty|fifty|sixty|ninety|hundred|few|couple|several|half)\b))"
+)
+
+
+def _cue_regex(words: Sequence[str], then: str = "") -> re.Pattern[str]:
     if not words:
         return re.compile(r"(?!x)x")
     alts = sorted({re.escape(w.lower().replace("\u2019", "'")).replace("'", "'") for w in words}, key=len, reverse=True)
     alts = [a.replace(r"\ ", r"\s+") for a in alts]
-    return re.compile(r"(?<![\w'])(?:" + "|".join(alts) + r")(?![\w'])", re.IGNORECASE)
+    return re.compile(r"(?<![\w'])(?:" + "|".join(alts) + r")(?![\w'])" + then, re.IGNORECASE)
 
 
 class Columns:
@@ -244,14 +270,16 @@ class TextContext:
 
     def is_hedged(self, start: int, end: int) -> bool:
         _, sent_end = self._sub_sentence(start)
-        if self.cues.hedges.search(self._left_clause(start)):
+        left = self._left_clause(start)
+        if self.cues.hedges.search(left) or self.cues.hedges_before.search(left) or self.cues.approximations.search(left):
             return True
         # A hedge right after the claim, in the same clause: "within 24 hours, usually" (the
         # first 60 characters; 80 are read so that a clause break is seen as in the whole).
         right = self.normalized[end : min(sent_end, end + 80)]
         cut = _CLAUSE_BREAK.search(right)
         right = right[: cut.start() + 40] if cut else right
-        return self.cues.hedges.search(right[:60]) is not None
+        # an approximation hedges the figure it is next to, not a claim half a clause away
+        return self.cues.hedges.search(right[:60]) is not None or self.cues.approximations.search(right[:30]) is not None
 
     def is_question(self, start: int) -> bool:
         """Whether the sentence the match is in asks: it ends in "?" (or the next character is
