@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mantracheck.text import extract
-from mantracheck.text.offsets import COPY, GAP, OPAQUE, REPLACE, Extracted, LineIndex, OffsetMap, TextBuilder, compose
+from mantracheck.text.offsets import COPY, GAP, OPAQUE, QUOTED, REPLACE, Extracted, LineIndex, OffsetMap, TextBuilder, compose
 from mantracheck.text.placeholders import STAND_IN, compile_placeholders, is_block
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -41,7 +41,7 @@ def check_pieces(source: str, ex: Extracted, opaque_ok: re.Pattern[str] | None =
         clean_pos = p.clean_end
         assert 0 <= p.src_start <= p.src_end <= len(source)
         text, src = ex.clean[p.clean_start : p.clean_end], source[p.src_start : p.src_end]
-        if p.kind == COPY:
+        if p.kind in (COPY, QUOTED):
             assert text == src
         elif p.kind == OPAQUE and opaque_ok is not None:
             assert opaque_ok.fullmatch(src), f"opaque piece is not whole markup: {src!r}"

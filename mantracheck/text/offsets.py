@@ -2,7 +2,9 @@
 
 An extractor builds the clean text piece by piece with a ``TextBuilder``:
 
-- ``copy(start, end)``: source characters kept as they are (mapped one to one);
+- ``copy(start, end)``: source characters kept as they are (mapped one to one); with
+  ``quoted=True`` they sit inside a string literal of the template language (Blade's
+  ``__('...')``): mapped one to one, but never rewritten by a fix, which could break the quoting;
 - ``replace(text, start, end)``: clean ``text`` standing for source ``[start, end)``, such as a
   decoded HTML entity (``&amp;`` -> ``&``); a span touching it maps to the whole source piece;
 - ``opaque(text, start, end)``: a stand-in for something that must never be flagged, such as a
@@ -18,10 +20,13 @@ nothing ever searches the source again for the matched words.
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-COPY, REPLACE, OPAQUE, GAP = 0, 1, 2, 3
+COPY, REPLACE, OPAQUE, GAP, QUOTED = 0, 1, 2, 3, 4
+#: The kinds whose characters are the source's own, one for one.
+VERBATIM = (COPY, QUOTED)
 
 
 class Piece(NamedTuple):
@@ -92,23 +97,24 @@ class OffsetMap:
         return runs
 
     def is_copy(self, start: int, end: int) -> bool:
-        """True when clean ``[start, end)`` is the source text itself (safe to rewrite)."""
+        """True when clean ``[start, end)`` is the source text itself, in one stretch (safe to
+        rewrite: not across the quotes and dots that join two PHP strings, say)."""
         pieces = self._pieces_in(start, max(end, start + 1))
-        return bool(pieces) and all(p.kind == COPY for p in pieces)
+        return bool(pieces) and all(p.kind == COPY for p in pieces) and all(a.src_end == b.src_start for a, b in itertools.pairwise(pieces))
 
     def clean_to_source_offset(self, offset: int) -> int:
         """A single position (for reporting a region start); snaps into replaced pieces."""
         piece = self._piece_at(offset)
         if piece is None:
             return 0
-        if piece.kind == COPY:
+        if piece.kind in VERBATIM:
             return piece.src_start + min(offset - piece.clean_start, piece.src_end - piece.src_start)
         return piece.src_start
 
     def source_to_clean(self, src_offset: int) -> int | None:
         """The clean offset of a source position that was copied verbatim, else None."""
         for p in self._pieces:
-            if p.kind == COPY and p.src_start <= src_offset < p.src_end:
+            if p.kind in VERBATIM and p.src_start <= src_offset < p.src_end:
                 return p.clean_start + (src_offset - p.src_start)
         return None
 
@@ -129,11 +135,11 @@ class TextBuilder:
     def _add(self, text: str, src_start: int, src_end: int, kind: int) -> None:
         if not text and not (kind == OPAQUE and src_end > src_start):
             return
-        if self._pieces and (kind == COPY or (kind == OPAQUE and not text)):
+        if self._pieces and (kind in VERBATIM or (kind == OPAQUE and not text)):
             # a copy right after a copy, or markup that stands for nothing right after such
             # markup (a run of tags), extends the last piece
             last = self._pieces[-1]
-            if last.kind == kind and last.src_end == src_start and last.clean_end == self._len and (kind == COPY or last.clean_start == self._len):
+            if last.kind == kind and last.src_end == src_start and last.clean_end == self._len and (kind in VERBATIM or last.clean_start == self._len):
                 self._pieces[-1] = Piece(last.clean_start, self._len + len(text), last.src_start, src_end, kind)
                 self._parts.append(text)
                 self._len += len(text)
@@ -145,9 +151,9 @@ class TextBuilder:
         if kind != GAP:
             self._src_pos = src_end
 
-    def copy(self, start: int, end: int) -> None:
+    def copy(self, start: int, end: int, quoted: bool = False) -> None:
         if end > start:
-            self._add(self.source[start:end], start, end, COPY)
+            self._add(self.source[start:end], start, end, QUOTED if quoted else COPY)
 
     def replace(self, text: str, start: int, end: int) -> None:
         self._add(text, start, end, REPLACE)
@@ -214,11 +220,11 @@ def _span(pieces: list[Piece], start: int, end: int) -> tuple[int, int] | None:
     if not real:
         return None
     first, last = real[0], real[-1]
-    if first.kind == COPY and first.clean_start <= start:
+    if first.kind in VERBATIM and first.clean_start <= start:
         src_start = first.src_start + (start - first.clean_start)
     else:
         src_start = first.src_start
-    if last.kind == COPY and last.clean_end >= end:
+    if last.kind in VERBATIM and last.clean_end >= end:
         src_end = last.src_start + (end - last.clean_start)
     else:
         src_end = last.src_end
@@ -229,15 +235,16 @@ def compose(inner: OffsetMap, outer: OffsetMap) -> OffsetMap:
     """Chain two maps: ``inner`` maps clean text to a *value* (say a YAML block scalar after
     its indentation was removed), ``outer`` maps that value to the file. The result maps clean
     text straight to the file. A copied span stays a copy only where the value itself was
-    copied from the file; elsewhere it takes the kind and whole source span of the outer piece.
+    copied from the file (quoted if either copy was); elsewhere it takes the kind and whole
+    source span of the outer piece.
     """
     out: list[Piece] = []
 
     def add(piece: Piece) -> None:
-        if out and piece.kind == COPY:
+        if out and piece.kind in VERBATIM:
             last = out[-1]
-            if last.kind == COPY and last.clean_end == piece.clean_start and last.src_end == piece.src_start:
-                out[-1] = Piece(last.clean_start, piece.clean_end, last.src_start, piece.src_end, COPY)
+            if last.kind == piece.kind and last.clean_end == piece.clean_start and last.src_end == piece.src_start:
+                out[-1] = Piece(last.clean_start, piece.clean_end, last.src_start, piece.src_end, piece.kind)
                 return
         out.append(piece)
 
@@ -245,16 +252,16 @@ def compose(inner: OffsetMap, outer: OffsetMap) -> OffsetMap:
         if p.kind == GAP:
             anchor = outer.clean_to_source_offset(p.src_start)
             add(Piece(p.clean_start, p.clean_end, anchor, anchor, GAP))
-        elif p.kind != COPY:
+        elif p.kind not in VERBATIM:
             lo, hi = _envelope(outer, p.src_start, p.src_end)
             add(Piece(p.clean_start, p.clean_end, lo, hi, p.kind))
         else:
             for q in outer._pieces_in(p.src_start, p.src_end):
                 v0, v1 = max(p.src_start, q.clean_start), min(p.src_end, q.clean_end)
                 c0, c1 = p.clean_start + (v0 - p.src_start), p.clean_start + (v1 - p.src_start)
-                if q.kind == COPY:
+                if q.kind in VERBATIM:
                     s0 = q.src_start + (v0 - q.clean_start)
-                    add(Piece(c0, c1, s0, s0 + (v1 - v0), COPY))
+                    add(Piece(c0, c1, s0, s0 + (v1 - v0), COPY if p.kind == q.kind == COPY else QUOTED))
                 else:
                     add(Piece(c0, c1, q.src_start, q.src_end, q.kind))
     return OffsetMap(out)
@@ -267,8 +274,8 @@ def _envelope(outer: OffsetMap, start: int, end: int) -> tuple[int, int]:
         anchor = outer.clean_to_source_offset(start)
         return anchor, anchor
     first, last = real[0], real[-1]
-    lo = first.src_start + max(start - first.clean_start, 0) if first.kind == COPY else first.src_start
-    hi = last.src_start + (min(end, last.clean_end) - last.clean_start) if last.kind == COPY else last.src_end
+    lo = first.src_start + max(start - first.clean_start, 0) if first.kind in VERBATIM else first.src_start
+    hi = last.src_start + (min(end, last.clean_end) - last.clean_start) if last.kind in VERBATIM else last.src_end
     return lo, max(hi, lo)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -48,6 +48,7 @@ _VALUE = [
     r"%\{[^{}\n]*\}",  # osTicket %{var}
     r"%\([A-Za-z_][\w.]*\)[sdif]",  # %(var)s
     r"\[\[[^\[\]\n]*\]\]",  # [[var]]
+    r"\{[A-Za-z_][\w.]*(?:=[\w.|-]*)?\}",  # {var}, {contactfield=firstname} (Mautic; Python and ICU formats)
 ]
 # URLs and email addresses are opaque words too: nothing inside them is prose.
 _LINKS = [
@@ -173,6 +174,11 @@ class Mask(NamedTuple):
     end: int
     block: bool
     comment: bool
+    #: what it becomes when not the default (a space for a block, ``STAND_IN`` for a value):
+    #: "" for the call around a translated string (``{{ __('`` ... ``') }}``)
+    stand_in: str | None = None
+    #: an escape in a string literal (``\'``): decoded text, not an opaque stand-in
+    decoded: bool = False
 
 
 class _Span(NamedTuple):
@@ -233,15 +239,22 @@ class Masker:
     what was found into opaque stand-ins.
     """
 
-    def __init__(self, text: str, pattern: Placeholders) -> None:
+    def __init__(self, text: str, pattern: Placeholders, template: Sequence[Mask] = (), quoted: Sequence[tuple[int, int]] = ()) -> None:
+        """``template``: what a template reader (Blade) found first, in order; placeholders
+        are then looked for around it. ``quoted``: the spans of string literals read as text
+        (copied as ``quoted``: never rewritten)."""
         self.text = text
+        scan = _blanked(text, template) if template else text
         if isinstance(pattern, TeamPlaceholders):
-            self.masks = list(pattern.masks(text))
+            self.masks = list(pattern.masks(scan))
         else:
-            found = pruned_for(text) if pattern is _DEFAULT else pattern
-            matches = found.finditer(text) if found is not None else ()
+            found = pruned_for(scan) if pattern is _DEFAULT else pattern
+            matches = found.finditer(scan) if found is not None else ()
             self.masks = [Mask(m.start(), m.end(), is_block(m), is_comment(m)) for m in matches if m.end() > m.start()]
+        if template:
+            self.masks = sorted([*template, *(m for m in self.masks if not _overlaps(template, m))])
         self._starts = [m.start for m in self.masks]
+        self._quoted = list(quoted)
         parts, pos = [], 0
         for m in self.masks:
             parts.append(text[pos : m.start])
@@ -268,11 +281,43 @@ class Masker:
                 continue
             if m.start >= end:
                 break
-            builder.copy(pos, max(m.start, pos))
+            self._copy(builder, pos, max(m.start, pos))
             lo, hi = max(m.start, pos), min(m.end, end)
-            builder.opaque(" " if m.block else STAND_IN, lo, hi)
+            if m.decoded:
+                builder.replace(m.stand_in or "", lo, hi)
+            else:
+                builder.opaque(m.stand_in if m.stand_in is not None else " " if m.block else STAND_IN, lo, hi)
             pos = hi
-        builder.copy(pos, end)
+        self._copy(builder, pos, end)
+
+    def _copy(self, builder: TextBuilder, start: int, end: int) -> None:
+        """``builder.copy``, quoted inside the string literals read as text."""
+        i = max(bisect.bisect_right(self._quoted, (start, end)) - 1, 0)
+        for lo, hi in self._quoted[i:]:
+            if lo >= end:
+                break
+            if hi > start:
+                builder.copy(start, max(lo, start))
+                builder.copy(max(lo, start), min(hi, end), quoted=True)
+                start = min(hi, end)
+        builder.copy(start, end)
+
+
+def _blanked(text: str, masks: Sequence[Mask]) -> str:
+    """``text`` with ``masks`` overwritten by spaces (line breaks kept), for the placeholder
+    search around them."""
+    parts, pos = [], 0
+    for m in masks:
+        parts.append(text[pos : m.start])
+        parts.append(re.sub(r"[^\r\n]", " ", text[m.start : m.end]))
+        pos = m.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _overlaps(masks: Sequence[Mask], mask: Mask) -> bool:
+    i = bisect.bisect_left(masks, (mask.end,)) - 1
+    return i >= 0 and masks[i].end > mask.start
 
 
 def add_text(builder: TextBuilder, source: str, start: int, end: int, placeholders: Placeholders) -> None:
