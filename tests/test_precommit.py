@@ -74,7 +74,7 @@ def test_hook_fails_on_overpromise_and_passes_on_clean_template(user_repo: Path)
 #: and AsciiDoc. Overriding 'files' replaces the default list, so it is repeated.
 WIDEN_SNIPPET = """\
       - id: mantracheck
-        files: '(?i)\\.(txt|text|tmpl|tpl|j2|jinja|jinja2|liquid|mustache|erb|md|markdown|html|htm|xhtml|hbs|handlebars|twig|eml|yaml|yml|json|rst|adoc)$'
+        files: '(?i)\\.(txt|text|tmpl|tpl|j2|jinja|jinja2|liquid|mustache|erb|njk|nunjucks|md|markdown|html|htm|xhtml|hbs|handlebars|twig|mjml|inky|php|po|pot|eml|yaml|yml|json|rst|adoc)$'
 """
 CODE_AND_COPY = {
     "app.py": "# We guarantee this works within 24 hours.\nprint('hi')\n",

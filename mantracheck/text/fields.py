@@ -391,21 +391,26 @@ def fields_to_texts(text: str, tree: Node, specs: Sequence[FieldSpec], placehold
         total += len(leaf.value)
         if total > MAX_BYTES:  # decoded text counts towards the limit: aliases repeat a value
             raise InputError(f"its text fields add up to more than the {MAX_BYTES // (1024 * 1024)} MiB limit (YAML aliases repeat a value?); not linted")
-        outer = _value_map(text, leaf, json_style)
-        masker = Masker(leaf.value, placeholders)
-        builder = TextBuilder(leaf.value)
-        comments = list(masker.comments)
-        if _HTML_TAG.search(masker.masked):
-            html_into(builder, masker, 0, len(leaf.value), comments)
-        else:
-            plain_into(builder, masker, 0, len(leaf.value), comments)
-        inner = builder.build()
         fixable = not json_style and leaf.style in ("|", ">")
-        # A lone surrogate (a "\ud800" escape) is no character; spaCy cannot hash it. One
-        # character for one keeps every offset.
-        clean = _LONE_SURROGATE.sub("\ufffd", inner.clean)
-        out.append(Extracted(clean, compose(inner.offsets, outer), label=label, comments=map_comments(tuple(sorted(comments)), outer), fixable=fixable))
+        out.append(value_text(leaf.value, _value_map(text, leaf, json_style), placeholders, label, fixable))
     return out
+
+
+def value_text(value: str, outer: OffsetMap, placeholders: Placeholders, label: str | None, fixable: bool = False) -> Extracted:
+    """The text of one string ``value`` (HTML when it holds a tag, plain otherwise), mapped
+    to the file through ``outer`` (the value's own map back to its source)."""
+    masker = Masker(value, placeholders)
+    builder = TextBuilder(value)
+    comments = list(masker.comments)
+    if _HTML_TAG.search(masker.masked):
+        html_into(builder, masker, 0, len(value), comments)
+    else:
+        plain_into(builder, masker, 0, len(value), comments)
+    inner = builder.build()
+    # A lone surrogate (a "\ud800" escape) is no character; spaCy cannot hash it. One
+    # character for one keeps every offset.
+    clean = _LONE_SURROGATE.sub("\ufffd", inner.clean)
+    return Extracted(clean, compose(inner.offsets, outer), label=label, comments=map_comments(tuple(sorted(comments)), outer), fixable=fixable)
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")

@@ -8,10 +8,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from mantracheck.text.offsets import Extracted, TextBuilder
+from mantracheck.text.offsets import GAP, Extracted, TextBuilder
 from mantracheck.text.placeholders import add_text, compile_placeholders, Placeholders
 
-__all__ = ["FORMATS", "EXTENSIONS", "TextOptions", "extract", "format_for_path", "add_text"]
+__all__ = ["FORMATS", "EXTENSIONS", "KEYED", "TextOptions", "extract", "format_for_path", "key_spans", "add_text"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,36 @@ def extract_json(source: str, options: TextOptions) -> list[Extracted]:
     return fields_to_texts(source, tree, _field_specs(options), options.placeholders, json_style=True)
 
 
+def extract_mjml(source: str, options: TextOptions) -> list[Extracted]:
+    from mantracheck.text.html import MJML, extract_html
+
+    return [extract_html(source, options.placeholders, dialect=MJML)]
+
+
+def extract_inky(source: str, options: TextOptions) -> list[Extracted]:
+    from mantracheck.text.html import INKY, extract_html
+
+    return [extract_html(source, options.placeholders, dialect=INKY)]
+
+
+def extract_blade(source: str, options: TextOptions) -> list[Extracted]:
+    from mantracheck.text.blade import extract_blade as blade
+
+    return [blade(source, options.placeholders)]
+
+
+def extract_po(source: str, options: TextOptions) -> list[Extracted]:
+    from mantracheck.text.po import extract_po as po
+
+    return _with_file_comments(source, *po(source, options.placeholders))
+
+
+def extract_php(source: str, options: TextOptions) -> list[Extracted]:
+    from mantracheck.text.php import extract_php as php
+
+    return _with_file_comments(source, *php(source, options.placeholders))
+
+
 def _with_file_comments(source: str, texts: list[Extracted], comments: tuple[tuple[int, int, str], ...]) -> list[Extracted]:
     """Comments that belong to no field ride on the first text (an empty one if none)."""
     if not comments:
@@ -90,7 +120,15 @@ FORMATS: dict[str, Extractor] = {
     "email": extract_email,
     "yaml": extract_yaml,
     "json": extract_json,
+    "mjml": extract_mjml,
+    "inky": extract_inky,
+    "blade": extract_blade,
+    "po": extract_po,
+    "php": extract_php,
 }
+#: The formats whose texts are each one string of the file, named by its key path (the
+#: ``label`` of each text: ``templates[0].body``, a msgid, ``checkout.text_success``).
+KEYED = frozenset({"yaml", "json", "po", "php"})
 
 #: file extension -> format name. Only these are picked up when a directory is linted; the
 #: longest matching ending wins (``.html.erb`` before ``.erb``).
@@ -121,6 +159,19 @@ EXTENSIONS: dict[str, str] = {
     ".html.mustache": "html",
     ".md.j2": "markdown",
     ".md.liquid": "markdown",
+    ".njk": "html",
+    ".nunjucks": "html",
+    ".md.njk": "markdown",
+    ".txt.njk": "text",
+    ".txt.twig": "text",
+    ".text.twig": "text",
+    ".mjml": "mjml",
+    ".mjml.twig": "mjml",
+    ".inky": "inky",
+    ".blade.php": "blade",
+    ".php": "php",
+    ".po": "po",
+    ".pot": "po",
     ".eml": "email",
     ".yaml": "yaml",
     ".yml": "yaml",
@@ -143,6 +194,26 @@ def format_for_path(path: str) -> str | None:
         if name.endswith(ext):  # (one registered without its dot)
             return EXTENSIONS[ext]
     return None
+
+
+def key_spans(texts: Sequence[Extracted]) -> list[tuple[int, int, str]]:
+    """(start, end, key path) in the file of each labelled text of a ``KEYED`` format, in
+    order: the source its pieces cover (the strings of a file never overlap)."""
+    out = []
+    for text in texts:
+        real = [p for p in text.offsets.pieces if p.kind != GAP]
+        if text.label is not None and real:
+            out.append((text.base + min(p.src_start for p in real), text.base + max(p.src_end for p in real), text.label))
+    return sorted(out)
+
+
+def names_a_field(source: str, fmt: str, fields: Sequence[str] = ()) -> bool:
+    """Whether a YAML or JSON ``source`` holds a string in one of the fields (an empty one
+    too), not only what extraction made texts of."""
+    from mantracheck.text.fields import parse_json, parse_yaml, select
+
+    tree = parse_json(source) if fmt == "json" else parse_yaml(source)
+    return next(select(tree, _field_specs(TextOptions(compile_placeholders(), tuple(fields)))), None) is not None
 
 
 def extract(source: str, fmt: str = "text", extra_placeholders: Sequence[str] = (), fields: Sequence[str] = ()) -> list[Extracted]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from mantracheck.text.defuse import defuse_unclosed_tags
@@ -26,6 +27,25 @@ BLOCKS = frozenset(
     section summary table tbody td tfoot th thead tr ul""".split()
 )
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What an email markup language adds to HTML: elements that end sentences, and
+    elements whose content is never text."""
+
+    blocks: frozenset[str] = BLOCKS
+    skipped: frozenset[str] = SKIPPED
+
+
+HTML = Dialect()
+#: MJML: each mj- element is a block; styles, attribute defaults, fonts and the title are not text.
+MJML = Dialect(
+    BLOCKS | {"mjml", "mj-body", "mj-head", "mj-preview", "mj-section", "mj-column", "mj-group", "mj-wrapper", "mj-hero", "mj-text", "mj-button", "mj-image", "mj-divider", "mj-spacer", "mj-table", "mj-navbar", "mj-navbar-link", "mj-social", "mj-social-element", "mj-accordion", "mj-accordion-element", "mj-accordion-title", "mj-accordion-text", "mj-carousel", "mj-carousel-image", "mj-raw"},
+    SKIPPED | {"mj-style", "mj-attributes", "mj-font", "mj-breakpoint", "mj-html-attributes", "mj-title", "mj-include"},
+)
+#: Inky (Foundation for Emails): its layout and button elements are blocks.
+INKY = Dialect(BLOCKS | {"container", "wrapper", "row", "columns", "callout", "spacer", "button", "menu", "item", "h-line", "block-grid"})
 #: Quoted earlier messages in HTML email (Gmail, Thunderbird, Yahoo).
 QUOTE_CLASSES = frozenset({"gmail_quote", "gmail_attr", "moz-cite-prefix", "yahoo_quoted"})
 
@@ -103,18 +123,19 @@ def html_into(
     end: int,
     comments: list[tuple[int, int, str]],
     skip_quotes: bool = False,
+    dialect: Dialect = HTML,
 ) -> None:
     """Add the readable text of ``masker.text[start:end]`` (HTML) to ``builder``."""
     readable = defuse_unclosed_tags(masker.masked[start:end])
     state, n_comments = builder.checkpoint(), len(comments)
     try:
-        _events_into(builder, masker, readable, start, end, comments, skip_quotes)
+        _events_into(builder, masker, readable, start, end, comments, skip_quotes, dialect)
     except AssertionError:
         # CPython's HTMLParser asserts on a '<![' marked section it cannot name ('<![%x',
         # '<![ifif'); read every '<![' but CDATA as text then (same length, same offsets).
         builder.rollback(state)
         del comments[n_comments:]
-        _events_into(builder, masker, _MARKED_SECTION.sub(" ![", readable), start, end, comments, skip_quotes)
+        _events_into(builder, masker, _MARKED_SECTION.sub(" ![", readable), start, end, comments, skip_quotes, dialect)
 
 
 def _events_into(
@@ -125,6 +146,7 @@ def _events_into(
     end: int,
     comments: list[tuple[int, int, str]],
     skip_quotes: bool,
+    dialect: Dialect,
 ) -> None:
     """Each event of ``readable`` into ``builder``, once the next one tells where it ends."""
     text = masker.text
@@ -153,13 +175,13 @@ def _events_into(
         elif kind == "entity":
             builder.replace(html.unescape(text[s:e]), s, e)
         elif kind in ("start", "startend", "end"):
-            if kind == "start" and (name in SKIPPED or (skip_quotes and _is_quote(name, attrs))):
+            if kind == "start" and (name in dialect.skipped or (skip_quotes and _is_quote(name, attrs))):
                 builder.opaque("", s, e)
                 builder.gap("\n\n")
                 skipping.append(name)
             elif name == "br":
                 builder.opaque("\n", s, e)
-            elif name in BLOCKS:
+            elif name in dialect.blocks:
                 builder.opaque("", s, e)
                 builder.gap("\n\n")
             else:
@@ -179,9 +201,10 @@ def _events_into(
         add(held[0], end)
 
 
-def extract_html(source: str, placeholders: Placeholders, skip_quotes: bool = False) -> Extracted:
-    masker = Masker(source, placeholders)
+def extract_html(source: str, placeholders: Placeholders, skip_quotes: bool = False, dialect: Dialect = HTML, masker: Masker | None = None) -> Extracted:
+    """``masker``: the placeholders found already (by a template reader such as Blade's)."""
+    masker = masker or Masker(source, placeholders)
     builder = TextBuilder(source)
     comments = list(masker.comments)
-    html_into(builder, masker, 0, len(source), comments, skip_quotes)
+    html_into(builder, masker, 0, len(source), comments, skip_quotes, dialect)
     return builder.build(comments=tuple(sorted(comments)))
