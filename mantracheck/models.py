@@ -72,6 +72,8 @@ class Finding:
     """One problem at one place. Lines and columns are 1-based; columns count characters.
 
     ``end_line``/``end_column`` name the character just after the match (as SARIF does).
+    ``field`` is the key path of the text it was found in, in a file of keyed strings
+    (YAML/JSON fields, gettext msgids, PHP language arrays); None elsewhere.
     """
 
     rule: str
@@ -84,12 +86,13 @@ class Finding:
     match: str
     suggestions: tuple[str, ...] = ()
     fix: Fix | None = None
+    field: str | None = None
 
     def sort_key(self) -> tuple[int, int, str]:
         return (self.line, self.column, self.rule)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "rule": self.rule,
             "severity": str(self.severity),
             "line": self.line,
@@ -105,6 +108,9 @@ class Finding:
                 else {"start": self.fix.start, "end": self.fix.end, "replacement": self.fix.replacement}
             ),
         }
+        if self.field is not None:
+            out["field"] = self.field
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,6 +76,8 @@ def format_sarif(result: LintResult) -> str:
                 "message": {"text": f.message + ("" if not f.suggestions else " Suggestion: " + " ".join(f.suggestions))},
                 "locations": [location],
             }
+            if f.field is not None:
+                item["properties"] = {"field": f.field}
             if f.fix is not None:
                 item["fixes"] = [
                     {

@@ -30,7 +30,7 @@ def format_terminal(result: LintResult, read: Reader, *, width: int = 100, color
 
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, color_system="standard" if color else None, width=width, highlight=False, soft_wrap=True)
-    from mantracheck.formatters.text import score_line
+    from mantracheck.formatters.text import field_note, score_line
 
     for report in result.files:
         if not report.findings:
@@ -46,6 +46,7 @@ def format_terminal(result: LintResult, read: Reader, *, width: int = 100, color
             head.append(f"  {f.severity}", style=STYLES[f.severity])
             head.append(f"  {printable(f.rule)}", style="bold")
             head.append(f"  {printable(f.message)}")
+            head.append(field_note(f.field), style="dim")
             console.print(head)
             if 0 < f.line <= len(lines):
                 line = lines[f.line - 1].expandtabs(1)

@@ -1,9 +1,11 @@
 """``path:line:col: severity rule-id message``, then the suggestions, then a summary.
 
 ``text`` follows each finding with its suggestions; ``concise`` is exactly one line per
-finding (and each file's score line, with ``--scores``), then the summary. File names, rule
-ids, messages and suggestions are shown ``printable`` (a newline or an escape sequence from
-a repository as a visible ``\\n`` or ``\\x1b``), so each finding is one line."""
+finding (and each file's score line, with ``--scores``), then the summary. A finding in a
+YAML/JSON/PO/PHP string ends with the key path of its text: ``(in templates[0].body)``.
+File names, rule ids, messages and suggestions are shown ``printable`` (a newline or an
+escape sequence from a repository as a visible ``\\n`` or ``\\x1b``), so each finding is
+one line."""
 
 from __future__ import annotations
 
@@ -29,12 +31,19 @@ def report_lines(report: FileReport, *, suggestions: bool = True) -> Iterator[st
     and its score line."""
     path = printable(report.path)
     for f in report.findings:
-        yield f"{path}:{f.line}:{f.column}: {f.severity} {printable(f.rule)} {printable(f.message)}\n"
+        yield f"{path}:{f.line}:{f.column}: {f.severity} {printable(f.rule)} {printable(f.message)}{field_note(f.field)}\n"
         if suggestions:
             for suggestion in f.suggestions:
                 yield f"    suggestion: {printable(suggestion)}\n"
     if report.scores is not None:
         yield score_line(path, report.scores) + "\n"
+
+
+def field_note(field: str | None, limit: int = 60) -> str:
+    """`` (in KEY)`` after a finding in a keyed file (a long key, such as a msgid, cut)."""
+    if field is None:
+        return ""
+    return f" (in {printable(field if len(field) <= limit else field[: limit - 3] + '...')})"
 
 
 def summary_line(summary: dict[str, int]) -> str:
