@@ -67,6 +67,7 @@ def test_an_overpromise_caps_the_score_below_the_hooks_bar() -> None:
     assert [o.split(" (")[1] for o in r.to_dict()["facts"]["focus"]["overpromises"]] == ["overpromise.guarantee, error)", "overpromise.hundred-percent, error)"]
     assert r.score < HOOK_BAR
     assert r.to_dict()["facts"]["focus"]["score_cap"] < HOOK_BAR
+    assert facts("People serving people.", "focus")["score_cap"] == 100  # no overpromise, no cap
 
 
 def test_the_hooks_command_fails_an_overpromising_mantra(tmp_path: Path) -> None:

@@ -135,7 +135,7 @@ def _focus(f: Mapping[str, Any]) -> list[str]:
     if f.get("overpromises"):
         promises = [p.split(" (", 1)[0] for p in f["overpromises"]]
         cap = f.get("score_cap")
-        out.append(f"promises it cannot keep: {_quoted(promises)}" + (f" (the score can be {cap} at most)" if cap is not None else ""))
+        out.append(f"promises it cannot keep: {_quoted(promises)}" + (f" (the score can be {cap} at most)" if cap is not None and cap < 100 else ""))
     return out
 
 

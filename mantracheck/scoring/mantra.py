@@ -249,8 +249,8 @@ class MantraScorer:
             ("passive", f.passive),
             ("hedges", f.hedges),
             ("overpromises", tuple(f"{h.text} ({h.rule}, {h.severity})" for h in hits)),
-            # the highest overall score these overpromises allow (overall.overpromise_cap)
-            ("score_cap", round(min(cap[h.severity] for h in hits)) if hits else None),
+            # the highest overall score these overpromises allow (overall.overpromise_cap; 100: none)
+            ("score_cap", round(min([100.0, *(cap[h.severity] for h in hits)]))),
         )
         return SubScore("focus", _clip(value) if f.n_words else 0, facts)
 
