@@ -276,6 +276,13 @@ def test_php_strings_are_never_rewritten(tmp_path: Path) -> None:
     assert fixed(tmp_path, "fix.php", source) == source
 
 
+def test_po_and_php_comments_hold_directives(tmp_path: Path) -> None:
+    php = "<?php\n// mantracheck: disable-next-line=overpromise\n$_['a'] = 'We guarantee it.';\n/* mantracheck: disable-next-line=overpromise */\n$_['b'] = 'We guarantee it.';\n$_['c'] = 'We guarantee it.';\n"
+    assert lint(tmp_path, "en.php", php) == [(6, 12, "We guarantee", "c")]
+    po = '# mantracheck: disable-next-line=overpromise\nmsgid "We guarantee it."\nmsgstr ""\n\nmsgid "We guarantee that."\nmsgstr ""\n'
+    assert lint(tmp_path, "shop.pot", po) == [(5, 8, "We guarantee", "We guarantee that.")]
+
+
 def test_each_string_of_a_po_or_php_file_is_its_own_text() -> None:
     """The whole-message rules (a greeting, a sign-off) see one string at a time."""
     assert [t.clean for t in extract("<?php\n$_['a'] = 'Hi Sam,';\n$_['b'] = 'Thanks, Ana';\n", "php")] == ["Hi Sam,", "Thanks, Ana"]
