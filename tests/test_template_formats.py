@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -287,6 +288,23 @@ def test_each_string_of_a_po_or_php_file_is_its_own_text() -> None:
     """The whole-message rules (a greeting, a sign-off) see one string at a time."""
     assert [t.clean for t in extract("<?php\n$_['a'] = 'Hi Sam,';\n$_['b'] = 'Thanks, Ana';\n", "php")] == ["Hi Sam,", "Thanks, Ana"]
     assert [t.clean for t in extract('msgid "Hi Sam,"\nmsgstr ""\n\nmsgid "Thanks, Ana"\nmsgstr ""\n', "po")] == ["Hi Sam,", "Thanks, Ana"]
+
+
+# -- hostile input ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "fmt,source",
+    [
+        ("php", "<?php\n" + "$_['a'] = <<<A\nx\n" * 20_000),  # unclosed heredocs (took 68 s)
+        ("php", "<?php\nreturn " + "[" * 5_000 + "'a'" + "]" * 5_000 + ";"),  # (a RecursionError)
+        ("blade", "@if( a " * 20_000),  # unclosed arguments
+        ("blade", "{{ __('a " * 20_000),
+    ],
+    ids=["heredocs", "nesting", "arguments", "calls"],
+)
+def test_unclosed_syntax_takes_linear_time(fmt: str, source: str) -> None:
+    started = time.perf_counter()
+    extract(source, fmt)
+    assert time.perf_counter() - started < 5
 
 
 # -- round trips ---------------------------------------------------------------------------

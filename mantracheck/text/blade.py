@@ -29,7 +29,7 @@ _OPEN = re.compile(r"[ \t]*\(")
 _ARGUMENT = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[()]""", re.DOTALL)
 #: How far a directive's arguments are looked for (an unclosed "(" must not make each
 #: directive read to the end of the file).
-MAX_ARGUMENTS = 4096
+MAX_ARGUMENTS = 1000
 
 
 def _arguments_end(text: str, start: int) -> int | None:

@@ -70,13 +70,15 @@ _TOKEN = re.compile(
     r"""(?P<space>\s+)
     |(?P<comment>//[^\r\n]*|\#(?!\[)[^\r\n]*|/\*.*?(?:\*/|\Z))
     |(?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
-    |(?P<heredoc><<<[ \t]*(?P<q>['"]?)(?P<id>[A-Za-z_]\w*)(?P=q)\r?\n.*?^[ \t]*(?P=id)\b)
+    |(?P<heredoc><<<[ \t]*(?P<q>['"]?)(?P<id>[A-Za-z_]\w*)(?P=q)\r?\n(?:(?!<<<).)*?^[ \t]*(?P=id)\b)
     |(?P<html>\?>.*?(?:<\?php|<\?=?|\Z))
     |(?P<word>\$?\w+(?:\.\d+)?)
     |(?P<op>=>|::|->|\?\?|.)""",
     re.DOTALL | re.VERBOSE | re.MULTILINE,
 )
 _CLOSE = {"[": "]", "(": ")", "{": "}"}
+#: Arrays nested deeper than this are not read (a language file nests two or three levels).
+MAX_DEPTH = 32
 _ENDS = frozenset({",", ";", "=>", ")", "]", "}"})
 
 
@@ -137,10 +139,10 @@ class _Parser:
             i += 1
         return self.values
 
-    def value(self, i: int, label: str) -> int:
+    def value(self, i: int, label: str, depth: int = 0) -> int:
         """Read the value at ``i`` (an array, or a concatenation); the index after it."""
-        if self.at(i) == "[" or (self.at(i).lower() == "array" and self.at(i + 1) == "("):
-            return self.array(i + (self.at(i) != "["), label)
+        if depth < MAX_DEPTH and (self.at(i) == "[" or (self.at(i).lower() == "array" and self.at(i + 1) == "(")):
+            return self.array(i + (self.at(i) != "["), label, depth + 1)
         end = self.skip(i)
         operands: list[list[Token]] = [[]]
         depth = 0
@@ -154,15 +156,15 @@ class _Parser:
             self.values.append(Value(label, [o for o in operands if o]))
         return end
 
-    def array(self, i: int, label: str) -> int:
+    def array(self, i: int, label: str, depth: int) -> int:
         close, j, index = _CLOSE[self.at(i)], i + 1, 0
         while j < len(self.toks) and self.at(j) != close:
             end = self.skip(j)
             if self.at(end) == "=>":
                 key = _key(self.toks[j]) if end == j + 1 else " ".join(t.text for t in self.toks[j:end])
-                end = self.value(end + 1, f"{label}.{key}" if label else key)
+                end = self.value(end + 1, f"{label}.{key}" if label else key, depth)
             elif end > j:
-                end = self.value(j, f"{label}[{index}]")
+                end = self.value(j, f"{label}[{index}]", depth)
                 index += 1
             if self.at(end) not in (",", close):  # not an array after all: skip the rest
                 end = self.skip(end + 1)
