@@ -42,6 +42,11 @@ there are no more findings than the target, the sample is all of them; when more
 size/cap fire more than the cap, it is larger than the target. So rare rules are always fully
 represented, and the common ones are not allowed to crowd them out.
 
+`--team-config` lints each product as its team would configure it (TEAM below: files that go
+to staff, not customers, left out, as SOURCES.md lists them; django-helpdesk's sign-off rule
+off, since the product appends a footer with one to every mail). The figures are printed for
+both: with mantracheck's defaults and with the team's config.
+
 `--review FILE` reads verdicts from a Markdown table in FILE: rows that start with
 `| <key> |` (the key may be in backticks) and have a cell that is exactly `right` or
 `wrong`. It prints precision over the sample per pack and per rule with counts, and per pack
@@ -59,6 +64,7 @@ verdict should come from reading the file itself.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import hashlib
 import html
 import os
@@ -99,6 +105,29 @@ PRODUCTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "saleor": ("support", ()),
 }
 DEFAULT_PROFILE = "support"  # a product folder not listed above
+
+#: `--team-config`: what each product's team would put in its config, from what SOURCES.md (and,
+#: for django-helpdesk, the product's own mail code) says about who reads each file; never from
+#: the findings. Globs are on the path inside the product folder.
+TEAM: dict[str, dict[str, tuple[str, ...] | str]] = {
+    "fossbilling": {
+        "exclude": ("*/mod_staff_*", "*/mod_client_signup_admin*"),
+        "why": "SOURCES.md: the 8 mod_staff_* files and mod_client_signup_admin go to staff, not customers",
+    },
+    "saleor": {"exclude": ("saleor/plugins/admin_email/*",), "why": "SOURCES.md: the 5 admin_email files go to staff"},
+    "freescout": {
+        "exclude": ("resources/views/emails/user/*",),
+        "why": "SOURCES.md: user/ holds agent notifications, invites and password-changed mails",
+    },
+    "opencart": {
+        "exclude": ("upload/admin/language/en-gb/mail/forgotten*", "upload/admin/language/en-gb/mail/authorize*"),
+        "why": "SOURCES.md: the admin forgotten and authorize* mails go to admin users",
+    },
+    "django-helpdesk": {
+        "ignore": ("courtesy.sign-off",),
+        "why": "django-helpdesk's send_templated_mail appends email_text_footer.txt ('Regards, {{ queue.title }}') to every plain-text mail, so a template's own last line is not the mail's closing",
+    },
+}
 
 _FILLER = re.compile(r"\b(?:lorem|ipsum|dolor\s+sit|consectetur|adipiscing)\b", re.IGNORECASE)
 _TAG = re.compile(
@@ -182,15 +211,18 @@ def make_excerpt(text: str, start: int, end: int) -> str:
 
 
 def lint_product(
-    product_dir: Path, product: str
+    product_dir: Path, product: str, team: bool = False
 ) -> tuple[list[Hit], dict[str, list[str]], list[str], int]:
     profile, fields = PRODUCTS.get(product, (DEFAULT_PROFILE, ()))
     files, skipped = list_files(product_dir)
+    config = TEAM.get(product, {}) if team else {}
+    excluded = config.get("exclude", ())
+    files = [p for p in files if not any(fnmatch.fnmatch(p.relative_to(product_dir).as_posix(), g) for g in excluded)]
     hits: list[Hit] = []
     problems: list[str] = []
     if not files:
         return hits, skipped, problems, 0
-    options = Options(profile=profile, fields=fields)
+    options = Options(profile=profile, fields=fields, ignore=tuple(config.get("ignore", ())))
     result = lint_paths([str(p) for p in files], options=options, jobs=None)
     problems.extend(
         f"notice: {n.message}" + (f" ({n.path})" if n.path else "") for n in result.notices
@@ -320,6 +352,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--skeleton", action="store_true", help="also print an empty verdict table for the sample"
     )
+    ap.add_argument(
+        "--team-config", action="store_true", help="lint as each product's team would configure it (TEAM: staff-only files excluded, footers)"
+    )
     args = ap.parse_args(argv)
     data = args.data
     if not data.is_dir():
@@ -331,13 +366,18 @@ def main(argv: list[str] | None = None) -> int:
     products = sorted(p.name for p in data.iterdir() if p.is_dir())
 
     print(where_from())
+    if args.team_config:
+        print("team config (--team-config):")
+        for product, config in sorted(TEAM.items()):
+            parts = [f"exclude {', '.join(config['exclude'])}" if "exclude" in config else "", f"ignore {', '.join(config['ignore'])}" if "ignore" in config else ""]
+            print(f"  {product}: {'; '.join(p for p in parts if p)} ({config['why']})")
     t0 = time.perf_counter()
     hits: list[Hit] = []
     skipped_all: dict[str, list[str]] = defaultdict(list)
     problems: list[str] = []
     read_counts: dict[str, int] = {}
     for product in products:
-        h, skipped, probs, n_read = lint_product(data / product, product)
+        h, skipped, probs, n_read = lint_product(data / product, product, args.team_config)
         hits.extend(h)
         problems.extend(probs)
         read_counts[product] = n_read
