@@ -14,8 +14,8 @@ from mantracheck.engine.loader import RULE_SUFFIXES, RuleSet, load_rules
 from mantracheck.engine.runner import Linter, Source
 from mantracheck.errors import InputError, MantracheckError, UsageError
 from mantracheck.models import FileReport, Finding, LintResult, Notice, RuleMeta, Severity
-from mantracheck.text import LineIndex, extract, format_for_path, read_file
-from mantracheck.text.formats import EXTENSIONS, FORMATS, KEYED, key_spans, names_a_field
+from mantracheck.text import LineIndex, format_for_path, read_file
+from mantracheck.text.formats import EXTENSIONS, FORMATS, KEYED, keys_of, names_a_field
 from mantracheck.text.walk import FolderWalk
 
 T = TypeVar("T")
@@ -199,7 +199,7 @@ def _keyed(linter: Linter, source: Source, report: FileReport) -> FileReport:
     for is skipped, with a notice naming them and saying how to name others."""
     if source.fmt not in KEYED or report.error is not None:
         return report
-    spans = key_spans(extract(source.text, source.fmt, linter.placeholders, linter.fields))
+    spans = keys_of(source.text, source.fmt, linter.placeholders, linter.fields)
     if not spans and source.fmt in ("yaml", "json") and not names_a_field(source.text, source.fmt, linter.fields):
         from mantracheck.text.fields import DEFAULT_FIELDS
 

@@ -382,6 +382,18 @@ def test_findings_name_their_key_path_in_every_output(tmp_path: Path, name: str)
     assert [r["properties"] for r in sarif["runs"][0]["results"]] == [{"field": field}]
 
 
+def test_naming_key_paths_does_not_parse_the_file_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mantracheck.text import fields
+
+    calls = []
+    parse = fields.parse_yaml
+    monkeypatch.setattr(fields, "parse_yaml", lambda text: calls.append(1) or parse(text))
+    path = tmp_path / "macros.yaml"
+    path.write_text(KEYED["macros.yaml"][0] + "# a new text, not remembered\n", encoding="utf-8")
+    (report,) = mantracheck.lint_paths([str(path)], select=GUARANTEE).files
+    assert [f.field for f in report.findings] == ["templates[0].body"] and calls == [1]
+
+
 def test_plain_files_have_no_field(tmp_path: Path) -> None:
     path = tmp_path / "reply.txt"
     path.write_text("We guarantee it.\n", encoding="utf-8")

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from mantracheck.text.offsets import GAP, Extracted, TextBuilder
-from mantracheck.text.placeholders import add_text, compile_placeholders, Placeholders
+from mantracheck.text.placeholders import Placeholders, add_text, compile_placeholders
 
-__all__ = ["FORMATS", "EXTENSIONS", "KEYED", "TextOptions", "extract", "format_for_path", "key_spans", "add_text"]
+__all__ = ["EXTENSIONS", "FORMATS", "KEYED", "TextOptions", "add_text", "extract", "format_for_path", "key_spans", "keys_of"]
 
 
 @dataclass(frozen=True)
@@ -207,6 +207,24 @@ def key_spans(texts: Sequence[Extracted]) -> list[tuple[int, int, str]]:
     return sorted(out)
 
 
+#: The key spans of the keyed files extracted last, so that naming each finding's key path
+#: (the API, after the runner has extracted the file) does not parse the file again: a YAML
+#: export's parse is most of its extraction. Keyed by a digest of the text and the options.
+_REMEMBERED: dict[tuple[str, tuple[str, ...], tuple[str, ...], bytes], list[tuple[int, int, str]]] = {}
+REMEMBERED_MAX = 256
+
+
+def _memo_key(source: str, fmt: str, extra_placeholders: Sequence[str], fields: Sequence[str]) -> tuple[str, tuple[str, ...], tuple[str, ...], bytes]:
+    digest = hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return fmt, tuple(extra_placeholders), tuple(fields), digest
+
+
+def keys_of(source: str, fmt: str, extra_placeholders: Sequence[str] = (), fields: Sequence[str] = ()) -> list[tuple[int, int, str]]:
+    """``key_spans(extract(...))``, as remembered from the last extraction of ``source``."""
+    spans = _REMEMBERED.get(_memo_key(source, fmt, extra_placeholders, fields))
+    return key_spans(extract(source, fmt, extra_placeholders, fields)) if spans is None else spans
+
+
 def names_a_field(source: str, fmt: str, fields: Sequence[str] = ()) -> bool:
     """Whether a YAML or JSON ``source`` holds a string in one of the fields (an empty one
     too), not only what extraction made texts of."""
@@ -223,4 +241,9 @@ def extract(source: str, fmt: str = "text", extra_placeholders: Sequence[str] = 
         extractor = FORMATS[fmt]
     except KeyError:
         raise ValueError(f"unknown input format {fmt!r}; expected one of {', '.join(sorted(FORMATS))}") from None
-    return extractor(source, TextOptions(compile_placeholders(extra_placeholders), tuple(fields)))
+    texts = extractor(source, TextOptions(compile_placeholders(extra_placeholders), tuple(fields)))
+    if fmt in KEYED:
+        if len(_REMEMBERED) >= REMEMBERED_MAX:
+            del _REMEMBERED[next(iter(_REMEMBERED))]
+        _REMEMBERED[_memo_key(source, fmt, extra_placeholders, fields)] = key_spans(texts)
+    return texts
