@@ -1,0 +1,146 @@
+"""Where the partitions are audited: local processes (``--jobs``) or a Dask cluster.
+
+Both engines run ``job.audit_partition`` on the same partitions and merge the aggregates,
+which merge exactly in any order (``aggregate``): the result is the same, byte for byte, from
+one process, N processes or a cluster. Partitions are handed out as workers become free and
+merged as they finish, so the parent holds one aggregate and no rows.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from mantracheck.audit import readers
+from mantracheck.audit.aggregate import Aggregate
+from mantracheck.audit.job import AuditJob, audit_partition, linter_for
+from mantracheck.errors import MantracheckError
+
+Progress = Callable[[Aggregate], None]
+#: Times Dask runs a partition again after it raised (a worker that dies is handled by the
+#: scheduler itself: its partitions go to another worker).
+RETRIES = 2
+
+
+class AuditError(MantracheckError):
+    """The audit cannot go on (a cluster that cannot be reached, a partition that fails on
+    every try). One line, exit code 2."""
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+# -- local processes ---------------------------------------------------------------------
+_local_job: AuditJob | None = None
+
+
+def _local_task(part: readers.Partition) -> Aggregate:
+    assert _local_job is not None
+    return audit_partition(part, _local_job)
+
+
+def run_local(parts: Sequence[readers.Partition], job: AuditJob, jobs: int | None = None, progress: Progress | None = None) -> Aggregate:
+    """Audit on this machine: ``jobs`` processes forked from this one once its linter is built
+    (they start warm), one partition at a time each."""
+    total = Aggregate(examples=job.examples)
+    n = default_jobs() if jobs is None else max(1, jobs)
+    linter_for(job)
+    if n <= 1 or len(parts) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for part in parts:
+            done = audit_partition(part, job)
+            total.merge(done)
+            if progress:
+                progress(done)
+        return total
+    global _local_job
+    _local_job = job
+    try:
+        with multiprocessing.get_context("fork").Pool(processes=min(n, len(parts))) as pool:
+            for done in pool.imap_unordered(_local_task, parts):
+                total.merge(done)
+                if progress:
+                    progress(done)
+    finally:
+        _local_job = None
+    return total
+
+
+# -- Dask ---------------------------------------------------------------------------------
+def _sizes(paths: Sequence[str]) -> list[int]:
+    out = []
+    for path in paths:
+        try:
+            out.append(os.stat(path).st_size)
+        except OSError:
+            out.append(-1)
+    return out
+
+
+def run_dask(
+    parts: Sequence[readers.Partition],
+    job: AuditJob,
+    scheduler: str,
+    progress: Progress | None = None,
+    *,
+    paths: Sequence[str] = (),
+    timeout: float = 60.0,
+    shared: bool | None = None,
+) -> Aggregate:
+    """Audit on the Dask cluster at ``scheduler``. Each worker builds its linter once (a
+    worker plugin). When every worker sees every file (the same size at the same path: a
+    shared file system), workers read their partitions themselves; otherwise this process
+    reads each partition and sends its bytes, a few partitions ahead of the workers
+    (``shared`` False forces that, True the other)."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise AuditError("--engine dask needs the 'dask' and 'distributed' packages (pip install 'dask[distributed]')") from None
+    from mantracheck.audit.dask_plugin import WarmPipeline
+
+    try:
+        client = Client(scheduler, set_as_default=False, timeout=timeout)
+    except (OSError, TimeoutError) as exc:
+        raise AuditError(f"cannot reach the Dask scheduler at {scheduler}: {' '.join(str(exc).split())}") from None
+    total = Aggregate(examples=job.examples)
+    token = uuid.uuid4().hex[:12]
+    try:
+        try:
+            client.wait_for_workers(1, timeout=timeout)
+        except TimeoutError:
+            raise AuditError(f"the Dask scheduler at {scheduler} has no workers (waited {timeout:.0f} s)") from None
+        client.register_plugin(WarmPipeline(job), name=f"mantracheck-audit-{token}")
+        if shared is None:
+            mine = _sizes(paths)
+            seen = client.run(_sizes, list(paths))
+            shared = all(sizes == mine for sizes in seen.values()) and all(s >= 0 for s in mine)
+
+        def submit(i: int, part: readers.Partition) -> Any:
+            if not shared:
+                part = readers.with_data(part, job.columns())
+            return client.submit(audit_partition, part, job, key=f"mantracheck-audit-{token}-{i}", retries=RETRIES, pure=False)
+
+        ahead = len(parts) if shared else max(2, 2 * sum(client.nthreads().values()))
+        queue = list(enumerate(parts))
+        running = as_completed([submit(i, p) for i, p in queue[:ahead]], loop=client.loop)
+        queue = queue[ahead:]
+        for future in running:
+            try:
+                done = future.result()
+            except MantracheckError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a partition that failed every try
+                raise AuditError(f"a partition failed on the Dask cluster ({type(exc).__name__}: {' '.join(str(exc).split())[:300]})") from None
+            future.release()
+            total.merge(done)
+            if progress:
+                progress(done)
+            if queue:
+                i, part = queue.pop(0)
+                running.add(submit(i, part))
+    finally:
+        client.close()
+    return total

@@ -1,0 +1,324 @@
+"""Reading exports: CSV, JSON Lines and Parquet (pyarrow), CSV and JSON Lines also gzip'd,
+cut into partitions of about ``partition_bytes`` that a worker reads on its own.
+
+A partition is a byte range of the (decompressed) file that starts and ends on a record
+boundary, or a run of rows of one Parquet row group. ``plan`` finds the boundaries in one pass
+over the file, a megabyte at a time: a line end in JSON Lines; in CSV a line end outside a
+quoted field, which is a line end after an even number of ``"`` (RFC 4180 doubles a quote
+inside a quoted field, so the count's parity says whether a quoted field is open). A worker
+then reads only its own range (a gzip'd file is decompressed up to it), so memory is bounded by
+the partition, whatever the size of the file. Rows are numbered per partition and turned
+into file rows when the partitions' counts are merged (``RowKey``).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, BinaryIO
+
+from mantracheck.audit.rows import lookup
+from mantracheck.errors import UsageError
+
+#: The default size of a partition: about 5,000 replies of a help desk's length.
+PARTITION_BYTES = 4 << 20
+_CHUNK = 1 << 20
+_EXTENSIONS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    index: int
+    path: str
+    fmt: str  # csv | jsonl | parquet
+    gzip: bool
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One unit of work: bytes ``[start, end)`` of a CSV or JSON Lines file (decompressed), or
+    rows ``[start, end)`` of a Parquet row group. ``header`` is a CSV file's header line;
+    ``inline`` the partition's own data when the workers cannot read the file (bytes, or a
+    pyarrow Table for Parquet)."""
+
+    file: int
+    path: str
+    fmt: str
+    gzip: bool
+    index: int
+    start: int
+    end: int
+    row_group: int = -1
+    header: bytes = b""
+    inline: Any = None
+
+
+def detect(path: str) -> tuple[str, bool]:
+    """(format, gzip'd) from the file name: .csv, .jsonl/.ndjson, .parquet/.pq, + .gz."""
+    name = path.lower()
+    gz = name.endswith(".gz")
+    if gz:
+        name = name[:-3]
+    ext = os.path.splitext(name)[1]
+    fmt = _EXTENSIONS.get(ext)
+    if fmt is None or (gz and fmt == "parquet"):
+        raise UsageError(f"{path}: cannot tell the export's format from its name; expected .csv, .jsonl, .ndjson or .parquet (CSV and JSON Lines may end in .gz)")
+    return fmt, gz
+
+
+def _open(path: str, gz: bool) -> BinaryIO:
+    try:
+        return gzip.open(path, "rb") if gz else open(path, "rb")  # type: ignore[return-value]
+    except OSError as exc:
+        raise UsageError(f"{path}: {exc.strerror or exc}") from None
+
+
+def plan(paths: Sequence[str], required: Sequence[str], partition_bytes: int = PARTITION_BYTES) -> tuple[list[ExportFile], list[Partition]]:
+    """The files and their partitions; a column of ``required`` missing from a file is a usage
+    error naming it and the file."""
+    files: list[ExportFile] = []
+    parts: list[Partition] = []
+    for i, path in enumerate(paths):
+        if not os.path.isfile(path):
+            raise UsageError(f"{path}: no such file")
+        fmt, gz = detect(path)
+        try:
+            if fmt == "parquet":
+                columns, found = _parquet_plan(i, path, partition_bytes)
+            else:
+                columns, found = _text_plan(i, path, fmt, gz, partition_bytes)
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            raise UsageError(f"{path}: cannot read it ({exc})") from None
+        for name in required:
+            if not _has(columns, name, fmt):
+                shown = ", ".join(columns[:30]) + (", ..." if len(columns) > 30 else "")
+                where = "its first record's keys" if fmt == "jsonl" else "its columns"
+                raise UsageError(f"{path}: no column {name!r} ({where}: {shown or 'none'})")
+        files.append(ExportFile(i, path, fmt, gz, tuple(columns)))
+        parts.extend(found)
+    return files, parts
+
+
+def _has(columns: Sequence[str], name: str, fmt: str) -> bool:
+    return name in columns or (fmt != "csv" and name.split(".")[0] in columns)
+
+
+def _boundaries(stream: BinaryIO, size: int, quoted: bool) -> tuple[int, list[int], int]:
+    """(end of the header record, start of each partition, total bytes) of a stream: a
+    partition starts at the first record boundary at least ``size`` bytes after the previous
+    start. ``quoted`` (CSV): the first record is the header, and a line end inside a quoted
+    field is no boundary."""
+    header_end: int | None = None if quoted else 0
+    starts: list[int] = [] if quoted else [0]
+    target = size
+    pos = quotes = 0
+    while True:
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            break
+        i = 0
+        while True:
+            want = 0 if header_end is None else target
+            nl = chunk.find(b"\n", max(want - pos, i))
+            if nl < 0:
+                break
+            i = nl + 1
+            if quoted and (quotes + chunk.count(b'"', 0, nl)) & 1:
+                continue  # inside a quoted field
+            boundary = pos + nl + 1
+            if header_end is None:
+                header_end = boundary
+            starts.append(boundary)
+            target = boundary + size
+        if quoted:
+            quotes += chunk.count(b'"')
+        pos += len(chunk)
+    if header_end is None:  # a CSV file of one line: a header and no rows
+        return pos, [], pos
+    return header_end, [s for s in starts if s < pos], pos
+
+
+def _text_plan(i: int, path: str, fmt: str, gz: bool, size: int) -> tuple[list[str], list[Partition]]:
+    with _open(path, gz) as stream:
+        header_end, starts, total = _boundaries(stream, size, quoted=fmt == "csv")
+    header = b""
+    with _open(path, gz) as stream:
+        if fmt == "csv":
+            header = stream.read(header_end)
+            columns = _csv_columns(header)
+        else:
+            columns = _jsonl_columns(stream)
+    ends = [*starts[1:], total]
+    parts = [Partition(i, path, fmt, gz, k, s, e, header=header) for k, (s, e) in enumerate(zip(starts, ends))]
+    return columns, parts
+
+
+def _csv_columns(header: bytes) -> list[str]:
+    import pyarrow.csv as pcsv
+
+    if not header.strip():
+        return []
+    return list(pcsv.read_csv(io.BytesIO(header), parse_options=pcsv.ParseOptions(newlines_in_values=True)).column_names)
+
+
+def _jsonl_columns(stream: BinaryIO) -> list[str]:
+    """The keys of the first line that holds a JSON object (within the first thousand lines)."""
+    for _, line in zip(range(1000), stream):
+        try:
+            record = json.loads(line)
+        except (ValueError, UnicodeDecodeError):
+            continue
+        if isinstance(record, dict):
+            return list(record)
+    return []
+
+
+def _parquet_plan(i: int, path: str, size: int) -> tuple[list[str], list[Partition]]:
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(path).metadata
+    parts: list[Partition] = []
+    for rg in range(meta.num_row_groups):
+        group = meta.row_group(rg)
+        rows = group.num_rows
+        per_row = max(1, group.total_byte_size // max(rows, 1))
+        step = max(1, size // per_row)
+        for start in range(0, rows, step):
+            parts.append(Partition(i, path, "parquet", False, len(parts), start, min(start + step, rows), row_group=rg))
+    return list(meta.schema.to_arrow_schema().names), parts
+
+
+# -- reading one partition ----------------------------------------------------------------
+@dataclass
+class Records:
+    """What a partition holds: ``count`` records (numbering the file's rows or lines), and
+    each record as (index in the partition, row or None, why it is malformed or None)."""
+
+    count: int
+    items: Iterator[tuple[int, dict[str, Any] | None, str | None]]
+
+
+def raw_range(part: Partition) -> bytes:
+    """The bytes of a CSV or JSON Lines partition."""
+    with _open(part.path, part.gzip) as stream:
+        stream.seek(part.start)  # (a gzip stream decompresses up to it)
+        return stream.read(part.end - part.start)
+
+
+def with_data(part: Partition, columns: Sequence[str]) -> Partition:
+    """The partition carrying its own data, for workers that cannot read the file."""
+    if part.fmt == "parquet":
+        return replace(part, inline=_parquet_table(part, columns))
+    return replace(part, inline=raw_range(part))
+
+
+def read(part: Partition, columns: Sequence[str], text_column: str) -> Records:
+    """The records of a partition, with the ``columns`` asked for (dotted names reach into
+    nested values); ``text_column`` must be valid UTF-8 (others are read leniently)."""
+    if part.fmt == "csv":
+        return _csv_records(part, columns, text_column)
+    if part.fmt == "jsonl":
+        return _jsonl_records(part)
+    table = part.inline if part.inline is not None else _parquet_table(part, columns)
+    return Records(table.num_rows, ((k, row, None) for k, row in enumerate(table.to_pylist())))
+
+
+def _csv_records(part: Partition, columns: Sequence[str], text_column: str) -> Records:
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    data = part.inline if part.inline is not None else raw_range(part)
+    bad: dict[int, str] = {}
+
+    def invalid(row: Any) -> str:
+        # row.number counts records from the header (1) when read on one thread
+        at = (row.number - 2) if row.number is not None else -1 - len(bad)
+        bad[at] = f"{row.actual_columns} field{'s' if row.actual_columns != 1 else ''}, expected {row.expected_columns}"
+        return "skip"
+
+    wanted = list(dict.fromkeys(columns))
+    table = pcsv.read_csv(
+        io.BytesIO(part.header + data),
+        read_options=pcsv.ReadOptions(use_threads=False),
+        parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=invalid),
+        convert_options=pcsv.ConvertOptions(include_columns=wanted, column_types={c: pa.binary() for c in wanted}, strings_can_be_null=False),
+    )
+    values = {c: table.column(c).to_pylist() for c in wanted}
+    count = table.num_rows + len(bad)
+
+    def items() -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
+        local = 0
+        for n in range(table.num_rows):
+            while local in bad:
+                yield local, None, bad[local]
+                local += 1
+            row: dict[str, Any] = {}
+            reason = None
+            for c in wanted:
+                raw = values[c][n]
+                if c == text_column and raw is not None:
+                    try:
+                        row[c] = raw.decode("utf-8")
+                    except UnicodeDecodeError:
+                        reason = f"{text_column!r} is not valid UTF-8"
+                else:
+                    row[c] = None if raw is None else raw.decode("utf-8", errors="replace")
+            yield (local, None, reason) if reason else (local, row, None)
+            local += 1
+        for at in sorted(k for k in bad if k >= local or k < 0):
+            yield at, None, bad[at]
+
+    return Records(count, items())
+
+
+def _jsonl_records(part: Partition) -> Records:
+    data = part.inline if part.inline is not None else raw_range(part)
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+
+    def items() -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
+        for k, line in enumerate(lines):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except UnicodeDecodeError:
+                yield k, None, "not valid UTF-8"
+                continue
+            except ValueError:
+                yield k, None, "not valid JSON"
+                continue
+            if not isinstance(record, dict):
+                yield k, None, "not a JSON object"
+                continue
+            yield k, record, None
+
+    return Records(len(lines), items())
+
+
+def _parquet_table(part: Partition, columns: Sequence[str]) -> Any:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(part.path)
+    names = set(pf.schema_arrow.names)
+    top = list(dict.fromkeys(c if c in names else c.split(".")[0] for c in columns))
+    pieces, seen = [], 0
+    for batch in pf.iter_batches(batch_size=4096, row_groups=[part.row_group], columns=top, use_threads=False):
+        lo, hi = max(part.start - seen, 0), min(part.end - seen, batch.num_rows)
+        if lo < hi:
+            pieces.append(batch.slice(lo, hi - lo))
+        seen += batch.num_rows
+        if seen >= part.end:
+            break
+    return pa.Table.from_batches(pieces, schema=pieces[0].schema if pieces else None) if pieces else pa.table({c: [] for c in top})
+
+
+def value(row: dict[str, Any], name: str) -> Any:
+    return lookup(row, name)

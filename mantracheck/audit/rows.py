@@ -1,0 +1,128 @@
+"""What is read from one row: values as text, ``--where`` filters, the month of a timestamp."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from mantracheck.errors import UsageError
+
+
+def as_text(value: Any) -> str:
+    """A cell as text, the same whatever the file format stored it as: booleans ``true`` /
+    ``false``, whole floats without ``.0`` (a CSV id read back from JSON), times in ISO 8601,
+    None as the empty string."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)
+
+
+def lookup(row: dict[str, Any], name: str) -> Any:
+    """``row[name]``, or for a dotted name not in the row, the nested value (``author.type``)."""
+    if name in row:
+        return row[name]
+    node: Any = row
+    for part in name.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+@dataclass(frozen=True)
+class Where:
+    """One ``--where COLUMN=VALUE[,VALUE...]`` (or ``!=``) filter. Values compare as text
+    (``as_text``) without case, so ``inbound=false`` matches a CSV's ``False`` and a JSON or
+    Parquet boolean alike; a row without the column has the empty value."""
+
+    column: str
+    values: frozenset[str]
+    negate: bool = False
+
+    @classmethod
+    def parse(cls, text: str) -> Where:
+        m = re.fullmatch(r"\s*([^=!\s][^=!]*?)\s*(!?=)\s*(.*?)\s*", text)
+        if m is None:
+            raise UsageError(f"--where {text!r}: expected COLUMN=VALUE or COLUMN!=VALUE (values separated by commas)")
+        values = frozenset(_norm(v.strip()) for v in m.group(3).split(","))
+        return cls(m.group(1), values, m.group(2) == "!=")
+
+    def matches(self, value: Any) -> bool:
+        return (_norm(as_text(value)) in self.values) != self.negate
+
+    def __str__(self) -> str:
+        return f"{self.column}{'!=' if self.negate else '='}{','.join(sorted(self.values))}"
+
+
+def _norm(value: str) -> str:
+    return value.strip().lower()
+
+
+_TWITTER = "%a %b %d %H:%M:%S %z %Y"
+
+
+def month_of(value: Any) -> str | None:
+    """``YYYY-MM`` (UTC when the time has a zone) of a timestamp: ISO 8601 (``Z`` or an
+    offset), Twitter's ``Tue Oct 31 22:10:47 +0000 2017``, RFC 2822 dates, Unix seconds or
+    milliseconds, or a date/datetime from Parquet; None when it is none of these."""
+    when: dt.datetime | None
+    if isinstance(value, dt.datetime):
+        when = value
+    elif isinstance(value, dt.date):
+        return f"{value.year:04d}-{value.month:02d}"
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        when = _epoch(float(value))
+    else:
+        when = _parse(as_text(value).strip())
+    if when is None:
+        return None
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.timezone.utc)
+    return f"{when.year:04d}-{when.month:02d}"
+
+
+def _epoch(seconds: float) -> dt.datetime | None:
+    if seconds > 1e11:  # milliseconds
+        seconds /= 1000
+    try:
+        return dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _parse(text: str) -> dt.datetime | None:
+    if not text:
+        return None
+    if re.fullmatch(r"\d{9,13}(?:\.\d+)?", text):
+        return _epoch(float(text))
+    iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    try:
+        return dt.datetime.fromisoformat(iso)
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.strptime(text, _TWITTER)
+    except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        pass
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", text)  # ISO-like with fractional digits 3.10 cannot read
+    if m:
+        try:
+            return dt.datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+    return None

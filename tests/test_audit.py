@@ -1,0 +1,280 @@
+"""``mantracheck audit``: exports read in partitions, aggregates that merge exactly, the same
+result from local processes and a real Dask cluster (a worker killed mid-job included),
+malformed rows counted, a missing column one line.
+
+The archive is built at test time from ../shared/data/agent-replies/ (both files) in a
+temporary folder, and never kept: that data is for evaluation only."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import os
+import random
+import signal
+import statistics
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mantracheck.audit import prepare
+from mantracheck.audit.aggregate import Aggregate, GroupStats
+from mantracheck.audit.readers import plan, read
+from mantracheck.audit.report import quantile
+from mantracheck.audit.rows import Where, month_of
+from mantracheck.cli import cli
+from tests.conftest import shared
+
+COLUMNS = ["tweet_id", "author_id", "inbound", "created_at", "text"]
+
+
+# -- pieces that need no data -----------------------------------------------------------------
+@pytest.mark.parametrize("seed", range(5))
+def test_quantiles_and_mean_from_a_histogram_are_exact(seed: int) -> None:
+    rng = random.Random(seed)
+    values = [rng.randint(0, 100) for _ in range(rng.randint(1, 400))]
+    hist = [0] * 101
+    for v in values:
+        hist[v] += 1
+    expected = statistics.quantiles(values, n=4, method="inclusive") if len(values) > 1 else [values[0]] * 3
+    assert [quantile(hist, p) for p in (0.25, 0.5, 0.75)] == [round(q, 2) for q in expected]
+
+
+def test_merging_in_any_order_gives_the_same_aggregate() -> None:
+    def part(seed: int) -> Aggregate:
+        rng = random.Random(seed)
+        agg = Aggregate(examples=2)
+        for i in range(50):
+            key = (0, seed, i)
+            findings = [("overpromise.guarantee", "Guaranteed", 0, 10)] if rng.random() < 0.3 else []
+            agg.group((rng.choice("ab"),)).add(rng.randint(0, 100), rng.randint(0, 60), ["greeting"] if rng.random() < 0.5 else [], findings,
+                                                  frozenset({"overpromise.guarantee"}), frozenset({"overpromise.guarantee"}), (key, "", f"reply {seed}-{i}"), 2)
+        agg.records[(0, seed)] = 50
+        return agg
+
+    def dump(agg: Aggregate) -> str:
+        return repr([(k, sorted((name, sorted(v.items()) if isinstance(v, dict) else v) for name, v in vars(g).items())) for k, g in sorted(agg.groups.items())])
+
+    forward, backward = Aggregate(examples=2), Aggregate(examples=2)
+    for seed in range(6):
+        forward.merge(part(seed))
+    for seed in reversed(range(6)):
+        backward.merge(part(seed))
+    assert dump(forward) == dump(backward)
+    assert forward.groups[("a",)].examples["overpromise.guarantee"][0][0] < forward.groups[("a",)].examples["overpromise.guarantee"][1][0]
+    assert isinstance(forward.overall(), GroupStats)
+
+
+def test_csv_partitions_cut_only_between_records(tmp_path: Path) -> None:
+    """Quoted fields with line breaks and doubled quotes, cut every few bytes: every record is
+    read once, whole, and numbered as a single read numbers it."""
+    path = tmp_path / "replies.csv"
+    rows = [{"id": str(i), "body": f'Hi "{i}",\nline two\r\nline, three' if i % 3 else f"plain {i}"} for i in range(40)]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, ["id", "body"])
+        writer.writeheader()
+        writer.writerows(rows)
+    for size in (1, 7, 64, 1 << 20):
+        _, parts = plan([str(path)], ["body"], size)
+        seen = [row for part in parts for _, row, _ in read(part, ["id", "body"], "body").items]
+        assert seen == rows, size
+    assert len(plan([str(path)], ["body"], 1)[1]) == 40
+
+
+def test_where_and_month() -> None:
+    assert Where.parse("inbound=false").matches("False") and Where.parse("inbound=false").matches(False)
+    assert not Where.parse("inbound!=false").matches("FALSE")
+    assert Where.parse("type=reply,note").matches("note")
+    assert month_of("Tue Oct 31 22:10:47 +0000 2017") == "2017-10"
+    assert month_of("2020-04-01T17:31:32.000Z") == "2020-04"
+    assert month_of("2020-03-31T23:30:00-02:00") == "2020-04"  # (in UTC)
+    assert month_of(1512086400) == "2017-12" and month_of("1512086400000") == "2017-12"
+    assert month_of("Fri, 01 Dec 2017 10:00:00 +0000") == "2017-12"
+    assert month_of("soon") is None and month_of(None) is None
+
+
+# -- the archive -----------------------------------------------------------------------------
+def _ibm_rows() -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """The IBM set's agent replies in the Customer Support on Twitter layout: (the dialogue
+    turns, each conversation's last reply)."""
+    turns: list[dict[str, object]] = []
+    last: list[dict[str, object]] = []
+    conversations = json.loads(shared("agent-replies", "ibm-twitter-customer-care.dev.json").read_text(encoding="utf-8"))
+    for conv in conversations:
+        company = conv["dialogHeader"]["company"]
+        for turn in conv["dialogContent"]:
+            if "agent" in turn:
+                turns.append({"tweet_id": turn["tweet_ID"], "author_id": company, "inbound": False, "created_at": turn["datetime"], "text": turn["message"]})
+        url = conv["agentURL"]
+        last.append({"tweet_id": url["tweet_ID"], "author_id": company, "inbound": False, "created_at": conv["dialogHeader"]["conversationDateTime"], "text": url["url_utterance"]})
+    return turns, last
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """twcs-head.csv as it is (CRLF, quoted line breaks); the IBM replies as gzip'd JSON Lines
+    (the dialogue turns) and Parquet (each conversation's last reply)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = tmp_path_factory.mktemp("archive")
+    twcs = folder / "twcs.csv"
+    twcs.write_bytes(shared("agent-replies", "twcs-head.csv").read_bytes())
+    turns, last = _ibm_rows()
+    with gzip.open(folder / "ibm.jsonl.gz", "wt", encoding="utf-8") as handle:
+        for row in turns:
+            handle.write(json.dumps(row) + "\n")
+    pq.write_table(pa.Table.from_pylist(last), folder / "ibm.parquet", row_group_size=100)
+    return [str(twcs), str(folder / "ibm.jsonl.gz"), str(folder / "ibm.parquet")]
+
+
+AUDIT = ["--preset", "twcs", "--group-by", "agent,month", "--partition-size", "12KB"]
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_local_audit_of_the_archive(archive: list[str], tmp_path: Path) -> None:
+    code, out, err = _cli("audit", *archive, *AUDIT, "--jobs", "2", "--no-progress")
+    assert code == 0, err
+    report = json.loads(out)
+    totals = report["totals"]
+    assert totals["rows"] == 1000 + sum(i["records"] for i in report["inputs"][1:])
+    assert totals["filtered_out"] == 539  # TWCS's customer tweets
+    assert totals["replies"] == 461 + sum(i["records"] for i in report["inputs"][1:]) - totals["empty"]
+    assert totals["malformed"] == 0
+    assert [i["format"] for i in report["inputs"]] == ["csv", "jsonl.gz", "parquet"]
+    overall = report["overall"]
+    assert overall["replies"] == sum(g["replies"] for g in report["groups"]) == sum(c for _, c in overall["courtesy"]["histogram"])
+    assert {g["group"]["month"] for g in report["groups"]} >= {"2017-10", "2020-04"}
+    assert set(overall["missing_share"]) >= {"greeting", "thanks", "sign_off"}
+    for rule, examples in overall["examples"].items():
+        assert 1 <= len(examples) <= 3
+        for ex in examples:
+            assert ex["text"][ex["start"]:ex["end"]] == ex["match"] or not ex["match"], rule
+    # the same with one process and one partition per file
+    code, single, err = _cli("audit", *archive, *AUDIT[:-2], "--partition-size", "1GB", "--jobs", "1", "--no-progress")
+    assert code == 0, err
+    assert single == out
+
+
+@pytest.fixture(scope="module")
+def cluster():  # type: ignore[no-untyped-def]
+    """A real Dask cluster on this machine: a scheduler and 2 worker processes on 127.0.0.1,
+    one thread each, stopped at the end."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None, silence_logs=50) as cluster:
+        yield cluster
+
+
+@pytest.mark.slow
+def test_dask_gives_the_same_bytes_as_local_processes(archive: list[str], cluster, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    local, remote = tmp_path / "local.json", tmp_path / "dask.json"
+    code, _, err = _cli("audit", *archive, *AUDIT, "--jobs", "2", "-o", str(local))
+    assert code == 0, err
+    code, _, err = _cli("audit", *archive, *AUDIT, "--engine", "dask", "--scheduler", cluster.scheduler_address, "-o", str(remote))
+    assert code == 0, err
+    assert remote.read_bytes() == local.read_bytes()
+    # workers that cannot see the files get each partition's bytes from here: the same again
+    ready = prepare(archive, preset="twcs", group_by=["agent", "month"], partition_bytes=12 << 10)
+    sent = ready.report(ready.run(engine="dask", scheduler=cluster.scheduler_address, shared=False))
+    assert json.dumps(sent, indent=2, ensure_ascii=False) + "\n" == local.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_job_is_survived(archive: list[str], cluster) -> None:  # type: ignore[no-untyped-def]
+    from distributed import Client
+
+    ready = prepare(archive, preset="twcs", group_by=["agent", "month"], partition_bytes=4 << 10)
+    assert len(ready.parts) > 20
+    expected = ready.report(ready.run(engine="local", jobs=1))
+    with Client(cluster.scheduler_address, set_as_default=False) as client:
+        pids = client.run(os.getpid)
+        killed: list[int] = []
+        after: list[int] = []
+
+        def kill_one(done: Aggregate) -> None:
+            if killed:
+                after.append(1)
+                return
+            busy = [addr for addr, keys in client.processing().items() if keys] or list(pids)
+            pid = pids[busy[0]]
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+        got = ready.report(ready.run(engine="dask", scheduler=cluster.scheduler_address, progress=kill_one))
+        assert killed and after, "the worker was killed while partitions were still to do"
+        client.wait_for_workers(2, timeout=60)  # the nanny restarted it
+        assert killed[0] not in client.run(os.getpid).values()
+    assert json.dumps(got) == json.dumps(expected)
+
+
+def test_malformed_rows_are_counted_and_reported(tmp_path: Path) -> None:
+    source = shared("agent-replies", "twcs-head.csv").read_bytes().decode("utf-8")
+    parsed = [row for row in csv.reader(io.StringIO(source, newline="")) if row]
+    header, good = parsed[0], parsed[1:40]
+    path = tmp_path / "broken.csv"
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(good[:10])
+    out.write("999,OnlyTwoFields\r\n")  # row 11: malformed
+    writer.writerows(good[10:])
+    path.write_text(out.getvalue(), encoding="utf-8")
+    jsonl = tmp_path / "broken.jsonl"
+    records = [dict(zip(COLUMNS, row[:5])) for row in good[:5]]
+    jsonl.write_text("\n".join([json.dumps(records[0]), "{not json", *map(json.dumps, records[1:])]) + "\n", encoding="utf-8")
+    code, out_text, err = _cli("audit", str(path), str(jsonl), "--preset", "twcs", "--no-progress", "--partition-size", "2KB")
+    assert code == 0, err
+    report = json.loads(out_text)
+    assert report["totals"]["malformed"] == 2
+    assert report["malformed"] == [
+        {"file": str(path), "row": 11, "reason": "2 fields, expected 7"},
+        {"file": str(jsonl), "line": 2, "reason": "not valid JSON"},
+    ]
+    assert report["totals"]["rows"] == len(good) + 1 + 6
+    assert "2 malformed rows skipped" in err
+
+
+def test_a_missing_column_is_one_line_naming_it(tmp_path: Path) -> None:
+    path = shared("agent-replies", "twcs-head.csv")
+    code, out, err = _cli("audit", str(path), "--text-column", "body")
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == [f"mantracheck: error: {path}: no column 'body' (its columns: tweet_id, author_id, inbound, created_at, text, response_tweet_id, in_response_to_tweet_id)"]
+    code, _, err = _cli("audit", str(path), "--preset", "twcs", "--group-by", "team")
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "no column 'team'" in err
+
+
+def test_no_examples_leaves_reply_text_out(archive: list[str]) -> None:
+    code, out, err = _cli("audit", archive[0], "--preset", "twcs", "--group-by", "agent", "--no-examples", "--no-progress")
+    assert code == 0, err
+    report = json.loads(out)
+    assert "examples" not in report["overall"] and "top_phrases" not in report["overall"]
+    texts = [row["text"] for row in csv.DictReader(io.StringIO(Path(archive[0]).read_text(encoding="utf-8")))]
+    assert not any(len(t) > 20 and t in out for t in texts)
+
+
+def test_csv_parquet_and_html_outputs(archive: list[str], tmp_path: Path) -> None:
+    import html5lib
+    import pyarrow.parquet as pq
+
+    base = ["audit", archive[0], "--preset", "twcs", "--group-by", "agent", "--no-progress"]
+    code, out, _ = _cli(*base, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and rows[0]["scope"] == "overall" and rows[0]["replies"] == "461"
+    assert len(rows) == 1 + 43  # one per brand account
+    target = tmp_path / "audit.parquet"
+    code, _, _ = _cli(*base, "--format", "parquet", "-o", str(target))
+    table = pq.read_table(target)
+    assert code == 0 and table.num_rows == 44 and table.column("replies")[0].as_py() == 461
+    code, page, _ = _cli(*base, "--format", "html")
+    assert code == 0
+    parser = html5lib.HTMLParser(strict=False)
+    parser.parse(page)
+    assert not parser.errors
+    assert "<svg" in page and "By agent" in page and "<script" not in page
