@@ -52,6 +52,16 @@ def paragraphs(source: str, fmt: str) -> list[str]:
     return [p.strip() for p in text.clean.split("\n\n") if p.strip()]
 
 
+def test_every_format_can_be_named_on_the_command_line() -> None:
+    from mantracheck.cli.lint import INPUT_FORMATS
+    from mantracheck.text import FORMATS
+
+    assert sorted(INPUT_FORMATS) == sorted(FORMATS)
+    php = "<?php\n$_['a'] = 'We guarantee it.';\n"
+    result = CliRunner().invoke(cli, ["lint", "--no-config", "--select", "overpromise.guarantee", "--format", "concise", "--input-format", "php", "-"], input=php)
+    assert result.stdout.startswith("<stdin>:2:12: error overpromise.guarantee") and result.stdout.splitlines()[0].endswith("(in a)")
+
+
 def test_extensions_pick_the_formats() -> None:
     names = {
         "a.twig": "html", "a.html.twig": "html", "a.txt.twig": "text", "a.mjml.twig": "mjml", "a.mjml": "mjml",

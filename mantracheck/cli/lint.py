@@ -13,7 +13,7 @@ from mantracheck.cli.options import SEVERITIES, model_option, rule_paths_option,
 
 OUTPUT_FORMATS = ("text", "concise", "json", "sarif", "github", "html")
 #: mirrors mantracheck.text.formats.FORMATS (kept literal so that --help stays instant)
-INPUT_FORMATS = ("text", "markdown", "html", "email", "yaml", "json")
+INPUT_FORMATS = ("text", "markdown", "html", "mjml", "inky", "blade", "email", "yaml", "json", "po", "php")
 PROGRESS_THRESHOLD = 200
 
 

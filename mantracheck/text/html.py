@@ -5,7 +5,8 @@ from the parser (``getpos()``), so the map back to the source is exact. Tags bec
 opaque pieces (a hit running across ``<b>`` is dropped, one ending next to it is kept); a
 block element also adds a paragraph break that has no source (``gap``) so that sentences do
 not run from one block into the next; ``<br>`` becomes a line break. ``script``, ``style``,
-``template``, ``title`` and comments are left out; comments are kept for directives.
+``template``, ``title`` and comments are left out; comments are kept for directives. A
+``Dialect`` adds an email markup language's blocks and skipped elements (MJML, Inky).
 """
 
 from __future__ import annotations

@@ -145,12 +145,12 @@ class _Parser:
             return self.array(i + (self.at(i) != "["), label, depth + 1)
         end = self.skip(i)
         operands: list[list[Token]] = [[]]
-        depth = 0
+        nesting = 0
         for tok in self.toks[i:end]:
-            if depth == 0 and tok.text == ".":
+            if nesting == 0 and tok.text == ".":
                 operands.append([])
                 continue
-            depth += (tok.text in _CLOSE) - (tok.text in _CLOSE.values())
+            nesting += (tok.text in _CLOSE) - (tok.text in _CLOSE.values())
             operands[-1].append(tok)
         if any(len(o) == 1 and o[0].kind == "str" for o in operands):
             self.values.append(Value(label, [o for o in operands if o]))
@@ -184,11 +184,15 @@ class _Parser:
 
 
 def _key(tok: Token) -> str:
+    """A key as PHP reads it: a string's escapes decoded (nothing else), anything else as written."""
     if tok.kind != "str":
         return tok.text
-    builder = TextBuilder(tok.text)
-    literal_into(builder, tok.text, 1, len(tok.text) - 1, tok.text[0])
-    return builder.build().clean
+    out, pos, end = [], 1, len(tok.text) - 1
+    for m in literal_masks(tok.text, 1, end, tok.text[0]):
+        if m.decoded:
+            out += [tok.text[pos : m.start], m.stand_in or ""]
+            pos = m.end
+    return "".join(out) + tok.text[pos:end]
 
 
 def values(source: str) -> tuple[list[Value], list[tuple[int, int, str]]]:
