@@ -110,13 +110,14 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from mantracheck.cli import lint, mantra, rules, serve
+    from mantracheck.cli import lint, lsp, mantra, rules, serve
 
     cli.add_command(lint.lint)
     cli.add_command(lint.show_config)
     cli.add_command(rules.rules)
     cli.add_command(mantra.mantra)
     cli.add_command(serve.serve)
+    cli.add_command(lsp.lsp)
 
 
 _register()
