@@ -202,3 +202,19 @@ def test_no_rule_flags_its_own_suggestion(rule: str, profile: str, wording: str)
     linter = make_linter(Options(profile=profile, select=(rule,)))
     found = [(f.rule, f.match) for f in linter.lint_text(wording).findings if f.rule == rule]
     assert found == [], f"{rule} under {profile} flags its own suggested wording {wording!r}: {found}"
+
+
+# -- hedges that only work on one side, or only before a number ------------------------------
+
+
+def test_can_hedges_only_a_claim_after_it() -> None:
+    assert overpromises("Applications can be approved within an hour.") == []  # GUIDELINES: can hedges
+    assert [r for r, _ in overpromises("It's the best service you can buy.")] == ["overpromise.superlative"]
+
+
+def test_an_approximation_hedges_only_the_number_it_is_next_to() -> None:
+    assert overpromises("Your refund will arrive within about 3 days.") == []
+    assert overpromises("Your refund will arrive within 24 hours, up to 3 days for some banks.") == []
+    assert [r for r, _ in overpromises("The best service around.")] == ["overpromise.superlative"]
+    found = overpromises("We are the world leader in fixed-rate business loans of up to 15 years.", "marketing")
+    assert [r for r, _ in found] == ["overpromise.ranking-claim"]
