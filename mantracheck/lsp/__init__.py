@@ -5,5 +5,6 @@
 - ``diagnostics``: findings -> diagnostics, and each rule's link and explanation;
 - ``actions``: fixes, suppression comments (tried before they are offered), explanations;
 - ``mantra``: scores and sub-scores in a MANTRA file;
-- ``server``: the pygls server wiring it together (imported only by the command).
+- ``server``: the pygls server: documents, when to lint, the worker thread;
+- ``handlers``: what it does with each message (imported by the server when it is made).
 """

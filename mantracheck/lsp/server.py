@@ -21,7 +21,6 @@ import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
@@ -29,12 +28,10 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from mantracheck import __version__
-from mantracheck.config import CONFIG_NAMES
 from mantracheck.lsp import actions as act
 from mantracheck.lsp import mantra
 from mantracheck.lsp.diagnostics import RuleDocs, finding_span, problem, to_diagnostics
 from mantracheck.lsp.engines import (
-    PRE_COMMIT_CONFIG,
     Engine,
     Engines,
     ServerOptions,
@@ -69,9 +66,6 @@ LANGUAGES = {
     "blade": "blade",
     "email": "email",
 }
-WATCHED = (*CONFIG_NAMES, PRE_COMMIT_CONFIG)
-
-
 def uri_path(uri: str) -> str | None:
     """The local path of a ``file:`` URI (None for ``untitled:`` and the like)."""
     parsed = urlparse(uri)
@@ -131,7 +125,9 @@ class MantracheckServer(LanguageServer):
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mantracheck-lint")
         self.shutdown_requested = False
         self._rule_docs: dict[int, RuleDocs] = {}
-        _register(self)
+        from mantracheck.lsp.handlers import register
+
+        register(self)
 
     # -- helpers (loop thread) ---------------------------------------------------------
     @property
@@ -374,172 +370,3 @@ def _field_span(engine: Engine, doc: Document, linted: Linted, span: tuple[int, 
         if start + linted.base <= span[0] < end + linted.base:
             return start + linted.base, end + linted.base
     return None
-
-
-def _register(ls: MantracheckServer) -> None:
-    """The protocol's handlers (closures over the server: pygls calls them with params)."""
-
-    @ls.feature(types.INITIALIZE)
-    def initialize(params: types.InitializeParams) -> None:
-        folders = [uri_path(f.uri) for f in params.workspace_folders or []]
-        if not folders and params.root_uri:
-            folders = [uri_path(params.root_uri)]
-        elif not folders and params.root_path:
-            folders = [params.root_path]
-        ls.engines.set_folders([Path(f) for f in folders if f])
-
-    @ls.feature(types.INITIALIZED)
-    async def initialized(params: types.InitializedParams) -> None:
-        if ls.capability("workspace", "did_change_watched_files", "dynamic_registration"):
-            watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in WATCHED]
-            options = types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers)
-            registration = types.Registration(id="mantracheck-config", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options)
-            ls.client_register_capability(types.RegistrationParams(registrations=[registration]), None)
-        # Build every workspace folder's engine now, not on the first keystroke.
-        for folder in ls.engines.folders or [ls.engines.folder_of(None)]:
-            slot = ls.engines.slot(folder)
-            _, news = await ls.on_worker(slot.refresh)
-            if news:
-                ls.tell_config(slot, news)
-
-    @ls.feature(types.SHUTDOWN)
-    def shutdown(params: None) -> None:
-        ls.shutdown_requested = True
-        for doc in ls.documents.values():
-            if doc.timer is not None:
-                doc.timer.cancel()
-        ls.worker.shutdown(wait=False, cancel_futures=True)
-
-    @ls.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(params: types.DidOpenTextDocumentParams) -> None:
-        doc = ls.open(params.text_document)
-        ls.schedule(doc, 0)
-
-    @ls.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(params: types.DidChangeTextDocumentParams) -> None:
-        doc = ls.documents.get(params.text_document.uri)
-        if doc is not None:
-            now = asyncio.get_running_loop().time()
-            in_a_burst = now - doc.last_change < ls.debounce
-            doc.last_change = now
-            ls.schedule(doc, ls.debounce if in_a_burst else 0)
-
-    @ls.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
-    def did_save(params: types.DidSaveTextDocumentParams) -> None:
-        path = uri_path(params.text_document.uri)
-        if path and _reloads(ls, [path]):
-            _reload(ls)
-        doc = ls.documents.get(params.text_document.uri)
-        if doc is not None:
-            ls.schedule(doc, 0)
-
-    @ls.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(params: types.DidCloseTextDocumentParams) -> None:
-        doc = ls.documents.pop(params.text_document.uri, None)
-        if doc is not None and doc.timer is not None:
-            doc.timer.cancel()
-        ls.publish(params.text_document.uri, None, [])
-
-    @ls.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def did_change_watched_files(params: types.DidChangeWatchedFilesParams) -> None:
-        paths = [p for p in (uri_path(c.uri) for c in params.changes) if p]
-        if _reloads(ls, paths):
-            _reload(ls)
-
-    @ls.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
-    def did_change_workspace_folders(params: types.DidChangeWorkspaceFoldersParams) -> None:
-        folders = set(ls.engines.folders)
-        folders -= {Path(p).resolve() for p in (uri_path(f.uri) for f in params.event.removed) if p}
-        folders |= {Path(p).resolve() for p in (uri_path(f.uri) for f in params.event.added) if p}
-        ls.engines.set_folders(list(folders))
-        for doc in ls.documents.values():
-            ls.schedule(doc, 0)
-
-    @ls.feature(types.TEXT_DOCUMENT_HOVER)
-    async def hover(params: types.HoverParams) -> types.Hover | None:
-        doc = ls.documents.get(params.text_document.uri)
-        linted = await ls.current(doc) if doc is not None else None
-        if doc is None or linted is None:
-            return None
-        at = linted.index.offset(params.position)
-        kind = _markup(ls)
-        if doc.is_mantra:
-            line = linted.index.line_of(at)
-            for c in linted.candidates:
-                if c.line == line:
-                    return types.Hover(contents=types.MarkupContent(kind=kind, value=mantra.hover(c, linted.slot.min_score if linted.slot else 60)), range=linted.index.range(c.start, c.end))
-            return None
-        hits = [i for i, (s, e) in enumerate(linted.spans) if s <= at < e or s == e == at]
-        if not hits:
-            return None
-        parts = []
-        for i in hits:
-            f = linted.findings[i]
-            parts.append(f"**{f.rule}** · {f.severity}\n\n{linted.diagnostics[i].message.replace(chr(10), '  ' + chr(10))}")
-            explained = ls.rule_docs(linted.engine).markdown(f.rule) if linted.engine else None
-            if explained:
-                parts.append(explained)
-        lo, hi = min(linted.spans[i][0] for i in hits), max(linted.spans[i][1] for i in hits)
-        return types.Hover(contents=types.MarkupContent(kind=kind, value="\n\n---\n\n".join(parts)), range=linted.index.range(lo, hi))
-
-    @ls.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, act.FIX_ALL_KIND]))
-    async def code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
-        doc = ls.documents.get(params.text_document.uri)
-        linted = await ls.current(doc) if doc is not None else None
-        if doc is None or linted is None or not linted.findings:
-            return None
-        lo, hi = linted.index.offset(params.range.start), linted.index.offset(params.range.end)
-        only = [str(getattr(k, "value", k)) for k in params.context.only] if params.context.only else None
-        return await ls.on_worker(ls.code_actions, doc, linted, lo, hi, only) or None
-
-    @ls.feature(types.TEXT_DOCUMENT_INLAY_HINT, types.InlayHintOptions(resolve_provider=False))
-    async def inlay_hint(params: types.InlayHintParams) -> list[types.InlayHint] | None:
-        doc = ls.documents.get(params.text_document.uri)
-        if doc is None or not doc.is_mantra:
-            return None
-        linted = await ls.current(doc)
-        if linted is None:
-            return None
-        return mantra.inlay_hints(linted.candidates, linted.index, params.range.start.line, params.range.end.line)
-
-    @ls.command(act.EXPLAIN)
-    async def explain(*arguments: Any) -> str | None:
-        rule_id = str(arguments[0]) if arguments else ""
-        uri = str(arguments[1]) if len(arguments) > 1 else None
-        text = await ls.on_worker(ls.explain, rule_id, uri)
-        if text is None:
-            ls.tell(f"unknown rule {rule_id!r}; 'mantracheck rules' lists them")
-            return None
-        doc = ls.documents.get(uri) if uri else None
-        engine = doc.linted.engine if doc is not None and doc.linted is not None else None
-        plain = ls.rule_docs(engine).plain(rule_id) if engine is not None else None
-        ls.tell(plain or text, types.MessageType.Info)
-        return text
-
-
-def _markup(ls: MantracheckServer) -> types.MarkupKind:
-    formats = ls.capability("text_document", "hover", "content_format")
-    if formats is None or types.MarkupKind.Markdown in formats:
-        return types.MarkupKind.Markdown
-    return types.MarkupKind.PlainText
-
-
-def _reloads(ls: MantracheckServer, paths: list[str]) -> bool:
-    """Whether a change to these files changes a configuration (or a team's rules)."""
-    rule_files = ls.engines.rule_files()
-    return any(os.path.basename(p) in WATCHED or os.path.realpath(p) in rule_files for p in paths)
-
-
-def _reload(ls: MantracheckServer) -> None:
-    """Rebuild every engine, tell what cannot be used, lint every open document again."""
-
-    async def run() -> None:
-        for slot, news in await ls.on_worker(ls.engines.reload_all):
-            if news:
-                ls.tell_config(slot, news)
-        for doc in ls.documents.values():
-            doc.linted = None
-            ls.schedule(doc, 0)
-        ls.refresh_hints()
-
-    asyncio.ensure_future(run())
