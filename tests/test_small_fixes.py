@@ -89,7 +89,7 @@ def test_no_sub_score_line_ends_in_an_empty_colon() -> None:
     subscore_lines = [line for line in result.stdout.splitlines() if re.match(r"^  (brevity|simplicity|memorability|focus) \d+", line)]
     assert len(subscore_lines) == 12
     assert all(not line.rstrip().endswith(":") for line in subscore_lines), result.stdout
-    assert "  focus 40: no people, actions, about us, passive, hedges or overpromises found" in result.stdout.splitlines()
+    assert "  focus 40: does not say who it serves or what you do for them" in result.stdout.splitlines()
 
 
 # -- rules on a terminal ---------------------------------------------------------------
