@@ -50,7 +50,8 @@ def test_the_shipped_data_is_found_where_the_rules_are() -> None:
         (lambda d: d["focus"].update(people=[]), "focus.people", "non-empty list"),
         (lambda d: d["focus"]["overpromise_penalty"].pop("error"), "focus.overpromise_penalty.error", "missing"),
         (lambda d: d["suggestions"]["messages"].update(cut_words="cut {n} words"), "suggestions.messages.cut_words", "unknown field {n}"),
-        (lambda d: d.update(version=2), "version", "expected 1"),
+        (lambda d: d.update(version=3), "version", "expected 2"),
+        (lambda d: d.update(version=1), "version", "start again from a copy of the built-in"),
     ],
 )
 def test_bad_data_names_the_file_and_the_key(tmp_path: Path, change, key: str, problem: str) -> None:

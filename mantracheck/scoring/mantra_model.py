@@ -322,8 +322,10 @@ def parse_model(raw: Any, path: str) -> MantraModel:
     """Validate the data file's contents."""
     c = _Check(path)
     top = c.mapping(raw, None, ("version", "overall", *SUBSCORES, "suggestions"), ("version", "overall", *SUBSCORES, "suggestions"))
-    if top["version"] != 1:
-        raise c.fail("version", f"expected 1, got {_show(top['version'])}")
+    if top["version"] == 1:  # before issue 21: hand-set devices, memorability.fitted
+        raise c.fail("version", "expected 2, got 1 (the layout before the memorability model of memorability.features; start again from a copy of the built-in rules/mantra-score.yaml)")
+    if top["version"] != 2:
+        raise c.fail("version", f"expected 2, got {_show(top['version'])}")
     overall_keys = ("rationale", "weights", "brevity_gate", "overpromise_cap")
     overall = c.mapping(top["overall"], "overall", overall_keys, overall_keys)
     c.text(overall["rationale"], "overall.rationale")
