@@ -46,24 +46,26 @@ def test_quantiles_and_mean_from_a_histogram_are_exact(seed: int) -> None:
 def test_merging_in_any_order_gives_the_same_aggregate() -> None:
     def part(seed: int) -> Aggregate:
         rng = random.Random(seed)
-        agg = Aggregate(examples=2)
+        agg = Aggregate(examples=3, group_examples=2)
         for i in range(50):
             key = (0, seed, i)
             findings = [("overpromise.guarantee", "Guaranteed", 0, 10)] if rng.random() < 0.3 else []
-            agg.group((rng.choice("ab"),)).add(rng.randint(0, 100), rng.randint(0, 60), ["greeting"] if rng.random() < 0.5 else [], findings,
-                                                  frozenset({"overpromise.guarantee"}), frozenset({"overpromise.guarantee"}), (key, "", f"reply {seed}-{i}"), 2)
+            rules = frozenset({"overpromise.guarantee"})
+            agg.add((rng.choice("ab"),), rng.randint(0, 100), rng.randint(0, 60), ["greeting"] if rng.random() < 0.5 else [], findings, rules, rules, (key, "", f"reply {seed}-{i}"))
         agg.records[(0, seed)] = 50
         return agg
 
     def dump(agg: Aggregate) -> str:
         return repr([(k, sorted((name, sorted(v.items()) if isinstance(v, dict) else v) for name, v in vars(g).items())) for k, g in sorted(agg.groups.items())])
 
-    forward, backward = Aggregate(examples=2), Aggregate(examples=2)
+    forward, backward = Aggregate(examples=3, group_examples=2), Aggregate(examples=3, group_examples=2)
     for seed in range(6):
         forward.merge(part(seed))
     for seed in reversed(range(6)):
         backward.merge(part(seed))
     assert dump(forward) == dump(backward)
+    assert forward.overall_examples == backward.overall_examples
+    assert [e[0] for e in forward.overall().examples["overpromise.guarantee"]] == sorted(e[0] for e in forward.overall_examples["overpromise.guarantee"])[:3]
     assert forward.groups[("a",)].examples["overpromise.guarantee"][0][0] < forward.groups[("a",)].examples["overpromise.guarantee"][1][0]
     assert isinstance(forward.overall(), GroupStats)
 
@@ -153,6 +155,8 @@ def test_local_audit_of_the_archive(archive: list[str], tmp_path: Path) -> None:
     assert overall["replies"] == sum(g["replies"] for g in report["groups"]) == sum(c for _, c in overall["courtesy"]["histogram"])
     assert {g["group"]["month"] for g in report["groups"]} >= {"2017-10", "2020-04"}
     assert set(overall["missing_share"]) >= {"greeting", "thanks", "sign_off"}
+    for g in report["groups"]:
+        assert all(len(items) == 1 for items in g["examples"].values())
     for rule, examples in overall["examples"].items():
         assert 1 <= len(examples) <= 3
         for ex in examples:

@@ -79,6 +79,7 @@ def prepare(
     rule_paths: Sequence[str] = (),
     model: str | None = None,
     examples: int = 3,
+    group_examples: int = 1,
     partition_bytes: int = PARTITION_BYTES,
 ) -> Plan:
     """Check the options and the files (a missing column is a ``UsageError`` naming it) and cut
@@ -117,8 +118,8 @@ def prepare(
     fmt = input_format or (chosen.input_format if chosen else "auto")
     if fmt not in INPUT_FORMATS:
         raise UsageError(f"unknown input format {fmt!r}; expected one of {', '.join(INPUT_FORMATS)}")
-    if examples < 0:
-        raise UsageError("--examples must be 0 or more")
+    if examples < 0 or group_examples < 0:
+        raise UsageError("--examples and --group-examples must be 0 or more")
     needs_time = any(c == MONTH for _, c in groups)
     required = [mapping["text"], *(c for _, c in groups if c != MONTH), *(w.column for w in filters)]
     if needs_time:
@@ -140,6 +141,7 @@ def prepare(
         rule_paths=tuple(rule_paths),
         model=model,
         examples=examples,
+        group_examples=group_examples,
     )
     linter_for(job)  # an unknown profile or rule fails here, before any partition runs
     return Plan(job, files, parts, preset)

@@ -25,6 +25,29 @@ def _smallest(a: list[Any], b: Iterable[Any], k: int) -> list[Any]:
     return heapq.nsmallest(k, [*a, *b]) if k > 0 else []
 
 
+#: An example reply is cut after this many characters (or 40 after its match).
+EXAMPLE_CHARS = 280
+
+
+def keep_examples(store: dict[str, list[Example]], findings: list[tuple[str, str, int, int]], example: tuple[RowKey, str, str] | None, k: int) -> None:
+    """Keep ``example`` for each rule of ``findings`` if it is among the ``k`` smallest keys."""
+    if example is None or k <= 0:
+        return
+    key, ident, text = example
+    done = set()
+    for rule, match, start, end in findings:
+        if rule in done:
+            continue
+        done.add(rule)
+        kept = store.setdefault(rule, [])
+        if len(kept) < k or key < kept[-1][0]:
+            limit = max(EXAMPLE_CHARS, end + 40)
+            shown = text if len(text) <= limit else text[: limit - 1] + "\u2026"
+            kept.append((key, ident, shown, match, start, end))
+            kept.sort()
+            del kept[k:]
+
+
 @dataclass
 class GroupStats:
     replies: int = 0
@@ -38,9 +61,9 @@ class GroupStats:
     examples: dict[str, list[Example]] = field(default_factory=dict)
 
     def add(self, courtesy: int, risk: int, missing: Iterable[str], findings: list[tuple[str, str, int, int]], phrase_rules: frozenset[str], overpromise_rules: frozenset[str], example: tuple[RowKey, str, str] | None, k: int) -> None:
-        """One reply: its scores, missing cues and (rule, matched words, start, end) findings; ``example``
-        (its key, id and text) is None when no reply text is kept (``--no-examples``), and then
-        no flagged phrase either."""
+        """One reply: its scores, missing cues and (rule, matched words, start, end) findings;
+        ``example`` (its key, id and text) is None when no reply text is kept
+        (``--no-examples``), and then no flagged phrase either; ``k`` examples are kept per rule."""
         self.replies += 1
         self.histogram[max(0, min(100, courtesy))] += 1
         self.risk_sum += risk
@@ -54,15 +77,7 @@ class GroupStats:
             phrase = " ".join(match.lower().split())
             if rule in phrase_rules and phrase and example is not None:
                 self.phrases[(rule, phrase)] += 1
-        if example is not None and k > 0:
-            key, ident, text = example
-            for rule in rules:
-                first = next(f for f in findings if f[0] == rule)
-                kept = self.examples.setdefault(rule, [])
-                if len(kept) < k or key < kept[-1][0]:
-                    kept.append((key, ident, text, first[1], first[2], first[3]))
-                    kept.sort()
-                    del kept[k:]
+        keep_examples(self.examples, findings, example, k)
 
     def merge(self, other: GroupStats, k: int) -> None:
         self.replies += other.replies
@@ -82,7 +97,10 @@ class Aggregate:
     """The whole audit so far: groups by their key, and the counts of rows not audited."""
 
     examples: int = 3
+    #: examples per rule kept in each group (``examples`` are kept over all replies)
+    group_examples: int = 1
     groups: dict[tuple[str, ...], GroupStats] = field(default_factory=dict)
+    overall_examples: dict[str, list[Example]] = field(default_factory=dict)
     rows: int = 0
     filtered: int = 0
     empty: int = 0
@@ -102,6 +120,11 @@ class Aggregate:
             stats = self.groups[key] = GroupStats()
         return stats
 
+    def add(self, group: tuple[str, ...], courtesy: int, risk: int, missing: Iterable[str], findings: list[tuple[str, str, int, int]], phrase_rules: frozenset[str], overpromise_rules: frozenset[str], example: tuple[RowKey, str, str] | None) -> None:
+        """One reply of ``group`` (see ``GroupStats.add``)."""
+        self.group(group).add(courtesy, risk, missing, findings, phrase_rules, overpromise_rules, example, self.group_examples)
+        keep_examples(self.overall_examples, findings, example, self.examples)
+
     def bad_row(self, key: RowKey, reason: str) -> None:
         self.malformed += 1
         if len(self.malformed_rows) < self.listed or key < self.malformed_rows[-1][0]:
@@ -113,7 +136,9 @@ class Aggregate:
 
     def merge(self, other: Aggregate) -> Aggregate:
         for key, stats in other.groups.items():
-            self.group(key).merge(stats, self.examples)
+            self.group(key).merge(stats, self.group_examples)
+        for rule, items in other.overall_examples.items():
+            self.overall_examples[rule] = _smallest(self.overall_examples.get(rule, []), items, self.examples)
         self.rows += other.rows
         self.filtered += other.filtered
         self.empty += other.empty
@@ -126,7 +151,9 @@ class Aggregate:
         return self
 
     def overall(self) -> GroupStats:
+        """All replies as one group (its examples the ``examples`` smallest keys overall)."""
         total = GroupStats()
         for key in sorted(self.groups):
-            total.merge(self.groups[key], self.examples)
+            total.merge(self.groups[key], 0)
+        total.examples = {rule: list(items) for rule, items in self.overall_examples.items()}
         return total

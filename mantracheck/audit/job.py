@@ -19,8 +19,6 @@ from mantracheck.text import LineIndex
 
 #: Replies handed to the linter at a time (it batches the NLP work within).
 BATCH = 256
-#: An example reply is cut to this many characters.
-EXAMPLE_CHARS = 600
 INPUT_FORMATS = ("auto", "text", "html", "markdown")
 _MARKUP = re.compile(r"<(?:[A-Za-z][\w:-]*|/[A-Za-z][\w:-]*|!--)[^<>]*>|&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 
@@ -41,8 +39,10 @@ class AuditJob:
     ignore: tuple[str, ...] = ()
     rule_paths: tuple[str, ...] = ()
     model: str | None = None
-    #: example replies kept per rule and group (0: no reply text at all, nor phrases)
+    #: example replies kept per rule over all replies (0: no reply text at all, nor phrases)
     examples: int = 3
+    #: and per rule in each group
+    group_examples: int = 1
 
     def columns(self) -> list[str]:
         """Every column a partition reads."""
@@ -88,7 +88,7 @@ def fmt_of(text: str, input_format: str) -> str:
 
 def audit_partition(part: readers.Partition, job: AuditJob) -> Aggregate:
     """The aggregate of one partition's replies."""
-    agg = Aggregate(examples=job.examples)
+    agg = Aggregate(examples=job.examples, group_examples=min(job.examples, job.group_examples))
     records = readers.read(part, job.columns(), job.text_column)
     agg.records[(part.file, part.index)] = records.count
     linter = linter_for(job)
@@ -168,11 +168,9 @@ def _lint(linter: Linter, pending: Sequence[tuple[RowKey, tuple[str, ...], str, 
         courtesy = report.scores["courtesy"]
         lines = LineIndex(text)
         findings = [(f.rule, f.match, *_offsets(lines, f)) for f in report.findings]
-        example = None
-        if job.examples > 0:
-            shown = text if len(text) <= EXAMPLE_CHARS else text[: EXAMPLE_CHARS - 1] + "\u2026"
-            example = (key, ident, shown)
-        agg.group(group).add(
+        example = (key, ident, text) if job.examples > 0 else None
+        agg.add(
+            group,
             int(courtesy["value"]),
             int(report.scores["overpromise_risk"]["value"]),
             (m["name"] for m in courtesy.get("missing", [])),
@@ -180,7 +178,6 @@ def _lint(linter: Linter, pending: Sequence[tuple[RowKey, tuple[str, ...], str, 
             phrase_rules,
             promise_rules,
             example,
-            job.examples,
         )
 
 

@@ -113,6 +113,7 @@ def build(agg: Aggregate, files: Sequence[ExportFile], job: AuditJob, *, preset:
             "select": list(job.select),
             "ignore": list(job.ignore),
             "examples": job.examples,
+            "group_examples": min(job.examples, job.group_examples),
         },
         "totals": {
             "rows": agg.rows,
