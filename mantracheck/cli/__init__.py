@@ -118,6 +118,9 @@ def _register() -> None:
     cli.add_command(mantra.mantra)
     cli.add_command(serve.serve)
     cli.add_command(lsp.lsp)
+    from mantracheck.cli import audit
+
+    cli.add_command(audit.audit)
 
 
 _register()
