@@ -53,10 +53,12 @@ def test_please_position_comes_from_the_sentencizer() -> None:
 
 
 def test_sentence_initial_you_and_direct_questions() -> None:
-    text = "You broke the build. Why did you push to main?"
+    text = "You broke the build. Why did you push to main? What is x?"
     assert markers(text, "second_person_start") == [(0, 3, "You")]
-    assert markers(text, "direct_question") == [(21, 24, "Why")]
+    assert markers(text, "why_question") == [(21, 24, "Why")]  # "why" is its own strategy
+    assert markers(text, "direct_question") == [(47, 51, "What")]
     assert markers(text, "second_person") == [(29, 32, "you")]
+    assert markers("Your order has shipped.", "second_person_start") == []  # "Your" opens notices
 
 
 def test_request_forms_from_token_patterns() -> None:
@@ -249,7 +251,7 @@ def test_patterns_the_array_matcher_cannot_express_stay_on_spacy(tmp_path: objec
     from mantracheck.yamlio import load_yaml_file
 
     raw = copy.deepcopy(load_yaml_file(default_path()))
-    name = next(n for n, s in raw["strategies"].items() if s.get("tokens"))
+    name = next(n for n, s in raw["strategies"].items() if s.get("tokens") and s.get("position", "anywhere") == "anywhere")
     raw["strategies"][name]["tokens"].append([{"LOWER": {"REGEX": "^pl(s|z)$"}}])
     model = parse_model(raw, "test.yaml")
     det = Detector(model, language(None))

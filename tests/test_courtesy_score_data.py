@@ -23,8 +23,11 @@ def test_builtin_file_loads_and_documents_each_strategy() -> None:
     names = {s.name for s in model.strategies}
     paper = {"gratitude", "please", "please_start", "apologizing", "greeting", "deference", "hedges",
              "counterfactual_request", "first_person_plural", "direct_question", "second_person_start",
-             "direct_start", "factuality", "negative_words"}
+             "direct_start", "factuality"}
     assert paper <= names
+    # the paper's positive and negative lexicon: VADER's words, read from the installed package
+    assert model.sentiment is not None and model.sentiment.package == "vaderSentiment"
+    assert model.sentiment.valences["stupid"] < 0 < model.sentiment.valences["helpful"]
     for strategy in model.strategies:
         assert strategy.detect, strategy.name
     assert model.lexicon, "the fitted lexicon ships with the data"

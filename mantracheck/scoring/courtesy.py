@@ -4,7 +4,7 @@ The markers, weights and formulas live in rules/courtesy-score.yaml (see its hea
 this module only applies them. Every marker that moves a score is listed with its
 clean-text span and weight, so a value can always be traced back to the words behind it:
 
-    courtesy = round(100 * sigmoid(intercept + sum(marker.weight)))
+    courtesy = round(100 * sigmoid(intercept + sum(marker.weight)))   (50: neutral)
     overpromise_risk = round(100 * (1 - prod(1 - marker.weight)))
 
 Use ``score_text(clean, doc)`` when the clean text and its Doc are already at hand (the
@@ -129,15 +129,20 @@ def courtesy_score(clean: str, doc: Any, *, model: CourtesyModel | None = None, 
     det = detector(model, _pipeline_nlp(pipeline))
     tokens = det.tokens(doc)
     weights = {s.name: s.weight for s in model.strategies}
-    items: list[tuple[int, int, str, str]] = [(f.start, f.end, f.name, f.name) for f in det.strategies_in(clean, doc, tokens)]
-    items += [(s, e, "lexicon", w) for w, s, e in det.words_in(doc, tokens) if w in model.lexicon]
+    found = det.strategies_in(clean, doc, tokens)
+    # (start, end, marker name, what counts once per text, weight)
+    items: list[tuple[int, int, str, str, float]] = [(f.start, f.end, f.name, f.name, weights[f.name]) for f in found]
+    items += [(s, e, "lexicon", w, model.lexicon[w]) for w, s, e in det.words_in(doc, tokens) if w in model.lexicon]
+    if model.sentiment is not None:
+        for word, valence, s, e in det.sentiment_in(tokens, found):
+            name = "positive_word" if valence > 0 else "negative_word"
+            items.append((s, e, name, word, model.sentiment.weight(valence)))
     items.sort()
     counted: set[tuple[str, str]] = set()
     markers = []
-    for start, end, name, entry in items:
-        weight = model.lexicon[entry] if name == "lexicon" else weights[name]
+    for start, end, name, entry, weight in items:
         if (name, entry) in counted:
-            weight = 0.0  # each strategy and lexicon entry counts once per text
+            weight = 0.0  # each strategy, lexicon entry and sentiment word counts once per text
         counted.add((name, entry))
         markers.append(Marker(name, start, end, clean[start:end], weight))
     logit = model.intercept + sum(m.weight for m in markers)

@@ -146,6 +146,8 @@ class Detector:
             for name, pattern in patterns:
                 self._fast.add(name, [dict(spec) for spec in pattern])
         self._regex_strategies = [s for s in model.strategies if s.regex]
+        #: the longest lexicon entry, in lemmas (the scorer builds no longer runs)
+        self._longest = max((entry.count(" ") + 1 for entry in model.lexicon), default=1)
         self._folds: dict[int, tuple[str, str]] = {}  # string hash (ORTH, LEMMA) -> (text, folded text)
 
     def tokens(self, doc: Any) -> Tokens:
@@ -184,18 +186,58 @@ class Detector:
                         found.add(Found(s.name, m.start(), m.end()))
         return sorted(found, key=lambda f: (f.start, f.end, f.name))
 
-    def words_in(self, doc: Any, tokens: Tokens | None = None) -> Iterator[tuple[str, int, int]]:
-        """Candidate lexicon entries with their spans: every lower-cased token (punctuation
-        included) that belongs to no strategy, and every pair of adjacent tokens ("thanks
-        in", "? i"), white space skipped. The lexicon learned from the ratings is drawn from
-        these, and the scorer looks its entries up here, so both see the same features."""
+    def words_in(self, doc: Any, tokens: Tokens | None = None, longest: int | None = None) -> Iterator[tuple[str, int, int]]:
+        """Candidate lexicon entries with their spans: runs of one to ``longest`` (default: the
+        longest entry of the model's lexicon) adjacent lemmas, lower-cased, white space skipped
+        and punctuation kept ("thank for", "what do you", "? i"), a word of the model's
+        ``lemma_exceptions`` as given there ("could", not the lookup's "can"); a single lemma that belongs to a
+        strategy is not a candidate (the strategy already counts it). The lexicon learned from
+        the ratings is drawn from these, and the scorer looks its entries up here, so both see
+        the same features."""
         view = tokens if tokens is not None else self.tokens(doc)
-        words = [(view.lowers[i], view.starts[i], view.end(i)) for i, space in enumerate(view.spaces) if not space]
-        for word, start, end in words:
-            if word not in self._taken:
-                yield word, start, end
-        for (a, start, _), (b, _, end) in zip(words, words[1:]):
-            yield f"{a} {b}", start, end
+        most = self._longest if longest is None else longest
+        fix = self.model.lemma_exceptions
+        words = [(fix.get(view.lowers[i], view.lemmas[i]), view.lowers[i], view.starts[i], view.end(i)) for i, space in enumerate(view.spaces) if not space]
+        for k, (lemma, lower, start, end) in enumerate(words):
+            if lemma not in self._taken and lower not in self._taken:
+                yield lemma, start, end
+            entry = lemma
+            for n in range(2, most + 1):
+                if k + n > len(words):
+                    break
+                entry += " " + words[k + n - 1][0]
+                yield entry, start, words[k + n - 1][3]
+
+    def sentiment_in(self, tokens: Tokens, found: Sequence[Found]) -> Iterator[tuple[str, float, int, int]]:
+        """Words of the sentiment lexicon with their valence and span: a token looked up as
+        written (":D"), then lower-cased, skipping tokens inside a strategy's match in ``found``
+        (the strategy explains them): "no problem" is reassurance, not two negative words, and
+        "thanks" is gratitude, not also a positive word."""
+        sentiment = self.model.sentiment
+        if sentiment is None:
+            return
+        valences = sentiment.valences
+        covered: list[list[int]] = []  # the strategy matches, merged into disjoint spans
+        for start, end in sorted((f.start, f.end) for f in found):
+            if covered and start <= covered[-1][1]:
+                covered[-1][1] = max(covered[-1][1], end)
+            else:
+                covered.append([start, end])
+        firsts = [span[0] for span in covered]
+        for i, space in enumerate(tokens.spaces):
+            if space:
+                continue
+            text, lower = tokens.texts[i], tokens.lowers[i]
+            valence = valences.get(text)
+            if valence is None:
+                valence = valences.get(lower)
+            if valence is None:
+                continue
+            start = tokens.starts[i]
+            k = bisect.bisect_right(firsts, start) - 1
+            if k >= 0 and start < covered[k][1]:
+                continue
+            yield lower, valence, start, tokens.end(i)
 
 
 def _token_at(starts: Sequence[int], offset: int) -> int | None:

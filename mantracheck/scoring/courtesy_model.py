@@ -1,13 +1,15 @@
 """The courtesy-score data file (rules/courtesy-score.yaml): loaded and validated once.
 
-Every problem is a ``RuleError`` naming the file, the key and what was expected.
+Every problem is a ``RuleError`` naming the file, the key and what was expected. The
+sentiment lexicon it names is read from an installed package's own data file, never fetched.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,14 +24,21 @@ POSITIONS = ("anywhere", "sentence_start", "not_sentence_start", "sentence_openi
 REGIONS = ("whole", "opening", "closing")
 SEVERITIES = ("error", "warning", "info")
 NAME = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
-#: A lexicon entry: one lower-cased token, or two separated by one space ("thanks in", "? i").
-LEXICON_ENTRY = re.compile(r"^[^\sA-Z]+(?: [^\sA-Z]+)?$")
+#: A lexicon entry: one to three lower-cased lemmas separated by single spaces ("thanks for",
+#: "what do you", "? i").
+LEXICON_ENTRY = re.compile(r"^[^\sA-Z]+(?: [^\sA-Z]+){0,2}$")
+#: The sentiment lexicon file: one entry a line, ``token<TAB>mean valence<TAB>...`` (VADER's format).
+SENTIMENT_LINE = re.compile(r"^([^\t]+)\t(-?\d+(?:\.\d+)?)\t")
 
-TOP_KEYS = ("version", "strategies", "expected", "overpromise", "fitted")
+TOP_KEYS = ("version", "strategies", "lemma_exceptions", "expected", "sentiment", "overpromise", "fitted")
+#: a word and the form lexicon entries use for it (one lower-case token each)
+WORD = re.compile(r"^[^\sA-Z]+$")
 STRATEGY_KEYS = ("side", "paper", "detect", "words", "lemmas", "tokens", "regex", "position", "opening_words")
 EXPECTED_KEYS = ("message", "strategy", "words", "region", "sentences", "min_words", "when")
+SENTIMENT_KEYS = ("package", "file", "licence", "min_valence", "detect")
 OVERPROMISE_KEYS = ("packs", "severity_weights")
-FITTED_KEYS = ("intercept", "weights", "lexicon")
+FITTED_KEYS = ("intercept", "weights", "sentiment", "lexicon")
+FITTED_SENTIMENT_KEYS = ("positive", "negative")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +77,24 @@ class Expected:
 
 
 @dataclass(frozen=True, slots=True)
+class Sentiment:
+    """Word valences from a sentiment lexicon shipped inside an installed package, and the two
+    fitted weights that turn them into markers: a word of valence v (-4..+4) weighs
+    ``positive * v / 4`` when v > 0 and ``negative * -v / 4`` when v < 0."""
+
+    package: str
+    file: str
+    min_valence: float
+    valences: Mapping[str, float]
+    positive: float
+    negative: float
+
+    def weight(self, valence: float) -> float:
+        """A word's marker weight, rounded as the data file's weights are."""
+        return round((self.positive if valence > 0 else self.negative) * abs(valence) / 4.0, 4)
+
+
+@dataclass(frozen=True, slots=True)
 class CourtesyModel:
     path: str
     strategies: tuple[Strategy, ...]
@@ -76,6 +103,9 @@ class CourtesyModel:
     lexicon: Mapping[str, float]
     overpromise_packs: tuple[str, ...]
     severity_weights: Mapping[str, float]
+    sentiment: Sentiment | None = None
+    #: lower-cased word -> the form lexicon entries use instead of its lookup lemma
+    lemma_exceptions: Mapping[str, str] = field(default_factory=dict)
 
     def strategy_words(self) -> frozenset[str]:
         out: set[str] = set()
@@ -196,6 +226,65 @@ def _expected(check: _Check, name: str, raw: Any, strategies: Mapping[str, Strat
     )
 
 
+@lru_cache(maxsize=4)
+def read_sentiment_file(package: str, file: str) -> dict[str, float] | None:
+    """Valence per token from ``file`` inside the installed ``package`` (found without importing
+    it); None when the package is not installed or the file is not in it."""
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    for folder in locations:
+        path = Path(folder) / file
+        if path.is_file():
+            out: dict[str, float] = {}
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                for line in handle:
+                    found = SENTIMENT_LINE.match(line)
+                    if found and " " not in found.group(1):
+                        out[found.group(1)] = float(found.group(2))
+            return out
+    return None
+
+
+def _sentiment(check: _Check, raw: Any, fitted: Mapping[str, Any], fitting: bool) -> Sentiment | None:
+    if raw is None:
+        return None
+    raw = check.mapping(raw, "sentiment", SENTIMENT_KEYS, required=("package", "file"))
+    package = check.text(raw, "package", "sentiment") or ""
+    file = check.text(raw, "file", "sentiment") or ""
+    check.text(raw, "licence", "sentiment", required=False)
+    check.text(raw, "detect", "sentiment", required=False)
+    minimum = check.number(raw.get("min_valence", 0.0), "sentiment.min_valence", minimum=0, maximum=4)
+    weights = check.mapping(fitted.get("sentiment", {}), "fitted.sentiment", FITTED_SENTIMENT_KEYS)
+    if not fitting:
+        for side in FITTED_SENTIMENT_KEYS:
+            if side not in weights:
+                raise check.fail(f"fitted.sentiment.{side}", "missing; run python eval/courtesy.py --write")
+    valences = read_sentiment_file(package, file)
+    if valences is None:
+        raise check.fail("sentiment.package", f"the file {file!r} of the package {package!r} was not found; install the package (python -m pip install {package})")
+    return Sentiment(
+        package=package,
+        file=file,
+        min_valence=minimum,
+        valences={w: v for w, v in valences.items() if abs(v) >= minimum},
+        positive=check.number(weights.get("positive", 0.0), "fitted.sentiment.positive", minimum=-20, maximum=20),
+        negative=check.number(weights.get("negative", 0.0), "fitted.sentiment.negative", minimum=-20, maximum=20),
+    )
+
+
+def _lemma_exceptions(check: _Check, raw: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for word, form in check.mapping(raw if raw is not None else {}, "lemma_exceptions").items():
+        key = f"lemma_exceptions.{word}"
+        if not isinstance(word, str) or not WORD.match(word) or not isinstance(form, str) or not WORD.match(form):
+            raise check.fail(key, f"expected a lower-case word mapped to a lower-case word, got {_show(word)}: {_show(form)}")
+        out[word] = form
+    return out
+
+
 def parse_model(raw: Any, path: str, *, fitting: bool = False) -> CourtesyModel:
     """Validate the data file. ``fitting``: strategies may lack a weight (eval/courtesy.py)."""
     check = _Check(path)
@@ -218,7 +307,7 @@ def parse_model(raw: Any, path: str, *, fitting: bool = False) -> CourtesyModel:
     for word, weight in check.mapping(fitted.get("lexicon", {}), "fitted.lexicon").items():
         key = f"fitted.lexicon.{word}"
         if not isinstance(word, str) or not LEXICON_ENTRY.match(word):
-            raise check.fail(key, "expected one lower-case token or two separated by one space")
+            raise check.fail(key, "expected one to three lower-case lemmas separated by single spaces")
         if word in taken:
             raise check.fail(key, "the word already belongs to a strategy; it would be counted twice")
         lexicon[word] = check.number(weight, key, minimum=-20, maximum=20)
@@ -241,6 +330,8 @@ def parse_model(raw: Any, path: str, *, fitting: bool = False) -> CourtesyModel:
         lexicon=lexicon,
         overpromise_packs=packs,
         severity_weights=severity_weights,
+        sentiment=_sentiment(check, top.get("sentiment"), fitted, fitting),
+        lemma_exceptions=_lemma_exceptions(check, top.get("lemma_exceptions")),
     )
 
 
