@@ -169,6 +169,14 @@ def test_a_template_that_ends_or_opens_with_a_placeholder_is_not_asked_for_what_
     assert "courtesy.sign-off" in rules_fired("@sam Hi! Your order shipped. https://t.co/x1", "social")
 
 
+def test_a_sentence_of_placeholders_entities_and_symbols_holds_no_words():
+    """'{{ from }} &lt;{{ email }}&gt;' heading a reply is not its opening sentence (the
+    reply's text is in a variable: nothing is asked); a one-letter initial is a word."""
+    body = f"Your order shipped this morning.{MORE} {LONG_BODY}"
+    assert "courtesy.greeting" not in rules_fired(f"{{{{ from }}}} &lt;{{{{ email }}}}&gt;\n\n{body}\n\nBest,\nAna\n")
+    assert "courtesy.sign-off" not in rules_fired("@sam Try resetting the forward. https://t.co/x1 ^T", "social")
+
+
 def test_thanks_is_asked_of_a_message_that_answers_the_customer():
     reset = "Hi Sam, someone asked to reset the password of the account for this address. " * 4
     assert "courtesy.gratitude" not in rules_fired(reset + "\n\nBest,\nAna")

@@ -39,13 +39,15 @@ def parse(checker: Checker) -> tuple[dict[str, Any], dict[str, tuple[Pattern, ..
 
 
 def _worded(ctx: TextContext) -> list[tuple[int, int]]:
-    """The text's sentences without those that are only links or placeholders ("Placeholder"
-    in the clean text): a URL after a sign-off is not the closing, nor one before a greeting
-    the opening."""
-    return [(s, e) for s, e in ctx.sentences if _STAND_INS.sub("", ctx.clean[s:e]).strip(" \t\n.,;:!?()[]-")]
+    """The text's sentences without those that hold no word of their own (only links,
+    placeholders -- "Placeholder" in the clean text --, entities and symbols): a URL after a
+    sign-off is not the closing, nor "{{ name }} <{{ email }}>" before a greeting the opening."""
+    return [(s, e) for s, e in ctx.sentences if _WORD.search(_STAND_INS.sub(" ", ctx.clean[s:e]))]
 
 
-_STAND_INS = re.compile(rf"\b{STAND_IN}\b")
+#: What is not a word of the text's own: a placeholder's stand-in, an HTML entity left as text.
+_STAND_INS = re.compile(rf"\b{STAND_IN}\b|&#?\w+;")
+_WORD = re.compile(r"[^\W\d_]")
 
 
 def _region(rule: Rule, ctx: TextContext) -> tuple[int, int] | None:
