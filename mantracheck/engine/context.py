@@ -55,14 +55,22 @@ class Cues:
     """Compiled cue lexicons (negators, hedges, conditionals) from rules/lexicons.yaml."""
 
     negators: re.Pattern[str]
+    #: Every hedge of the lexicon (what the mantra scorer counts).
     hedges: re.Pattern[str]
     conditionals: re.Pattern[str]
     #: Hedges only before the claim ("applications can be approved within an hour"); after it
     #: they are part of it ("the best service you can buy").
     hedges_before: re.Pattern[str] = re.compile(r"(?!x)x")
-    #: Hedges of a figure, only before a number ("about 3 days", "up to 48 hours"; not "the
-    #: best service around").
+    #: The hedges that hedge a figure, only before a number ("about 3 days", "up to 48 hours";
+    #: not "the best service around", "questions about your order").
     approximations: re.Pattern[str] = re.compile(r"(?!x)x")
+    #: The hedges that hedge a claim wherever they are in its clause: ``hedges`` but the
+    #: approximations (the skip condition ``hedged`` reads these, and the two above).
+    claim_hedges: re.Pattern[str] | None = None
+
+    def __post_init__(self) -> None:
+        if self.claim_hedges is None:
+            object.__setattr__(self, "claim_hedges", self.hedges)
 
     @classmethod
     def from_lists(
@@ -73,12 +81,14 @@ class Cues:
         hedges_before: Sequence[str] = (),
         approximations: Sequence[str] = (),
     ) -> Cues:
+        approximate = {w.lower() for w in approximations}
         return cls(
             _cue_regex(negators),
             _cue_regex(hedges),
             _cue_regex(conditionals),
             _cue_regex(hedges_before),
             _cue_regex(approximations, _NUMBER_NEXT),
+            _cue_regex([w for w in hedges if w.lower() not in approximate]),
         )
 
 
@@ -271,7 +281,8 @@ class TextContext:
     def is_hedged(self, start: int, end: int) -> bool:
         _, sent_end = self._sub_sentence(start)
         left = self._left_clause(start)
-        if self.cues.hedges.search(left) or self.cues.hedges_before.search(left) or self.cues.approximations.search(left):
+        hedges = self.cues.claim_hedges or self.cues.hedges
+        if hedges.search(left) or self.cues.hedges_before.search(left) or self.cues.approximations.search(left):
             return True
         # A hedge right after the claim, in the same clause: "within 24 hours, usually" (the
         # first 60 characters; 80 are read so that a clause break is seen as in the whole).
@@ -279,7 +290,7 @@ class TextContext:
         cut = _CLAUSE_BREAK.search(right)
         right = right[: cut.start() + 40] if cut else right
         # an approximation hedges the figure it is next to, not a claim half a clause away
-        return self.cues.hedges.search(right[:60]) is not None or self.cues.approximations.search(right[:30]) is not None
+        return hedges.search(right[:60]) is not None or self.cues.approximations.search(right[:30]) is not None
 
     def is_question(self, start: int) -> bool:
         """Whether the sentence the match is in asks: it ends in "?" (or the next character is
