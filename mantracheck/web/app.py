@@ -66,8 +66,8 @@ class Workbench:
             found = self._sessions[profile] = _Session(Options(profile=profile, model=self.model, scores=True), self.config, fix=None)
         return found
 
-    def lint(self, text: str, profile: str | None, input_format: str) -> dict[str, Any]:
-        """The CLI's JSON report of ``text`` read from standard input."""
+    def lint(self, text: str, profile: str | None, input_format: str) -> str:
+        """The CLI's JSON report of ``text`` read from standard input (its very text)."""
         from mantracheck.formatters.json import format_json
 
         if profile is not None and profile not in self.profiles:
@@ -81,7 +81,7 @@ class Workbench:
                 for r in sorted(linter.rules, key=lambda r: r.id)
             )
             result = LintResult(files=(report,), notices=tuple(linter.notices), rules=metas)
-        return json.loads(format_json(result))
+        return format_json(result)
 
     def mantra(self, candidates: list[str]) -> list[dict[str, Any]]:
         from mantracheck.formatters.mantra import format_mantra_json
@@ -148,7 +148,8 @@ def create_app(workbench: Workbench | None = None) -> Starlette:
         fmt = _string(data, "input_format", choices=FORMATS) or "text"
         from starlette.concurrency import run_in_threadpool
 
-        return JSONResponse(await run_in_threadpool(bench.lint, text or "", profile, fmt))
+        report = await run_in_threadpool(bench.lint, text or "", profile, fmt)
+        return Response(report, media_type="application/json")
 
     async def mantra(request: Request) -> Response:
         data = await _body(request)
