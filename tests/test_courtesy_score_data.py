@@ -55,6 +55,10 @@ def broken(tmp_path: Path, old: str, new: str) -> str:
         ("    error: 0.5", "    error: 1.5", "overpromise.severity_weights.error"),
         ("  lexicon:\n", '  lexicon:\n    "please": 1.0\n', "fitted.lexicon.please"),
         ("version: 1", "version: 1\ncolour: blue", "colour"),
+        ("  package: vaderSentiment", "  package: no_such_sentiment_package", "sentiment.package"),
+        ("lemma_exceptions: {does: do,", "lemma_exceptions: {Does: do,", "lemma_exceptions.Does"),
+        ("    positive: ", "    positivity: ", "fitted.sentiment.positivity"),
+        ('  lexicon:\n', '  lexicon:\n    "one two three four": 1.0\n', "fitted.lexicon.one two three four"),
     ],
 )
 def test_broken_copy_names_file_and_key(tmp_path: Path, old: str, new: str, key: str) -> None:
