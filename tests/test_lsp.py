@@ -181,6 +181,13 @@ def test_an_unsaved_document_is_linted_by_its_language(shared: Editor) -> None:
 def test_a_document_in_no_format_it_reads_gets_no_diagnostics(shared: Editor) -> None:
     uri = shared.open("script.py", "# We guarantee it\n", "python")
     assert shared.diagnostics(uri) == []
+    # a YAML file with none of the fields looked for: skipped by the CLI, so nothing here
+    assert shared.diagnostics(shared.open("compose.yaml", "services:\n  web:\n    image: nginx\n", "yaml")) == []
+
+
+def test_a_file_it_cannot_read_is_one_warning(shared: Editor) -> None:
+    [d] = shared.diagnostics(shared.open("broken.json", '{"body": "We guarantee it.",\n', "json"))
+    assert d.code == "mantracheck.not-linted" and d.severity == types.DiagnosticSeverity.Warning and "JSON" in d.message
 
 
 # -- code actions -----------------------------------------------------------------------

@@ -276,8 +276,10 @@ class MantracheckServer(LanguageServer):
         shown = relative_name(doc.path, slot.start) if doc.path else doc.name
         report = engine.lint(doc.path, shown, text[base:], doc.fmt)
         if report.error is not None:
-            severity = types.DiagnosticSeverity.Information if report.skipped else types.DiagnosticSeverity.Warning
-            linted.diagnostics = [problem(f"mantracheck: {report.error}", "mantracheck.not-linted", severity)]
+            # A file the CLI skips with a notice (a YAML file with none of the fields, say: any
+            # YAML file an editor sends) gets nothing; one it cannot read, one warning.
+            if not report.skipped:
+                linted.diagnostics = [problem(f"mantracheck: {report.error}", "mantracheck.not-linted", types.DiagnosticSeverity.Warning)]
             return linted
         linted.base = base
         linted.findings = report.findings
