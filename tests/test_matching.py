@@ -323,13 +323,16 @@ TEAM_PLACEHOLDERS = (r"\[[A-Z_]+\]", r"@@\w+@@", r"\$[A-Z]+\$", r"\{[a-z]+", r"x
 @given(pieces=st.lists(st.sampled_from([*PLACEHOLDER_PIECES, "[NAME]", "[x]", "@@id@@", "@@", "$SITE$", "$", "{a", "{", "xx.", "ab", "é", "[ÉTÉ]", "€", "\U0001f600"]), max_size=25))
 def test_team_placeholders_on_re2_find_what_one_python_alternation_does(pieces: list[str]) -> None:
     """A team's placeholders run on RE2 beside the built-in regex: the masks are those of the
-    single alternation (built-in, team, links) Python's re used to run."""
+    single alternation (built-in, team, links) Python's re used to run, with the team's
+    patterns read as RE2 reads them (\\w, \\d, \\b ASCII)."""
     import re
 
     from mantracheck.text.placeholders import _DEFAULT_PARTS, _LINKS, Mask, TeamPlaceholders, _alternation, is_block, is_comment
 
     text = "".join(pieces)
-    one = re.compile("|".join(_DEFAULT_PARTS + _alternation("x", list(TEAM_PLACEHOLDERS)) + _alternation("u", _LINKS)), re.DOTALL)
+    # (a team's placeholders run on RE2, where \w and friends are ASCII: docs/formats.md)
+    team = [f"(?a:{part})" for part in _alternation("x", list(TEAM_PLACEHOLDERS))]
+    one = re.compile("|".join(_DEFAULT_PARTS + team + _alternation("u", _LINKS)), re.DOTALL)
     expected = [Mask(m.start(), m.end(), is_block(m), is_comment(m)) for m in one.finditer(text) if m.end() > m.start()]
     assert list(TeamPlaceholders(TEAM_PLACEHOLDERS).masks(text)) == expected
 
