@@ -50,7 +50,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -59,11 +59,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # eval/stats.py, eval/cues.py
 
-from mantracheck.nlp import language  # noqa: E402
-from mantracheck.scoring.courtesy_markers import Detector  # noqa: E402
-from mantracheck.scoring.courtesy_model import CourtesyModel, default_path, parse_model  # noqa: E402
-from mantracheck.yamlio import load_yaml_file  # noqa: E402
-from stats import roc_auc, spearman  # noqa: E402
+from stats import roc_auc, spearman
+
+from mantracheck.nlp import language
+from mantracheck.scoring.courtesy_markers import Detector
+from mantracheck.scoring.courtesy_model import CourtesyModel, default_path, parse_model
+from mantracheck.yamlio import load_yaml_file
 
 DATA = ROOT.parent / "shared" / "data" / "politeness"
 SE = DATA / "stack-exchange.annotated.csv"
@@ -78,7 +79,7 @@ LEXICON_SIZE = 2000
 NGRAM = 3
 NEUTRAL = (0.4, 0.6)  # the rating percentiles calibrated to 50
 SEED = 13
-BASELINE = re.compile(r"\b(?:please|pls|plz|thanks?|thank\s+you|thx|thanked|thanking|appreciated?|appreciates|grateful)\b", re.I)
+BASELINE = re.compile(r"\b(?:please|pls|plz|thanks?|thank\s+you|thx|thanked|thanking|appreciated?|appreciates|grateful)\b", re.IGNORECASE)
 
 Features = dict[str, float]
 
@@ -101,6 +102,7 @@ def load_replies() -> tuple[list[str], np.ndarray, list[str]]:
     number of the four cues of issue 19 each has (greeting, thanks, sign-off, please on a
     request), and its split."""
     import cues
+
     from mantracheck.text.formats import extract
 
     units = cues.load_units()
@@ -179,7 +181,7 @@ def fit_logistic(x: Design, y: np.ndarray, penalty: np.ndarray, mean: np.ndarray
         grad = np.concatenate([[resid.sum()], x.tdot(resid)]) + pen * (theta - centre)
         h = p * (1.0 - p)
 
-        def hess(v: np.ndarray) -> np.ndarray:
+        def hess(v: np.ndarray, h: np.ndarray = h) -> np.ndarray:
             u = h * (x.dot(v[1:]) + v[0])
             return np.concatenate([[u.sum()], x.tdot(u)]) + pen * v + 1e-8 * v
 
@@ -282,6 +284,28 @@ def polite_vs_rude(pred: np.ndarray, labels: np.ndarray, threshold: float = 0.0)
     return float(np.mean((pred[sel] >= threshold) == y)), roc_auc(pred[sel], y), int(y.sum()), int((1 - y).sum())
 
 
+def rater_agreement(path: Path = SE) -> tuple[float, float, float]:
+    """How well ONE rater predicts the other four: each rating z-scored per rater (over all the
+    rater's ratings), each of the five rating positions in turn against the mean of the other
+    four (its quartiles, median threshold); accuracy, ROC AUC and Spearman, averaged."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    scores = np.array([[float(r[f"Score{k}"]) for k in range(1, 6)] for r in rows])
+    raters = [[r[f"TurkId{k}"] for k in range(1, 6)] for r in rows]
+    by_rater: dict[str, list[float]] = {}
+    for row, ids in zip(scores, raters):
+        for value, rater in zip(row, ids):
+            by_rater.setdefault(rater, []).append(value)
+    stats = {k: (float(np.mean(v)), float(np.std(v)) or 1.0) for k, v in by_rater.items()}
+    z = np.array([[(v - stats[t][0]) / stats[t][1] for v, t in zip(row, ids)] for row, ids in zip(scores, raters)])
+    out = []
+    for k in range(5):
+        one, rest = z[:, k], np.delete(z, k, axis=1).mean(axis=1)
+        acc, auc, _ = quartiles(one - np.median(one), rest)
+        out.append((acc, auc, spearman(one, rest)))
+    return tuple(float(x) for x in np.mean(out, axis=0))  # type: ignore[return-value]
+
+
 def baseline(texts: Sequence[str]) -> np.ndarray:
     """The please/thanks-words baseline: how many please/thank/appreciate words a text has
     (called polite with one or more)."""
@@ -375,6 +399,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"   {label:<44} {pct(acc):>9} {auc:>8.3f} {spearman(pred, target):>9.3f}{extra}", flush=True)
     b_acc, b_auc, _ = quartiles(base, target, threshold=1)
     print(f"   {'baseline: please/thanks words (>= 1: polite)':<44} {pct(b_acc):>9} {b_auc:>8.3f} {spearman(base, target):>9.3f}")
+    h_acc, h_auc, h_rho = rater_agreement()
+    print(f"   {'people: one rater vs the other four':<44} {pct(h_acc):>9} {h_auc:>8.3f} {h_rho:>9.3f}")
     assert cv_pred is not None
     lo, hi = np.quantile(target, NEUTRAL[0]), np.quantile(target, NEUTRAL[1])
     band = (target >= lo) & (target <= hi)
@@ -405,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"   {'':<10} {label:<34} {pct(a2):>9} {u2:>8.3f} {spearman(other, labels):>9.3f}")
 
     print("\n3. agent replies with hand-labelled cues (eval/labels/replies.jsonl; greeting, thanks, sign-off, please on a request):")
-    r_texts, cue_counts, splits = load_replies()
+    r_texts, cue_counts, _ = load_replies()
     r_logit = final.logits(extract_features(r_texts, model_data))
     rb = baseline(r_texts)
     sel = (cue_counts == 0) | (cue_counts == 4)
