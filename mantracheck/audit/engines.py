@@ -25,7 +25,7 @@ Progress = Callable[[Aggregate], None]
 #: in 10,000 varied replies, growing with the distinct words), so a process that read a
 #: million replies would hold them all. A fork costs milliseconds; its caches warm again in
 #: the first replies.
-RECYCLE_BYTES = 16 << 20
+RECYCLE_BYTES = 8 << 20
 #: Times Dask runs a partition again after it raised (a worker that dies is handled by the
 #: scheduler itself: its partitions go to another worker).
 RETRIES = 2
