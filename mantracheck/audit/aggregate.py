@@ -51,7 +51,8 @@ def keep_examples(store: dict[str, list[Example]], findings: list[tuple[str, str
 @dataclass
 class GroupStats:
     replies: int = 0
-    histogram: list[int] = field(default_factory=lambda: [0] * 101)
+    #: replies by courtesy score (0-100); sparse, since a partition holds few replies of a group
+    histogram: Counter[int] = field(default_factory=Counter)
     risk_sum: int = 0
     overpromise_replies: int = 0
     findings: Counter[str] = field(default_factory=Counter)
@@ -81,7 +82,7 @@ class GroupStats:
 
     def merge(self, other: GroupStats, k: int) -> None:
         self.replies += other.replies
-        self.histogram = [a + b for a, b in zip(self.histogram, other.histogram)]
+        self.histogram.update(other.histogram)
         self.risk_sum += other.risk_sum
         self.overpromise_replies += other.overpromise_replies
         self.findings.update(other.findings)

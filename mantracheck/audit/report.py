@@ -61,16 +61,17 @@ def build(agg: Aggregate, files: Sequence[ExportFile], job: AuditJob, *, preset:
 
     def stats(g: GroupStats) -> dict[str, Any]:
         n = g.replies
-        nonzero = [[score, count] for score, count in enumerate(g.histogram) if count]
+        histogram = [g.histogram.get(score, 0) for score in range(101)]
+        nonzero = [[score, count] for score, count in enumerate(histogram) if count]
         per_100 = {rule: round(100 * g.findings[rule] / n, 2) for rule in sorted(g.findings)} if n else {}
         out: dict[str, Any] = {
             "replies": n,
             "courtesy": {
                 "mean": round(sum(s * c for s, c in nonzero) / n, 2) if n else None,
                 "min": nonzero[0][0] if nonzero else None,
-                "q1": quantile(g.histogram, 0.25),
-                "median": quantile(g.histogram, 0.5),
-                "q3": quantile(g.histogram, 0.75),
+                "q1": quantile(histogram, 0.25),
+                "median": quantile(histogram, 0.5),
+                "q3": quantile(histogram, 0.75),
                 "max": nonzero[-1][0] if nonzero else None,
                 "histogram": nonzero,
             },
