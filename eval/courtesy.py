@@ -391,10 +391,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.ablations:
         configs.append(("strategies + lexicon (no sentiment)", {"sentiment": False}))
     cv_pred = None
+    cv_line = ""
     for label, kw in configs:
         pred, fold_acc = cross_validate(args.folds, rows, target, prior, **kw)
         acc, auc, n = quartiles(pred, target)
-        cv_pred = pred if cv_pred is None else cv_pred
+        if cv_pred is None:
+            cv_pred = pred
+            cv_line = f"{args.folds}-fold CV on these rows: top-vs-bottom-quartile accuracy {pct(acc)}, ROC AUC {auc:.3f}, Spearman {spearman(pred, target):.3f}."
         extra = f"  (n={n}; per fold {pct(float(np.mean(fold_acc)))} +/- {pct(float(np.std(fold_acc)))})" if not kw else ""
         print(f"   {label:<44} {pct(acc):>9} {auc:>8.3f} {spearman(pred, target):>9.3f}{extra}", flush=True)
     b_acc, b_auc, _ = quartiles(base, target, threshold=1)
@@ -446,7 +449,8 @@ def main(argv: list[str] | None = None) -> int:
             f"targets sigmoid({SLOPE:g}*(z-median)/sd); strategies and sentiment pulled to +/-{PRIOR} by side (L2 {L2_STRATEGY:g}); lexicon: the",
             f"{LEXICON_SIZE} runs of 1-{NGRAM} lemmas of df>={MIN_DF} with the largest |weight| (L2 {L2_LEXICON:g}); entries that round to 0 are left out;",
             f"intercept calibrated so that the requests rated in the {int(NEUTRAL[0] * 100)}th-{int(NEUTRAL[1] * 100)}th percentiles have median logit 0.",
-            "Figures as measured: eval/README.md (courtesy section).",
+            cv_line,
+            "Every figure (holistic-en, agent replies, baselines) as measured: eval/README.md (courtesy section).",
         ]
         write_weights(path, fitted_block(final, strategies, model_data.sentiment is not None, summary))
         print(f"\nwrote the intercept, {len(strategies)} strategy weights, the sentiment weights and the lexicon to {path}")
