@@ -18,6 +18,8 @@ from lsprotocol import types
 
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
 
+from mantracheck.text.offsets import LineIndex
+
 
 def encoding_name(kind: object) -> str:
     """``utf-8``, ``utf-16`` or ``utf-32`` for a negotiated ``PositionEncodingKind`` (UTF-16
@@ -53,18 +55,7 @@ class TextIndex:
         self.text = text
         self.encoding = encoding
         self._ascii = text.isascii()  # (then every encoding counts code points)
-        starts = [0]
-        i, n = 0, len(text)
-        while True:
-            lf, cr = text.find("\n", i), text.find("\r", i)
-            j = cr if lf < 0 else lf if cr < 0 else min(lf, cr)
-            if j < 0:
-                break
-            if text[j] == "\r" and j + 1 < n and text[j + 1] == "\n":
-                j += 1
-            starts.append(j + 1)
-            i = j + 1
-        self._starts = starts
+        self._starts = LineIndex(text).starts  # (line ends as the protocol has them: \n, \r\n, \r)
 
     @property
     def line_count(self) -> int:

@@ -302,6 +302,11 @@ class LineIndex:
             i = j + 1
         self._starts = starts
 
+    @property
+    def starts(self) -> list[int]:
+        """The offset each line starts at (after "\n", "\r\n" or a lone "\r"). Do not change it."""
+        return self._starts
+
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self._starts, offset) - 1
         return line + 1, offset - self._starts[line] + 1
