@@ -16,9 +16,9 @@ import bisect
 
 from lsprotocol import types
 
-UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
-
 from mantracheck.text.offsets import LineIndex
+
+UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
 
 
 def encoding_name(kind: object) -> str:
