@@ -49,7 +49,8 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--ignore", multiple=True, help="Skip these rules or packs (comma-separated, repeatable).")
 @click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="json", show_default=True, help="json: everything; csv and parquet: one row per group; html: a summary page with charts.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None, help="Write here instead of standard output (needed for parquet on a terminal).")
-@click.option("--examples", type=click.IntRange(min=0), default=3, show_default=True, help="Example replies kept per rule and group.")
+@click.option("--examples", type=click.IntRange(min=0), default=3, show_default=True, help="Example replies kept per rule, over all replies.")
+@click.option("--group-examples", type=click.IntRange(min=0), default=1, show_default=True, help="Example replies kept per rule in each group.")
 @click.option("--no-examples", is_flag=True, help="Leave every piece of reply text out: no examples, no flagged phrases (counts and scores only).")
 @click.option("--engine", type=click.Choice(("local", "dask")), default="local", show_default=True, help="local: processes on this machine; dask: a Dask distributed cluster (--scheduler).")
 @click.option("--scheduler", default=None, metavar="ADDRESS", help="The Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --engine dask).")
@@ -73,6 +74,7 @@ def audit(
     fmt: str,
     output: str | None,
     examples: int,
+    group_examples: int,
     no_examples: bool,
     engine: str,
     scheduler: str | None,
@@ -114,6 +116,7 @@ def audit(
         rule_paths=rule_paths,
         model=model,
         examples=0 if no_examples else examples,
+        group_examples=group_examples,
         partition_bytes=partition_size,
     )
     ready()
