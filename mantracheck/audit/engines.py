@@ -8,6 +8,7 @@ merged as they finish, so the parent holds one aggregate and no rows.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import uuid
@@ -152,10 +153,8 @@ def run_dask(
             if queue:
                 i, part = queue.pop(0)
                 running.add(submit(i, part))
-        try:  # (workers that join the cluster later need not build this job's linter)
-            client.unregister_worker_plugin(plugin)
-        except Exception:  # noqa: BLE001 - a cluster that forgot it already
-            pass
+        with contextlib.suppress(Exception):  # (a cluster that forgot it already)
+            client.unregister_worker_plugin(plugin)  # workers that join later need not build this linter
     finally:
         client.close()
     return total
