@@ -80,6 +80,43 @@ def test_text_kind_follows_its_readable_rules(path, fmt, label, clean, kwargs, e
     assert text_kind(path, fmt, label, clean, **kwargs) == expected
 
 
+PAGE_NOTICE = (
+    '{% extends "helpdesk/public_base.html" %}{% load i18n %}\n{% block helpdesk_body %}\n'
+    "<h2>Unable To Open Ticket</h2>\n<p>Sorry, but there has been an error trying to submit your ticket.</p>\n"
+    "<p>Our system has marked your submission as spam, so we are unable to save it. If this is not spam, "
+    "please press back and re-type your message.</p>\n{% endblock %}\n"
+)
+
+
+@pytest.mark.parametrize(
+    "path, source, expected",
+    [
+        ("templates/helpdesk/public_spam.html", PAGE_NOTICE, FRAGMENT),  # extends a page layout
+        ("resources/views/auth/login.blade.php", "@extends('layouts.app')\n<p>Welcome back. Sign in below.</p>", FRAGMENT),
+        ("themes/ghost/post.hbs", "{{!< default}}\n<p>Read the rest of the story. It is long.</p>", FRAGMENT),
+        ("templates/ticket.html", "<p>Tell us what went wrong. We read every one.</p><form><textarea></textarea></form>", FRAGMENT),
+        # a mail, by its path or by its layout, stays a message
+        ("templates/email/public_spam.html", PAGE_NOTICE, MESSAGE),
+        ("templates/ticket_reply.html", '{% extends "emails/base.html" %}<p>Thanks. Your ticket is closed.</p>', MESSAGE),
+        ("views/user/reply.blade.php", "@extends('emails/user/layouts/system')\n<p>Thanks. Your ticket is closed.</p>", MESSAGE),
+        ("templates/ticket_closed.html", "<p>Your ticket is closed. Reply to reopen it.</p>", MESSAGE),
+    ],
+)
+def test_a_web_page_is_a_fragment_and_a_mail_is_not(path, source, expected):
+    fmt = "blade" if path.endswith(".blade.php") else "html"
+    assert text_kind(path, fmt, None, "Sorry, it failed. Try again.", source=source) == expected
+
+
+def test_a_page_notice_is_not_asked_for_a_greeting_thanks_or_sign_off(tmp_path):
+    (tmp_path / "public_spam.html").write_text(PAGE_NOTICE.replace("Sorry, but there", "There"), encoding="utf-8")
+    page = json.loads(cli("lint", "--no-config", "--format", "json", "public_spam.html", cwd=tmp_path).stdout)
+    assert not {f["rule"] for file in page["files"] for f in file["findings"]} & WHOLE_MESSAGE_RULES
+    (tmp_path / "email").mkdir()  # the same words filed as a mail are asked for a greeting
+    (tmp_path / "email" / "spam.html").write_text(PAGE_NOTICE.replace("Sorry, but there", "There"), encoding="utf-8")
+    mail = json.loads(cli("lint", "--no-config", "--format", "json", "email/spam.html", cwd=tmp_path).stdout)
+    assert "courtesy.greeting" in {f["rule"] for file in mail["files"] for f in file["findings"]}
+
+
 GREETLESS = "Your order shipped this morning and will reach you in two or three working days. The courier will text you."
 
 

@@ -32,6 +32,13 @@ _LOCALE = re.compile(r"^[a-z]{2}(?:[-_][A-Za-z]{2})?$")
 _SENTENCE_END = re.compile(r"[.!?:;][\"')\]\u201d\u2019]*(?:\s|$)")
 _KEY_PART = re.compile(r"[^.\[\]]+")
 _WORD_SPLIT = re.compile(r"[_\-\s]+")
+#: Formats of templates that may be a web page rather than a message.
+PAGE_FORMATS = frozenset({"html", "blade"})
+#: The layout a template extends: Twig/Django/Jinja/Nunjucks/Liquid ``{% extends "x" %}``,
+#: Blade ``@extends('x')``, Ghost/Handlebars ``{{!< x}}`` (in the first 2,000 characters).
+_EXTENDS = re.compile(r"""\{%-?\s*extends\s+(?P<a>[^%]{1,300}?)\s*-?%\}|@extends\(\s*(?P<b>[^)]{1,300})\)|\{\{!<\s*(?P<c>[^}]{1,300})\}\}""")
+#: A form control: something a browser shows and a mail client does not run.
+_FORM_CONTROL = re.compile(r"<(?:form|input|textarea|select)\b", re.IGNORECASE)
 
 HOW = (
     "The config says so: an override's `kind` for the file, or a `fragment_fields` pattern "
@@ -43,6 +50,12 @@ HOW = (
     "labels); an override with kind = \"message\" says otherwise.",
     f"A file in a {', '.join(sorted(PARTIAL_FOLDERS))} folder, whose name starts with '_' or "
     f"holds one of the words {', '.join(sorted(PARTIAL_NAMES))} (`email_text_footer.txt`), is a fragment (a template partial or layout).",
+    (
+        "A web page is a fragment (what it says is a notice on a page, not a message): an HTML "
+        "template whose path does not say mail (no `mail` in it) and that extends a layout whose "
+        "name does not say mail (`{% extends \"helpdesk/public_base.html\" %}`, `@extends('layouts.app')`) "
+        "or holds a form control (`<form>`, `<input>`, `<textarea>`, `<select>`)."
+    ),
     "A text on one line with no sentence end (a subject line, a heading, a button) is a fragment.",
     "Anything else is a whole message.",
 )
@@ -70,8 +83,10 @@ def text_kind(
     profile: str | None = None,
     forced: str | None = None,
     fragment_fields: Sequence[str] = (),
+    source: str = "",
 ) -> str:
-    """MESSAGE or FRAGMENT for one text (``label``: its key path in a YAML/JSON/PO/PHP file)."""
+    """MESSAGE or FRAGMENT for one text (``label``: its key path in a YAML/JSON/PO/PHP file;
+    ``source``: the file's text, where a template says it is a web page)."""
     if forced in KINDS:
         return forced
     if label is not None and any(field_matches(pattern, label) for pattern in fragment_fields):
@@ -87,7 +102,20 @@ def text_kind(
     name_words = _WORD_SPLIT.split(pure.name.lower().split(".")[0])
     if pure.name.startswith("_") or PARTIAL_FOLDERS.intersection(p.lower() for p in pure.parts[:-1]) or PARTIAL_NAMES.intersection(name_words):
         return FRAGMENT
+    if fmt in PAGE_FORMATS and label is None and is_web_page(path, source):
+        return FRAGMENT
     words = clean.strip()
     if words and "\n" not in words and not _SENTENCE_END.search(words):
         return FRAGMENT
     return MESSAGE
+
+
+def is_web_page(path: str, source: str) -> bool:
+    """Whether an HTML template is a web page, not a mail: its path does not say mail, and it
+    extends a layout whose name does not say mail or holds a form control (``HOW``)."""
+    if "mail" in path.lower():
+        return False
+    found = _EXTENDS.search(source, 0, 2000)
+    if found is not None and "mail" not in (found.group("a") or found.group("b") or found.group("c") or "").lower():
+        return True
+    return _FORM_CONTROL.search(source) is not None
