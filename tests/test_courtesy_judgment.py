@@ -100,6 +100,8 @@ PAGE_NOTICE = (
         ("templates/ticket_reply.html", '{% extends "emails/base.html" %}<p>Thanks. Your ticket is closed.</p>', MESSAGE),
         ("views/user/reply.blade.php", "@extends('emails/user/layouts/system')\n<p>Thanks. Your ticket is closed.</p>", MESSAGE),
         ("templates/ticket_closed.html", "<p>Your ticket is closed. Reply to reopen it.</p>", MESSAGE),
+        ("templates/notifications/closed.html", '{% extends "base.html" %}<p>Your ticket is closed.</p>', MESSAGE),
+        ("templates/closed.html", '{% extends "newsletter_base.html" %}<p>Your ticket is closed.</p>', MESSAGE),
     ],
 )
 def test_a_web_page_is_a_fragment_and_a_mail_is_not(path, source, expected):

@@ -37,6 +37,8 @@ PAGE_FORMATS = frozenset({"html", "blade"})
 #: The layout a template extends: Twig/Django/Jinja/Nunjucks/Liquid ``{% extends "x" %}``,
 #: Blade ``@extends('x')``, Ghost/Handlebars ``{{!< x}}`` (in the first 2,000 characters).
 _EXTENDS = re.compile(r"""\{%-?\s*extends\s+(?P<a>[^%]{1,300}?)\s*-?%\}|@extends\(\s*(?P<b>[^)]{1,300})\)|\{\{!<\s*(?P<c>[^}]{1,300})\}\}""")
+#: Words in a template's path or its layout's name that say it is sent, not shown on a page.
+MAIL_WORDS = ("mail", "newsletter", "notification")
 #: A form control: something a browser shows and a mail client does not run.
 _FORM_CONTROL = re.compile(r"<(?:form|input|textarea|select)\b", re.IGNORECASE)
 
@@ -52,9 +54,9 @@ HOW = (
     f"holds one of the words {', '.join(sorted(PARTIAL_NAMES))} (`email_text_footer.txt`), is a fragment (a template partial or layout).",
     (
         "A web page is a fragment (what it says is a notice on a page, not a message): an HTML "
-        "template whose path does not say mail (no `mail` in it) and that extends a layout whose "
-        "name does not say mail (`{% extends \"helpdesk/public_base.html\" %}`, `@extends('layouts.app')`) "
-        "or holds a form control (`<form>`, `<input>`, `<textarea>`, `<select>`)."
+        f"template whose path does not say it is sent (none of {', '.join(MAIL_WORDS)} in it) and that "
+        "extends a layout whose name does not say so either (`{% extends \"helpdesk/public_base.html\" %}`, "
+        "`@extends('layouts.app')`) or holds a form control (`<form>`, `<input>`, `<textarea>`, `<select>`)."
     ),
     "A text on one line with no sentence end (a subject line, a heading, a button) is a fragment.",
     "Anything else is a whole message.",
@@ -111,11 +113,13 @@ def text_kind(
 
 
 def is_web_page(path: str, source: str) -> bool:
-    """Whether an HTML template is a web page, not a mail: its path does not say mail, and it
-    extends a layout whose name does not say mail or holds a form control (``HOW``)."""
-    if "mail" in path.lower():
+    """Whether an HTML template is a web page, not a mail: its path does not say it is sent
+    (``MAIL_WORDS``), and it extends a layout whose name does not say so or holds a form
+    control (``HOW``)."""
+    if any(word in path.lower() for word in MAIL_WORDS):
         return False
     found = _EXTENDS.search(source, 0, 2000)
-    if found is not None and "mail" not in (found.group("a") or found.group("b") or found.group("c") or "").lower():
+    layout = (found.group("a") or found.group("b") or found.group("c") or "").lower() if found else ""
+    if found is not None and not any(word in layout for word in MAIL_WORDS):
         return True
     return _FORM_CONTROL.search(source) is not None
