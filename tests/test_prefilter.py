@@ -149,7 +149,7 @@ def test_a_failed_scan_falls_back_to_running_every_regex() -> None:
     bank = MatcherBank(nlp, rules)
     expected = _spans(bank.run(doc, text))
     assert any(key.startswith("overpromise.time-commitment") for key in expected)
-    bank._set._set = _FailedScan()  # type: ignore[union-attr]
+    bank._set._sets[0] = (_FailedScan(), [-1])  # type: ignore[union-attr]
     assert bank._set.candidates(text) is None  # type: ignore[union-attr]
     assert _spans(bank.run(doc, text)) == expected
 
@@ -279,3 +279,25 @@ def test_the_bytes_path_finds_what_the_str_path_finds(text: str, pattern: str) -
     MatcherBank._finditer(on_str, "k", regex, text)
     MatcherBank._finditer_ascii(on_bytes, "k", regex, text.encode("ascii"))
     assert on_bytes == on_str
+
+
+def test_typographic_characters_translate_and_letters_with_ascii_cases_do_not() -> None:
+    # a curly apostrophe or a dash (written as an escape, as in the rule packs) never occurs
+    # in an ASCII text
+    assert to_re2("customers?['\\u2019]?s expectations", False) is not None
+    assert to_re2("\\s[-\\u2013\\u2014]\\s", False) is not None
+    regex_set = RegexSet([("customers?['\\u2019]?s expectations", False)])
+    assert regex_set.candidates("beyond the customer's expectations") == {0}
+    assert regex_set.candidates("beyond the forecast") == set()
+    # Python folds these onto ASCII letters (the Kelvin sign onto k, long s onto s); RE2 does not
+    assert to_re2("\\u212a", False) is None
+    assert to_re2("[\\u0100-\\u0200]", False) is None
+
+
+def test_the_builtin_regexes_are_scanned_in_several_sets() -> None:
+    from mantracheck.engine.prefilter import SET_CHUNK
+
+    patterns = _builtin_regexes()
+    regex_set = _set(tuple(patterns))
+    assert len(patterns) > SET_CHUNK
+    assert len(regex_set._sets) == -(-len(patterns) // SET_CHUNK)

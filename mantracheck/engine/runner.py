@@ -162,7 +162,13 @@ class Linter:
     def kind_of(self, source: Source, extracted: Extracted) -> str:
         """Whether a text is a whole message or a fragment (engine/textkind.py says how)."""
         return textkind.text_kind(
-            source.path, source.fmt, extracted.label, extracted.clean, profile=self.profile, forced=self.text_kind, fragment_fields=self.fragment_fields,
+            source.path,
+            source.fmt,
+            extracted.label,
+            extracted.clean,
+            profile=self.profile,
+            forced=self.text_kind,
+            fragment_fields=self.fragment_fields,
             source=source.text,
         )
 

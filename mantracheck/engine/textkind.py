@@ -119,7 +119,8 @@ def is_web_page(path: str, source: str) -> bool:
     if any(word in path.lower() for word in MAIL_WORDS):
         return False
     found = _EXTENDS.search(source, 0, 2000)
-    layout = (found.group("a") or found.group("b") or found.group("c") or "").lower() if found else ""
-    if found is not None and not any(word in layout for word in MAIL_WORDS):
-        return True
+    if found is not None:
+        layout = (found.group("a") or found.group("b") or found.group("c") or "").lower()
+        if not any(word in layout for word in MAIL_WORDS):
+            return True
     return _FORM_CONTROL.search(source) is not None
