@@ -17,7 +17,7 @@ from typing import Any
 
 from mantracheck.audit import readers
 from mantracheck.audit.aggregate import Aggregate
-from mantracheck.audit.job import AuditJob, audit_partition, linter_for
+from mantracheck.audit.job import AuditJob, audit_partition, empty_aggregate, linter_for
 from mantracheck.errors import MantracheckError
 
 Progress = Callable[[Aggregate], None]
@@ -54,7 +54,7 @@ def run_local(parts: Sequence[readers.Partition], job: AuditJob, jobs: int | Non
     """Audit on this machine: ``jobs`` processes (even one: see ``RECYCLE_BYTES``) forked from
     this one once its linter is built (they start warm), one partition at a time each, each
     replaced by a new fork after ``RECYCLE_BYTES``; in this process only for one partition."""
-    total = Aggregate(examples=job.examples, group_examples=min(job.examples, job.group_examples))
+    total = empty_aggregate(job)
     n = default_jobs() if jobs is None else max(1, jobs)
     linter_for(job)
     if len(parts) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -116,7 +116,7 @@ def run_dask(
         client = Client(scheduler, set_as_default=False, timeout=timeout)
     except (OSError, TimeoutError) as exc:
         raise AuditError(f"cannot reach the Dask scheduler at {scheduler}: {' '.join(str(exc).split())}") from None
-    total = Aggregate(examples=job.examples, group_examples=min(job.examples, job.group_examples))
+    total = empty_aggregate(job)
     token = uuid.uuid4().hex[:12]
     try:
         try:

@@ -86,9 +86,14 @@ def fmt_of(text: str, input_format: str) -> str:
     return "html" if _MARKUP.search(text) else "text"
 
 
+def empty_aggregate(job: AuditJob) -> Aggregate:
+    """An aggregate with nothing in it yet, keeping as many examples as ``job`` asks."""
+    return Aggregate(examples=job.examples, group_examples=min(job.examples, job.group_examples))
+
+
 def audit_partition(part: readers.Partition, job: AuditJob) -> Aggregate:
     """The aggregate of one partition's replies."""
-    agg = Aggregate(examples=job.examples, group_examples=min(job.examples, job.group_examples))
+    agg = empty_aggregate(job)
     records = readers.read(part, job.columns(), job.text_column)
     agg.records[(part.file, part.index)] = records.count
     linter = linter_for(job)
