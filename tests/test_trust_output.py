@@ -286,7 +286,7 @@ def _collected_json(result: Any) -> str:
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_streamed_json_is_byte_for_byte_the_collected_report(tmp_path: Path, jobs: str) -> None:
     from mantracheck.api import lint_paths
-    from mantracheck.formatters.json import format_json
+    from mantracheck.formatters.json import format_json, format_json_compact
 
     root = _corpus(tmp_path / "t", 300)
     result = invoke("lint", "--no-config", "--format", "json", "--jobs", jobs, str(root))
@@ -295,6 +295,9 @@ def test_streamed_json_is_byte_for_byte_the_collected_report(tmp_path: Path, job
     assert result.stdout == _collected_json(collected)
     assert format_json(collected) == _collected_json(collected)
     assert len(json.loads(result.stdout)["files"]) == 303
+    # what `serve` answers: the same report without the layout
+    compact = format_json_compact(collected)
+    assert "\n" not in compact and json.loads(compact) == json.loads(result.stdout)
     # No file, and an empty run: the same too.
     empty = tmp_path / "empty"
     empty.mkdir()

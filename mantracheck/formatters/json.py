@@ -15,6 +15,7 @@ names stay distinct, and a tool can open the file. A name that is valid UTF-8 ha
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -65,3 +66,11 @@ def iter_json(files: Iterable[str], summary: Callable[[], dict[str, int]], notic
 
 def format_json(result: LintResult) -> str:
     return "".join(iter_json((file_json(r) for r in result.files), result.summary, result.notices))
+
+
+def format_json_compact(result: LintResult) -> str:
+    """The same report without the layout (one line, no spaces after separators), written by
+    json's C encoder: what ``mantracheck serve`` answers, where indentation was a quarter of the
+    time a request took and half its bytes."""
+    payload = {"version": JSON_VERSION, "files": [file_dict(r) for r in result.files], "summary": result.summary(), "notices": [str(n) for n in result.notices]}
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))

@@ -4,7 +4,8 @@ Starlette serves the page (``static/``, every asset from the package: it works o
 two JSON endpoints:
 
 - ``POST /api/lint`` ``{"text": ..., "profile": ..., "input_format": ...}`` (only ``text``
-  required) returns the CLI's JSON report for that text as standard input, with scores;
+  required) returns the CLI's JSON report for that text as standard input, with scores (the
+  same object, without the CLI's indentation);
 - ``POST /api/mantra`` ``{"candidates": [...]}`` returns the CLI's mantra JSON objects, ranked;
 - ``GET /api/rules/{id}`` a rule's explanation; ``GET /api/profiles`` the profiles.
 
@@ -68,7 +69,7 @@ class Workbench:
 
     def lint(self, text: str, profile: str | None, input_format: str) -> str:
         """The CLI's JSON report of ``text`` read from standard input (its very text)."""
-        from mantracheck.formatters.json import format_json
+        from mantracheck.formatters.json import format_json_compact
 
         if profile is not None and profile not in self.profiles:
             raise BadRequest(400, f"unknown profile {profile!r}; expected one of {', '.join(self.profiles)}")
@@ -81,7 +82,7 @@ class Workbench:
                 for r in sorted(linter.rules, key=lambda r: r.id)
             )
             result = LintResult(files=(report,), notices=tuple(linter.notices), rules=metas)
-        return format_json(result)
+        return format_json_compact(result)
 
     def mantra(self, candidates: list[str]) -> list[dict[str, Any]]:
         from mantracheck.formatters.mantra import format_mantra_json
