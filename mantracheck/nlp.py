@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +27,8 @@ _PARAGRAPH = re.compile(r"\n[ \t\r\f\v]*\n")
 _lock = threading.Lock()
 _cache: dict[str | None, Pipeline] = {}
 _registered = False
+#: How to forget what is built on a pipeline (``built_on_pipelines``).
+_dependents: list[Callable[[], None]] = []
 
 
 @dataclass(frozen=True)
@@ -488,6 +490,26 @@ def get_pipeline(name: str | None = None) -> Pipeline:
             pipeline = _harden(_build_blank() if name in (None, "", "blank", "blank:en") else _load_trained(name))
             _cache[name] = pipeline
         return pipeline
+
+
+def built_on_pipelines(cache: dict[Any, Any]) -> dict[Any, Any]:
+    """Declare a module's cache of objects built on a pipeline (a matcher on its vocabulary,
+    a linter): ``release_pipelines`` empties it with the pipelines. Returns ``cache``."""
+    _dependents.append(cache.clear)
+    return cache
+
+
+def release_pipelines() -> None:
+    """Forget every pipeline this process built, and every cache declared with
+    ``built_on_pipelines``: the next use builds them afresh. spaCy's vocabulary keeps every
+    word a pipeline has read (reference numbers, addresses, names: a few KB a reply on real
+    archives), so a process that lives for a whole archive calls this now and then; what
+    still holds the old objects keeps them until it lets go. Not safe while another thread
+    is using a pipeline through these caches: callers hold their own lint lock."""
+    with _lock:
+        for clear in _dependents:
+            clear()
+        _cache.clear()
 
 
 def language(name: str | None = None) -> Language:

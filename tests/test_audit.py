@@ -167,6 +167,31 @@ def test_local_audit_of_the_archive(archive: list[str], tmp_path: Path) -> None:
     assert single == out
 
 
+def test_a_long_lived_worker_starts_afresh_and_the_aggregate_is_the_same(archive: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Dask worker forgets its linter and spaCy pipeline after WORKER_RECYCLE_BYTES of
+    replies (spaCy's vocabulary keeps every word it reads); the partitions after it are
+    audited by a new pipeline, with the same result."""
+    from mantracheck import nlp
+    from mantracheck.audit import job as audit_job
+
+    ready = prepare(archive, preset="twcs", group_by=["agent", "month"], partition_bytes=12 << 10)
+    expected = ready.report(ready.run(engine="local", jobs=1))
+    monkeypatch.setattr(audit_job, "WORKER_RECYCLE_BYTES", 8 << 10)
+    total = audit_job.empty_aggregate(ready.job)
+    used = []  # (held, so that no two pipelines share an id)
+    for part in ready.parts:
+        total.merge(audit_job.audit_on_worker(part, ready.job))
+        used.append(nlp.get_pipeline(ready.job.model))
+    rebuilt = len({id(p) for p in used})
+    assert 3 <= rebuilt <= len(ready.parts)
+    assert ready.report(total) == expected
+    # what was forgotten is gone: a new pipeline holds fewer strings than those that read replies
+    nlp.release_pipelines()
+    fresh = nlp.get_pipeline(ready.job.model)
+    assert fresh not in used
+    assert len(fresh.nlp.vocab.strings) < min(len(p.nlp.vocab.strings) for p in used)
+
+
 @pytest.fixture(scope="module")
 def cluster():  # type: ignore[no-untyped-def]
     """A real Dask cluster on this machine: a scheduler and 2 worker processes on 127.0.0.1,

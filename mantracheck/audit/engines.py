@@ -17,16 +17,10 @@ from typing import Any
 
 from mantracheck.audit import readers
 from mantracheck.audit.aggregate import Aggregate
-from mantracheck.audit.job import AuditJob, audit_partition, empty_aggregate, linter_for
+from mantracheck.audit.job import RECYCLE_BYTES, AuditJob, audit_on_worker, audit_partition, empty_aggregate, linter_for
 from mantracheck.errors import MantracheckError
 
 Progress = Callable[[Aggregate], None]
-#: A local worker process is replaced by a fresh fork of the (warm) parent after auditing about
-#: this much of the exports: spaCy's vocabulary keeps every new word it sees (measured: +100 MB
-#: in 10,000 varied replies, growing with the distinct words), so a process that read a
-#: million replies would hold them all. A fork costs milliseconds; its caches warm again in
-#: the first replies.
-RECYCLE_BYTES = 8 << 20
 #: Times Dask runs a partition again after it raised (a worker that dies is handled by the
 #: scheduler itself: its partitions go to another worker).
 RETRIES = 2
@@ -133,7 +127,7 @@ def run_dask(
         def submit(i: int, part: readers.Partition) -> Any:
             if not shared:
                 part = readers.with_data(part, job.columns())
-            return client.submit(audit_partition, part, job, key=f"mantracheck-audit-{token}-{i}", retries=RETRIES, pure=False)
+            return client.submit(audit_on_worker, part, job, key=f"mantracheck-audit-{token}-{i}", retries=RETRIES, pure=False)
 
         ahead = len(parts) if shared else max(2, 2 * sum(client.nthreads().values()))
         queue = list(enumerate(parts))

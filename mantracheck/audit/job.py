@@ -1,5 +1,6 @@
 """One partition's audit, where the partition is read: on a local worker process or a Dask
-worker. Each process builds its linter once (``linter_for``) and keeps it warm."""
+worker. Each process builds its linter once (``linter_for``) and keeps it warm, until it has
+read ``RECYCLE_BYTES`` of replies (see there)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,16 @@ from mantracheck.text import LineIndex
 
 #: Replies handed to the linter at a time (it batches the NLP work within).
 BATCH = 256
+#: A process starts again with a fresh linter after auditing about this much reply text:
+#: spaCy's vocabulary keeps every new word it sees, and real replies carry words seen once
+#: (reference numbers, addresses, names): measured, +2.7 KB a reply in one process that never
+#: starts again, 233 MB flat in one that does (bench/README.md, "Memory of a long-lived
+#: worker"). A local worker is replaced by a fresh fork of the warm parent (cheap); a Dask
+#: worker, which lives as long as its cluster, builds its linter again (0.1-0.2 s, and its
+#: caches warm again over the next few thousand replies: about 1.5 CPU-s), so it does so less
+#: often (``WORKER_RECYCLE_BYTES``).
+RECYCLE_BYTES = 8 << 20
+WORKER_RECYCLE_BYTES = 32 << 20
 INPUT_FORMATS = ("auto", "text", "html", "markdown")
 _MARKUP = re.compile(r"<(?:[A-Za-z][\w:-]*|/[A-Za-z][\w:-]*|!--)[^<>]*>|&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 
@@ -60,6 +71,8 @@ class AuditJob:
 _linters: dict[tuple[Any, ...], Linter] = {}
 _build_lock = threading.Lock()
 _lint_lock = threading.Lock()
+#: Characters of reply text this process's linters have read since they were built.
+_read_since_build = 0
 
 
 def linter_for(job: AuditJob) -> Linter:
@@ -78,6 +91,24 @@ def linter_for(job: AuditJob) -> Linter:
             linter.text_kind = "message"
             _linters[key] = linter
     return linter
+
+
+def audit_on_worker(part: readers.Partition, job: AuditJob) -> Aggregate:
+    """``audit_partition`` in a process that lives longer than one audit (a Dask worker):
+    once its linters have read ``WORKER_RECYCLE_BYTES`` of replies, it forgets them and the
+    spaCy pipeline (``nlp.release_pipelines``), and the next partition builds them afresh, so
+    that a worker's memory stays bounded whatever the archive's size and vocabulary."""
+    from mantracheck.nlp import release_pipelines
+
+    global _read_since_build
+    agg = audit_partition(part, job)
+    with _lint_lock:  # (no lint in progress in another thread of this worker)
+        if _read_since_build >= WORKER_RECYCLE_BYTES:
+            with _build_lock:
+                _linters.clear()
+            release_pipelines()
+            _read_since_build = 0
+    return agg
 
 
 def fmt_of(text: str, input_format: str) -> str:
@@ -161,8 +192,10 @@ def _lint(linter: Linter, pending: Sequence[tuple[RowKey, tuple[str, ...], str, 
             continue
         sources.append(Source("<reply>", item[3], fmt_of(item[3], job.input_format)))
         kept.append(item)
+    global _read_since_build
     with _lint_lock:  # one lint at a time per process (a Dask worker with several threads)
         reports = _lint_guarded(linter, sources)
+        _read_since_build += sum(len(s.text) for s in sources)
     for (key, group, ident, text), report in zip(kept, reports):
         if report.error is not None:
             agg.unlinted(key, report.error)

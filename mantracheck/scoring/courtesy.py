@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mantracheck.models import Severity
+from mantracheck.nlp import built_on_pipelines
 from mantracheck.scoring.courtesy_markers import Detector, Tokens
 from mantracheck.scoring.courtesy_model import CourtesyModel, Expected, load_model
 from mantracheck.scoring.courtesy_overpromise import OverpromiseHit, overpromise_hits
@@ -98,7 +99,7 @@ class TextScores:
 
 
 # -- courtesy ------------------------------------------------------------------------------
-_detectors: dict[tuple[int, int], Detector] = {}
+_detectors: dict[tuple[int, int], Detector] = built_on_pipelines({})
 
 
 def detector(model: CourtesyModel, nlp: Any) -> Detector:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mantracheck.models import Severity
+from mantracheck.nlp import built_on_pipelines
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,7 @@ class _Checker:
     plan: tuple[tuple[Any, Any, frozenset[str] | None], ...]
 
 
-_checkers: dict[tuple[str | None, str | None, tuple[str, ...]], _Checker] = {}
+_checkers: dict[tuple[str | None, str | None, tuple[str, ...]], _Checker] = built_on_pipelines({})
 
 
 def _checker(packs: Sequence[str], profile: str | None, pipeline: str | None) -> _Checker:

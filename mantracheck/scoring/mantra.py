@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mantracheck.nlp import built_on_pipelines
 from mantracheck.scoring.mantra_features import Features, measure
 from mantracheck.scoring.mantra_model import MantraModel, load_model
 
@@ -294,7 +295,7 @@ class MantraScorer:
         return tuple(dict.fromkeys(out))
 
 
-_scorers: dict[tuple[str | None, str | None], MantraScorer] = {}
+_scorers: dict[tuple[str | None, str | None], MantraScorer] = built_on_pipelines({})
 
 
 def scorer(model_path: str | None = None, pipeline: str | None = None) -> MantraScorer:
