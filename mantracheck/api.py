@@ -16,7 +16,7 @@ from mantracheck.errors import InputError, MantracheckError, UsageError
 from mantracheck.models import FileReport, Finding, LintResult, Notice, RuleMeta, Severity
 from mantracheck.text import LineIndex, format_for_path, read_file
 from mantracheck.text.formats import EXTENSIONS, FORMATS, KEYED, keys_of, names_a_field
-from mantracheck.text.walk import FolderWalk
+from mantracheck.text.walk import FolderWalk, is_legal_file
 
 T = TypeVar("T")
 
@@ -371,7 +371,7 @@ def iter_inputs(paths: Iterable[str], forced: str | None, notices: list[Notice],
     """(path, format) for every input: files as given (read whatever their extension and
     whatever .gitignore says, followed if they are links: the user chose them), folders
     walked (see ``mantracheck.text.walk``: .gitignore honoured, files of the formats in
-    ``EXTENSIONS``), '-' for stdin. A folder with nothing to read adds a notice.
+    ``EXTENSIONS``, licence files passed over), '-' for stdin. A folder with nothing to read adds a notice.
 
     What a walk finds and must not or cannot read is yielded with the format ``REFUSED``,
     the reason in ``refused``: a link that leads outside the paths given (to a file it would
@@ -442,21 +442,23 @@ def _walk_folder(path: str, forced: str | None, notices: list[Notice], inside: C
         return True
 
     walk = FolderWalk(path, unlistable, warn, leaves)
-    read = other = 0
+    read = other = legal = 0
     for full in walk:
         fmt = forced or format_for_path(full)
         if fmt is None:
             other += 1
+        elif is_legal_file(os.path.basename(full)):
+            legal += 1
         else:
             read += 1
             yield full, fmt
     for aside in kept_aside:
         yield aside, REFUSED
     if not read and not kept_aside:
-        notices.append(Notice(f"no files mantracheck reads ({_unread(walk, other)}); {READ_EXTENSIONS_HINT}", path))
+        notices.append(Notice(f"no files mantracheck reads ({_unread(walk, other, legal)}); {READ_EXTENSIONS_HINT}", path))
 
 
-def _unread(walk: FolderWalk, other: int) -> str:
+def _unread(walk: FolderWalk, other: int, legal: int = 0) -> str:
     """What a folder with nothing to read held instead: 'the folder is empty', or counts."""
 
     def count(n: int, noun: str) -> str:
@@ -466,6 +468,8 @@ def _unread(walk: FolderWalk, other: int) -> str:
     parts = [" and ".join(ignored) + " ignored by .gitignore"] if ignored else []
     if other:
         parts.append(count(other, "file") + (" of another type" if other == 1 else " of other types"))
+    if legal:
+        parts.append(count(legal, "licence file") + " (name one outright to lint it)")
     return ", ".join(parts) or "the folder is empty"
 
 

@@ -176,6 +176,29 @@ def test_files_named_on_the_command_line_are_read_even_if_ignored(tmp_path: Path
     assert result.exit_code == 1 and "overpromise.guarantee" in result.stdout
 
 
+# -- licence files ---------------------------------------------------------------------
+LICENCE = (
+    "Permission is hereby granted, free of charge, to any person obtaining a copy of this software, to deal in the Software without restriction.\n\n"
+    "THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED. IN NO EVENT SHALL THE AUTHORS BE LIABLE FOR ANY CLAIM.\n"
+)
+
+
+def test_a_walk_passes_over_licence_files_and_lints_one_named_outright(tmp_path: Path) -> None:
+    repo = tree(tmp_path / "repo", {
+        "LICENSE.txt": LICENCE, "licence.md": LICENCE, "LICENSE-MIT": LICENCE, "COPYING.md": LICENCE, "NOTICE.txt": LICENCE,
+        "docs/COPYRIGHT.md": LICENCE, "license_key_email.txt": OVERPROMISE, "notice.html": OVERPROMISE, "reply.txt": OVERPROMISE,
+    })
+    assert walked(repo) == ["license_key_email.txt", "notice.html", "reply.txt"]
+    result = CliRunner().invoke(cli, ["lint", "--format", "concise", str(repo)])
+    assert result.exit_code == 1 and "LICENSE" not in result.stdout and "COPYING" not in result.stdout and "reply.txt" in result.stdout
+    named = CliRunner().invoke(cli, ["lint", "--format", "concise", str(repo / "LICENSE.txt")])
+    assert named.exit_code == 0 and "LICENSE.txt:1:1: warning courtesy.greeting" in named.stdout
+    only = tree(tmp_path / "only", {"LICENSE.md": LICENCE, "NOTICE": LICENCE, "app.py": "x"})
+    notices: list[Notice] = []
+    assert walked(only, notices=notices) == []
+    assert [n.message for n in notices] == [f"no files mantracheck reads (2 files of other types, 1 licence file (name one outright to lint it)); {_reads()}"]
+
+
 # -- nothing to read -------------------------------------------------------------------
 def test_a_folder_with_nothing_mantracheck_reads_prints_a_notice(tmp_path: Path) -> None:
     code = tree(tmp_path / "src", {"app.py": "# We guarantee this works.\n", "setup.cfg": "[x]\n"})
@@ -263,3 +286,8 @@ def test_the_hook_passes_exactly_the_files_a_folder_walk_reads() -> None:
         assert bool(files.search(name)) == (format_for_path(name) is not None), name
     for name in (".pre-commit-config.yaml", ".pre-commit-hooks.yaml", "package.json", "package-lock.json"):
         assert files.search(name) and exclude.search(name), name
+    # licence files, as a walk passes over them (the hook is handed every file by name)
+    from mantracheck.text.walk import is_legal_file
+
+    for name in ("LICENSE.txt", "licence.md", "COPYING.md", "NOTICE.txt", "docs/COPYRIGHT.md", "LICENSE-MIT.md", "license_key_email.txt", "notice.html", "reply.txt", "templates/licensed.txt"):
+        assert bool(files.search(name) and exclude.search(name)) == is_legal_file(name.rsplit("/", 1)[-1]), name

@@ -36,6 +36,24 @@ SKIP_DIRS = frozenset({
     ".mypy_cache", ".pytest_cache", ".ruff_cache",
 })
 GITIGNORE = ".gitignore"
+#: A licence file's name before its extension, in any case: LICENSE, licence.md, UNLICENSE.
+_LICENCE_WORDS = frozenset({"LICENSE", "LICENCE", "UNLICENSE", "UNLICENCE"})
+#: The other legal files, named by convention in capitals: COPYING, NOTICE, COPYRIGHT.txt
+#: (a template called notice.html is copy).
+_LEGAL_WORDS = frozenset({"COPYING", "NOTICE", "COPYRIGHT"})
+
+
+def is_legal_file(name: str) -> bool:
+    """Whether a file name is a licence's or a legal notice's (LICENSE, License.txt, COPYING,
+    NOTICE.md, and in capitals with a suffix: LICENSE-MIT, COPYING_LESSER): text the team did
+    not write and must not change, whose capitals and "WITHOUT WARRANTY" are not its copy. A
+    folder walk passes over such files; named outright, one is linted. A template about
+    licences (license_key_email.txt, license-renewal.html) is not one."""
+    stem = name.split(".", 1)[0]
+    if stem.upper() in _LICENCE_WORDS or stem in _LEGAL_WORDS:
+        return True
+    head, _, tail = stem.replace("-", "_").partition("_")
+    return bool(tail) and stem == stem.upper() and head in _LICENCE_WORDS | _LEGAL_WORDS
 
 
 @dataclass(frozen=True, slots=True)
