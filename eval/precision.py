@@ -86,6 +86,7 @@ except ImportError:  # pragma: no cover - not installed
 from mantracheck.api import Options, lint_paths
 from mantracheck.engine.loader import builtin_rules_dir
 from mantracheck.text.formats import format_for_path
+from mantracheck.text.walk import is_legal_file
 
 DATA = Path(__file__).parents[1] / ".." / "shared" / "data"
 REAL_COPY = "real-copy"
@@ -167,14 +168,14 @@ def extension(name: str) -> str:
 
 
 def list_files(product_dir: Path) -> tuple[list[Path], dict[str, list[str]]]:
-    """Files mantracheck reads, sorted; and the rest per extension (LICENSE* left out)."""
+    """Files mantracheck reads, sorted; and the rest per extension (licence files left out)."""
     read, skipped = [], defaultdict(list)
     for dirpath, dirnames, filenames in os.walk(product_dir):
         dirnames.sort()
         for name in sorted(filenames):
             path = Path(dirpath) / name
             rel = path.relative_to(product_dir).as_posix()
-            if rel == name and name.upper().startswith("LICENSE"):
+            if is_legal_file(name):  # as `mantracheck lint` walks a folder
                 continue
             if format_for_path(str(path)) is None:
                 skipped[extension(name)].append(rel)
