@@ -89,7 +89,8 @@ def _register_components() -> None:
 
     @Language.component("mantracheck_paragraphs")
     def paragraphs(doc: Any) -> Any:
-        """A blank line ends a sentence, whatever the punctuation (headers, sign-offs)."""
+        """A blank line ends a sentence, whatever the punctuation (headers, sign-offs); and a
+        sentence starts at a token that is not white space."""
         text = doc.text
         for match in _PARAGRAPH.finditer(text):
             span = doc.char_span(match.end(), match.end() + 1, alignment_mode="expand")
@@ -98,6 +99,13 @@ def _register_components() -> None:
                 gap = doc[span.start - 1]
                 if gap.is_space and gap.i > 0 and gap.is_sent_start:
                     gap.is_sent_start = False  # the break belongs to the sentence before it
+        for token in doc:
+            if token.is_space and token.is_sent_start:
+                after = next((t for t in doc[token.i + 1 :] if not t.is_space), None)
+                if after is not None:
+                    after.is_sent_start = True
+                    if token.i > 0:
+                        token.is_sent_start = False
         return doc
 
     _registered = True
@@ -266,6 +274,7 @@ class ArrayAnnotator:
                     base, end = edges[i], edges[i + 1]
                     local = [a - base for a in at[lo:hi]]
                     self._paragraphs(columns[base:end], local, starts[lo:hi], texts[lo:hi], trailing[lo:hi], sent[base:end])
+            self._off_space(columns[:, _AT["IS_SPACE"]], sent, bounds)
         columns[:, _AT["SENT_START"]] = sent.view("uint64")
         written = columns[:, [_AT["SENT_START"], _AT["LEMMA"]]]
         found = sentences_of(columns, bounds)
@@ -274,6 +283,27 @@ class ArrayAnnotator:
             doc.from_array([SENT_START, LEMMA], written[lo:hi])
             doc.user_data[COLUMNS_KEY] = columns[lo:hi, :_FINAL]
             doc.user_data[SENTENCES_KEY] = found[i]
+
+    @staticmethod
+    def _off_space(space: Any, sent: Any, bounds: Any) -> None:
+        """A sentence starts at a token that is not white space: a start that spaCy's rule or
+        a blank line put on a whitespace token ("Shipped.\n  Send us...", two spaces after a
+        full stop) moves to the next token of its Doc that is not (the Doc's first token
+        stays a start too); with none after it, it stays."""
+        import numpy
+
+        on_space = numpy.flatnonzero((sent == 1) & (space != 0))
+        if not len(on_space):
+            return
+        solid = numpy.flatnonzero(space == 0)
+        after = numpy.searchsorted(solid, on_space)
+        doc_end = bounds[numpy.searchsorted(bounds, on_space, side="right")]
+        firsts = set(bounds[:-1].tolist())
+        for at, j, end in zip(on_space.tolist(), after.tolist(), doc_end.tolist()):
+            if j < len(solid) and solid[j] < end:
+                sent[solid[j]] = 1
+                if at not in firsts:
+                    sent[at] = -1
 
     @staticmethod
     def _paragraphs(columns: Any, at: list[int], starts: list[int], words: list[str], trailing: list[int], sent: Any) -> None:

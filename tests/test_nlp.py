@@ -325,3 +325,29 @@ def test_sentences_of_starts_a_sentence_at_every_docs_first_token() -> None:
     columns[:, at["IS_ALPHA"]] = 1
     assert sentences_of(columns, numpy.array([0, 2, 4])) == [([(0, 8)], 2, 2), ([(0, 7)], 2, 2)]
     assert sentences_of(columns, numpy.array([0, 4])) == [([(0, 7)], 4, 4)]  # one Doc: one sentence
+
+
+@pytest.mark.parametrize(
+    "text, starts",
+    [
+        ("Shipped.\n  Send us a photo.", ["Shipped", "Send"]),  # a line break and indentation after a full stop
+        ("Shipped.  Send us a photo.", ["Shipped", "Send"]),  # two spaces after it
+        ("Shipped.\n\n\n  \n\nSend us a photo.", ["Shipped", "Send"]),  # blank lines with spaces (HTML, MJML)
+        ("\n  Send us a photo.", ["\n  ", "Send"]),  # a Doc's first token stays a start
+        ("Done.  ", ["Done", " "]),  # nothing after the white space: it stays
+    ],
+)
+def test_a_sentence_starts_at_its_first_token_that_is_not_white_space(text: str, starts: list[str]) -> None:
+    """spaCy's sentencizer starts a sentence at the first token after a full stop that is not
+    punctuation, white space included; rules anchored at a sentence's first word
+    (IS_SENT_START) would miss "Send" then. The array annotator and the reference agree."""
+    doc = get_pipeline().nlp(text)
+    assert [t.text for t in doc if t.is_sent_start] == starts
+    assert [t.text for t in _reference_pipeline()(text) if t.is_sent_start] == starts
+
+
+def test_a_request_after_an_indented_line_break_is_seen() -> None:
+    import mantracheck
+
+    for text in ("Your order has shipped.\n    Send us a photo of the label so we can check it.", "Your order has shipped.  Send us a photo of the label so we can check it."):
+        assert [f.match for f in mantracheck.lint_text(text, select=("courtesy.please",))] == ["Send"], text
