@@ -182,6 +182,20 @@ def test_mjml_reads_content_never_styles_or_attributes(tmp_path: Path) -> None:
     assert paragraphs(MJML, "mjml") == ["We guarantee delivery", "We guarantee a reply. Reply ASAP", "Shop now", "we guarantee it"]
 
 
+def test_a_button_or_a_label_block_is_not_a_request(tmp_path: Path) -> None:
+    """A button's text ("Contact us", "Call to action": a paragraph of its own, one short line
+    with no sentence end) asks for nothing; the same verb in running text does."""
+    mail = """<mjml><mj-body><mj-column>
+  <mj-text><p>Hi Sam,</p><p>Your order has shipped and should arrive on Tuesday.</p></mj-text>
+  <mj-button href="https://example.com"><p>Call to action
+    </p></mj-button>
+  <mj-button href="#"><p>Contact us</p></mj-button>
+  <mj-text><p>Send us a photo of the label when it arrives.</p><p>Thanks, the Acme team</p></mj-text>
+</mj-column></mj-body></mjml>
+"""
+    assert lint(tmp_path, "mail.mjml", mail, select=("courtesy.please",)) == [(6, 15, "Send", None)]
+
+
 INKY = """<container>
   <row><columns>
     <callout><p>We guarantee a reply. Reply ASAP</p></callout>
