@@ -307,3 +307,62 @@ def test_csv_parquet_and_html_outputs(archive: list[str], tmp_path: Path) -> Non
     parser.parse(page)
     assert not parser.errors
     assert "<svg" in page and "By agent" in page and "<script" not in page
+
+
+# -- bad input: one line, exit 2, nothing lost ------------------------------------------------
+def _small_csv(path: Path, rows: list[tuple[str, str]], header: bytes = b"id,body,team\n") -> Path:
+    out = io.BytesIO()
+    out.write(header)
+    for i, (body, team) in enumerate(rows):
+        out.write(f'{i},"{body}",'.encode() + team.encode("latin-1") + b"\n")
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def test_a_reply_larger_than_a_read_block_is_audited(tmp_path: Path) -> None:
+    """pyarrow reads CSV in 1 MB blocks; a 3 MB reply used to stop the audit (exit 3)."""
+    path = _small_csv(tmp_path / "big.csv", [("Hi Sam, thanks for writing.", "a"), ("word " * 600_000, "a"), ("Thanks, we are on it.", "b")])
+    code, out, err = _cli("audit", str(path), "--text-column", "body", "--group-by", "team", "--jobs", "1", "--no-progress")
+    assert code == 0, err
+    assert json.loads(out)["totals"]["replies"] == 3
+
+
+def test_unreadable_exports_are_one_line_errors(tmp_path: Path) -> None:
+    (tmp_path / "empty.parquet").write_bytes(b"")
+    (tmp_path / "text.parquet").write_text("this is not parquet\n", encoding="utf-8")
+    _small_csv(tmp_path / "latin1.csv", [("Hi", "a")], header=b"id,b\xe9dy,team\n")
+    for name, says in (("empty.parquet", "cannot read it as Parquet (Parquet file size is 0 bytes)"), ("text.parquet", "cannot read it as Parquet"), ("latin1.csv", "its header is not valid UTF-8")):
+        code, _, err = _cli("audit", str(tmp_path / name), "--text-column", "body", "--no-progress")
+        assert code == 2 and says in err and len(err.strip().splitlines()) == 1, (name, err)
+
+
+def test_a_value_that_is_not_utf8_makes_its_row_malformed_not_another_group(tmp_path: Path) -> None:
+    path = _small_csv(tmp_path / "teams.csv", [("Hi Ann, thanks. Regards, Bo", "Caf\xe9"), ("Hello, thanks. Regards, Bo", "Caf\xe8"), ("Hi, thanks. Best, Al", "Bar")])
+    code, out, err = _cli("audit", str(path), "--text-column", "body", "--group-by", "team", "--jobs", "1", "--no-progress")
+    report = json.loads(out)
+    assert code == 0, err
+    assert [g["group"] for g in report["groups"]] == [{"team": "Bar"}]
+    assert [m["reason"] for m in report["malformed"]] == ["'team' is not valid UTF-8"] * 2
+
+
+def test_the_output_is_checked_before_the_audit_runs(tmp_path: Path) -> None:
+    path = _small_csv(tmp_path / "replies.csv", [("Hi Sam, thanks.", "a")])
+    before = path.read_bytes()
+    code, _, err = _cli("audit", str(path), "--text-column", "body", "-o", str(path), "--no-progress")
+    assert code == 2 and "is one of the exports being audited" in err and path.read_bytes() == before
+    code, _, err = _cli("audit", str(path), "--text-column", "body", "-o", str(tmp_path / "missing" / "out.json"), "--no-progress")
+    assert code == 2 and "cannot write there" in err
+
+
+def test_filters_and_engines_that_cannot_be_meant(tmp_path: Path) -> None:
+    path = _small_csv(tmp_path / "replies.csv", [("Hi Sam, thanks.", "a")])
+    body = ("audit", str(path), "--text-column", "body", "--no-progress")
+    code, _, err = _cli(*body, "--where", "team==a")
+    assert code == 2 and "expected COLUMN=VALUE" in err
+    code, _, err = _cli(*body, "--scheduler", "tcp://127.0.0.1:8786")
+    assert code == 2 and "--scheduler is for --engine dask" in err
+    pytest.importorskip("distributed")
+    code, _, err = _cli(*body, "--engine", "dask", "--scheduler", "tcp://127.0.0.1")
+    assert code == 2 and "is not a Dask scheduler address" in err and len(err.strip().splitlines()) == 1
+    code, _, err = _cli(*body, "--where", "team=zz", "--jobs", "1")
+    assert code == 0 and "no reply was audited (1 row: 1 left out by --where or the preset)" in err

@@ -93,6 +93,7 @@ def run_dask(
     *,
     paths: Sequence[str] = (),
     timeout: float = 60.0,
+    connect_timeout: float = 10.0,
     shared: bool | None = None,
 ) -> Aggregate:
     """Audit on the Dask cluster at ``scheduler``. Each worker builds its linter once (a
@@ -107,9 +108,11 @@ def run_dask(
     from mantracheck.audit.dask_plugin import WarmPipeline
 
     try:
-        client = Client(scheduler, set_as_default=False, timeout=timeout)
+        client = Client(scheduler, set_as_default=False, timeout=connect_timeout)
     except (OSError, TimeoutError) as exc:
-        raise AuditError(f"cannot reach the Dask scheduler at {scheduler}: {' '.join(str(exc).split())}") from None
+        raise AuditError(f"cannot reach the Dask scheduler at {scheduler}: {' '.join(str(exc).split())[:300]}") from None
+    except ValueError as exc:  # a malformed address: no port, an unknown protocol
+        raise AuditError(f"--scheduler {scheduler!r} is not a Dask scheduler address such as tcp://10.0.0.5:8786 ({' '.join(str(exc).split())[:200]})") from None
     total = empty_aggregate(job)
     token = uuid.uuid4().hex[:12]
     try:

@@ -92,8 +92,12 @@ def plan(paths: Sequence[str], required: Sequence[str], partition_bytes: int = P
                 columns, found = _parquet_plan(i, path, partition_bytes)
             else:
                 columns, found = _text_plan(i, path, fmt, gz, partition_bytes)
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
-            raise UsageError(f"{path}: cannot read it ({exc})") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"{path}: cannot read it (its header is not valid UTF-8)") from None
+        except (OSError, EOFError, gzip.BadGzipFile, ValueError) as exc:
+            # (pyarrow's ArrowInvalid is a ValueError: not Parquet, empty, cut short)
+            detail = " ".join(str(exc).split())[:200]
+            raise UsageError(f"{path}: cannot read it as {'Parquet' if fmt == 'parquet' else fmt.upper()} ({detail})") from None
         for name in required:
             if not _has(columns, name, fmt):
                 shown = ", ".join(columns[:30]) + (", ..." if len(columns) > 30 else "")
@@ -219,7 +223,7 @@ def with_data(part: Partition, columns: Sequence[str]) -> Partition:
 
 def read(part: Partition, columns: Sequence[str], text_column: str) -> Records:
     """The records of a partition, with the ``columns`` asked for (dotted names reach into
-    nested values); ``text_column`` must be valid UTF-8 (others are read leniently)."""
+    nested values); a CSV row with a value that is not valid UTF-8 is malformed."""
     if part.fmt == "csv":
         return _csv_records(part, columns, text_column)
     if part.fmt == "jsonl":
@@ -242,9 +246,12 @@ def _csv_records(part: Partition, columns: Sequence[str], text_column: str) -> R
         return "skip"
 
     wanted = list(dict.fromkeys(columns))
+    buffer = part.header + data
     table = pcsv.read_csv(
-        io.BytesIO(part.header + data),
-        read_options=pcsv.ReadOptions(use_threads=False),
+        io.BytesIO(buffer),
+        # one block for the whole partition: a record larger than pyarrow's 1 MB block (a
+        # 5 MB reply) would otherwise "straddle two block boundaries" and stop the audit
+        read_options=pcsv.ReadOptions(use_threads=False, block_size=max(1 << 20, len(buffer) + 1)),
         parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=invalid),
         convert_options=pcsv.ConvertOptions(include_columns=wanted, column_types={c: pa.binary() for c in wanted}, strings_can_be_null=False),
     )
@@ -261,13 +268,11 @@ def _csv_records(part: Partition, columns: Sequence[str], text_column: str) -> R
             reason = None
             for c in wanted:
                 raw = values[c][n]
-                if c == text_column and raw is not None:
-                    try:
-                        row[c] = raw.decode("utf-8")
-                    except UnicodeDecodeError:
-                        reason = f"{text_column!r} is not valid UTF-8"
-                else:
-                    row[c] = None if raw is None else raw.decode("utf-8", errors="replace")
+                try:
+                    row[c] = None if raw is None else raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    # (read leniently, two team names in Latin-1 would become one group)
+                    reason = reason or f"{c!r} is not valid UTF-8"
             yield (local, None, reason) if reason else (local, row, None)
             local += 1
         for at in sorted(k for k in bad if k >= local or k < 0):

@@ -53,7 +53,7 @@ class Where:
     @classmethod
     def parse(cls, text: str) -> Where:
         m = re.fullmatch(r"\s*([^=!\s][^=!]*?)\s*(!?=)\s*(.*?)\s*", text)
-        if m is None:
+        if m is None or m.group(3).startswith("="):
             raise UsageError(f"--where {text!r}: expected COLUMN=VALUE or COLUMN!=VALUE (values separated by commas)")
         values = frozenset(_norm(v.strip()) for v in m.group(3).split(","))
         return cls(m.group(1), values, m.group(2) == "!=")

@@ -102,6 +102,10 @@ def audit(
         raise UsageError("parquet output is binary: name a file with --output FILE")
     if engine == "dask" and not scheduler:
         raise UsageError("--engine dask needs --scheduler ADDRESS (tcp://host:8786)")
+    if scheduler and engine != "dask":
+        raise UsageError("--scheduler is for --engine dask (add it, or leave --scheduler out to audit on this machine)")
+    if output is not None:
+        _check_output(output, exports)
     plan = prepare(
         list(exports),
         text_column=text_column,
@@ -130,6 +134,9 @@ def audit(
     _write(rendered, output)
     if not quiet:
         totals = report["totals"]
+        if not totals["replies"]:
+            why = ", ".join(f"{totals[k]:,} {label}" for k, label in (("filtered_out", "left out by --where or the preset"), ("empty", "empty"), ("malformed", "malformed"), ("not_linted", "not linted")) if totals[k])
+            click.echo(f"mantracheck: no reply was audited ({totals['rows']:,} row{'s' if totals['rows'] != 1 else ''}{': ' + why if why else ''})", err=True)
         if totals["malformed"]:
             click.echo(f"mantracheck: {totals['malformed']:,} malformed row{'s' if totals['malformed'] != 1 else ''} skipped (listed under \"malformed\" in the JSON output)", err=True)
         if totals["not_linted"]:
@@ -159,6 +166,25 @@ def _with_progress(plan: Any, engine: str, jobs: int | None, scheduler: str | No
             bar.update(task, advance=1, description=f"{replies:,} replies")
 
         return plan.run(engine=engine, jobs=jobs, scheduler=scheduler, progress=advance)
+
+
+def _check_output(output: str, exports: tuple[str, ...]) -> None:
+    """Before the audit runs (it may take hours): the output is none of the exports, and its
+    folder takes a new file."""
+    from mantracheck.errors import UsageError
+
+    real = os.path.realpath(output)
+    for export in exports:
+        if os.path.realpath(export) == real:
+            raise UsageError(f"{output}: is one of the exports being audited; write the report elsewhere")
+    folder = os.path.dirname(output) or "."
+    probe = os.path.join(folder, f".{os.path.basename(output)}.{os.getpid()}.probe")
+    try:
+        with open(probe, "xb"):
+            pass
+        os.unlink(probe)
+    except OSError as exc:
+        raise UsageError(f"{output}: cannot write there: {(exc.strerror or str(exc)).lower()}") from None
 
 
 def _write(rendered: str | bytes, output: str | None) -> None:
