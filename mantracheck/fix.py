@@ -352,13 +352,21 @@ def _encode(text: str, encoding: str, original: bytes) -> bytes:
 
 
 def write_text_atomically(path: str, text: str, encoding: str = "utf-8") -> None:
-    """Write a file we generate (docs) via a temporary file and a rename."""
+    """Write a file we generate (docs) via a temporary file and a rename, with the mode the
+    file had, or for a new file the one ``open`` would give (mkstemp's is 0600)."""
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.mantracheck-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
             handle.write(text)
+            os.fchmod(handle.fileno(), mode)
         os.replace(tmp, path)
     except OSError:
         try:

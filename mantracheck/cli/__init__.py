@@ -56,9 +56,10 @@ class _InternalError(click.ClickException):
 
 
 class Group(click.Group):
-    """Maps every MantracheckError to one line on stderr and exit code 2, in one place (an
-    output that cannot be written, a full disk, is one: ``OutputError``); a bug (any other
-    exception) to one line and exit code 3, never a traceback."""
+    """Maps every MantracheckError, and click's usage errors, to one line on stderr and exit
+    code 2, in one place (an output that cannot be written, a full disk, is one:
+    ``OutputError``); a bug (any other exception) to one line and exit code 3, never a
+    traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -67,6 +68,13 @@ class Group(click.Group):
             if isinstance(exc, OutputError) and exc.stream == "stdout":
                 _silence_stdout()
             raise _ExitTwo(str(exc)) from None
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            # click's own usage errors (an unknown option, a value not among the choices)
+            # in one line too, like every other error: what is wrong, and where to look
+            where = exc.ctx.command_path if exc.ctx is not None else "mantracheck"
+            raise _ExitTwo(f"{' '.join(exc.format_message().split())} (see '{where} --help')") from None
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, SystemExit):
             raise
         except BrokenPipeError:  # the reader went away (| head): stop quietly

@@ -134,15 +134,19 @@ def explain(ctx: click.Context, rule_id: str) -> None:
 @rules.command()
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Write to this file instead of standard output.")
 @click.option("--check", is_flag=True, help="Exit 1 if --output is not current (for CI and tests).")
-def docs(output: str | None, check: bool) -> None:
-    """Write the Markdown rule reference generated from the rule YAML."""
+@rule_paths_option
+@click.pass_context
+def docs(ctx: click.Context, output: str | None, check: bool, rule_paths: tuple[str, ...]) -> None:
+    """Write the Markdown rule reference generated from the rule YAML: the built-in rules, or
+    with --rules DIR your own packs'."""
     import sys
 
     from mantracheck.docs import render_reference
     from mantracheck.engine.loader import load_rules
     from mantracheck.errors import UsageError
 
-    text = render_reference(load_rules())
+    paths = tuple(rule_paths) or tuple(ctx.obj["rule_paths"])
+    text = render_reference(load_rules(paths), own=bool(paths))
     if output is None:
         if check:
             raise UsageError("--check needs --output FILE")
