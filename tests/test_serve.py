@@ -68,6 +68,8 @@ def test_mantra_is_the_clis_json_for_the_same_candidates(client):
         ("/api/lint", b'{"text": "x", "profile": "nosuch"}', 400, "unknown profile"),
         ("/api/lint", b'{"text": "x", "input_format": "pdf"}', 400, "input_format"),
         ("/api/lint", b"\xff\xfe", 400, "not JSON"),
+        ("/api/lint", b'{"text": "\\ud800 hi"}', 400, "lone surrogate"),
+        ("/api/mantra", b'{"candidates": ["\\udfff"]}', 400, "lone surrogate"),
         ("/api/mantra", b'{"candidates": "People"}', 400, "list of strings"),
         ("/api/mantra", json.dumps({"candidates": ["x"] * 201}).encode(), 413, "at most 200"),
     ],

@@ -123,6 +123,11 @@ async def _body(request: Request) -> dict[str, Any]:
         raise BadRequest(400, f"the body is not JSON: {exc.__class__.__name__}") from None
     if not isinstance(data, dict):
         raise BadRequest(400, "expected a JSON object")
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        # JSON may escape half of a surrogate pair ("\ud800"), which is no character of any text
+        raise BadRequest(400, "the JSON holds a lone surrogate escape (such as \\ud800), which is not text") from None
     return data
 
 
