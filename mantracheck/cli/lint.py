@@ -36,7 +36,7 @@ no_config_option = click.option("--no-config", is_flag=True, help="Ignore config
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(readable=False))  # (one it cannot read is reported, the rest linted)
 @click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="text", show_default=True, help="text: grouped with source lines on a terminal, one line per finding otherwise; concise: always one line per finding.")
-@click.option("--profile", default=None, help="Which rules apply: support (default), script or marketing.")
+@click.option("--profile", default=None, help="Which rules apply: support (default), script, social or marketing.")
 @click.option("--select", multiple=True, help="Only these rules or packs (comma-separated, repeatable).")
 @click.option("--ignore", multiple=True, help="Skip these rules or packs (comma-separated, repeatable).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None, help="Lowest severity that makes the exit code 1 (default: error, or fail_on from the config).")
