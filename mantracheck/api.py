@@ -196,7 +196,8 @@ def _lint_guarded(linter: Linter, sources: list[Source]) -> list[FileReport]:
 def _keyed(linter: Linter, source: Source, report: FileReport) -> FileReport:
     """A YAML/JSON/PO/PHP file's findings, each with the key path of its text (``field``,
     found by where the finding starts); a YAML/JSON file with no text in the fields looked
-    for is skipped, with a notice naming them and saying how to name others."""
+    for is skipped, with a notice naming them and saying how to name others, and so is a PO
+    file with no entry."""
     if source.fmt not in KEYED or report.error is not None:
         return report
     spans = keys_of(source.text, source.fmt, linter.placeholders, linter.fields)
@@ -206,6 +207,9 @@ def _keyed(linter: Linter, source: Source, report: FileReport) -> FileReport:
         looked = ", ".join(linter.fields or DEFAULT_FIELDS)
         hint = 'name the fields that hold the copy with fields = ["KEY", "KEY[SIBLING=VALUE]"] in the configuration'
         return replace(report, error=f"no text to lint: no string in the fields looked for ({looked}); {hint}", skipped=True)
+    if not spans and source.fmt == "po" and source.text.strip():
+        # (a PHP file with no language array is code, of which a walk meets many: quiet)
+        return replace(report, error='no text to lint: no gettext entry (msgid "...") with English text', skipped=True)
     if not report.findings:
         return report
     lines, starts = LineIndex(source.text), [start for start, _, _ in spans]

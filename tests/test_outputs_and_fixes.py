@@ -142,6 +142,7 @@ def test_fix_on_read_only_file_reports_and_leaves_it(tmp_path: Path, rules_dir: 
     os.chmod(target, 0o444)
     result = invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--fix", str(target))
     assert "reply.txt: cannot fix: file is read-only; left unchanged" in result.output
+    assert "mantracheck: 1 file could not be checked or fixed (see above)." in result.stderr
     assert target.read_text(encoding="utf-8") == "We'll reply ASAP.\n"
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o444
 

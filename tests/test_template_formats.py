@@ -437,6 +437,19 @@ def test_a_long_msgid_is_cut_in_text_output_only(tmp_path: Path) -> None:
     assert json.loads(CliRunner().invoke(cli, [*args, "--format", "json"]).stdout)["files"][0]["findings"][0]["field"] == msgid
 
 
+def test_a_po_file_with_no_entry_says_so(tmp_path: Path) -> None:
+    """Read as gettext (by its name, or --input-format po), a file with no msgid is skipped
+    with a notice, not passed in silence."""
+    header = tmp_path / "empty.pot"
+    header.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n', encoding="utf-8")
+    reply = tmp_path / "reply.txt"
+    reply.write_text("Hi Ann,\n\nWe guarantee a refund by Monday!\n\nThanks,\nBob\n", encoding="utf-8")
+    for args in ([str(header)], ["--input-format", "po", str(reply)]):
+        result = CliRunner().invoke(cli, ["lint", "--no-config", *args])
+        assert result.exit_code == 0, result.output
+        assert 'no text to lint: no gettext entry (msgid "...") with English text' in result.stderr and "1 file skipped" in result.stderr
+
+
 # -- a YAML/JSON file with no text in the fields looked for --------------------------------
 @pytest.mark.parametrize("name,source", [("ci.yml", "name: ci\non: push\njobs: {}\n"), ("package-data.json", '{"name": "shop", "copy": "We guarantee it."}')])
 def test_a_yaml_or_json_file_with_no_text_says_which_fields_were_looked_for(tmp_path: Path, name: str, source: str) -> None:

@@ -137,7 +137,7 @@ def lint(
     if fix == "fix" and summary["fixed"] and not quiet:
         _echo(f"Fixed {summary['fixed']} problem{'s' if summary['fixed'] != 1 else ''}.", err=True)
     if not quiet:
-        _echo_unread(summary)
+        _echo_unread(summary, fixing=fix == "fix")
     threshold = fail_on or (str(config.fail_on) if config.fail_on else "error")
     for report in tally.below:
         _warn(f"{report.path}: courtesy {report.scores['courtesy']['value']} is below the minimum of {minimum:g}")  # type: ignore[index]
@@ -327,12 +327,13 @@ def _read_stdin() -> str:
         raise UsageError(f"standard input: {str(exc).removesuffix(', skipped')}") from None
 
 
-def _echo_unread(summary: dict[str, int]) -> None:
-    """The count of files that could not be checked (they make the exit code 1) and skipped."""
+def _echo_unread(summary: dict[str, int], fixing: bool = False) -> None:
+    """The count of files that could not be checked (they make the exit code 1; with --fix,
+    a file left unchanged is one) and skipped."""
     parts = []
     if summary["unreadable_files"]:
         n = summary["unreadable_files"]
-        parts.append(f"{n} file{'s' if n != 1 else ''} could not be checked")
+        parts.append(f"{n} file{'s' if n != 1 else ''} could not be {'checked or fixed' if fixing else 'checked'}")
     if summary["skipped_files"]:
         n = summary["skipped_files"]
         parts.append(f"{n} file{'s' if n != 1 else ''} skipped")

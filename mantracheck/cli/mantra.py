@@ -45,8 +45,12 @@ def _read(path: str) -> str:
             return handle.read()
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read: {exc}") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a folder; name a file of candidates, one per line") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: cannot read: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start}); save it as UTF-8") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {(exc.strerror or str(exc)).lower()}") from None
 
 
 @click.command()
