@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 
@@ -103,6 +104,8 @@ def mantra(
             origins.append(Origin("<stdin>" if path == "-" else path, number))
     if not candidates:
         raise UsageError("no candidates: give texts, or --file FILE (one per line, - for standard input)")
+    if weights_path is not None and not os.path.lexists(weights_path):
+        raise UsageError(f"{weights_path}: no such file (--weights)")
     scorer(weights_path, model)  # built once (cached): the pipeline, the word lists, the weights
     ready()  # collect garbage again (see cli.main)
     reports = rank_mantras(candidates, model_path=weights_path, pipeline=model)

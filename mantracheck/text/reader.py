@@ -166,7 +166,7 @@ def _os_reason(path: str, exc: OSError) -> str:
             return f"broken symbolic link (its target {os.readlink(path)!r} does not exist)"
         except OSError:
             pass
-        return "no such file"
+        return "no such file (deleted or moved while mantracheck ran?)"
     if exc.errno in (errno.EACCES, errno.EPERM):
         return "permission denied"
     if exc.errno == errno.EISDIR:
