@@ -24,7 +24,7 @@ from mantracheck.audit import prepare
 from mantracheck.audit.aggregate import Aggregate, GroupStats
 from mantracheck.audit.readers import plan, read
 from mantracheck.audit.report import quantile
-from mantracheck.audit.rows import Where, month_of
+from mantracheck.audit.rows import Where, as_text, month_of
 from mantracheck.cli import cli
 from tests.conftest import shared
 
@@ -96,6 +96,8 @@ def test_where_and_month() -> None:
     assert month_of(1512086400) == "2017-12" and month_of("1512086400000") == "2017-12"
     assert month_of("Fri, 01 Dec 2017 10:00:00 +0000") == "2017-12"
     assert month_of("soon") is None and month_of(None) is None
+    # a JSON Lines or Parquet value that is a list or an object groups as JSON, not as Python's repr
+    assert as_text(["x"]) == '["x"]' and as_text({"b": 1, "a": [1.0]}) == '{"a": [1.0], "b": 1}' and as_text(3.0) == "3"
 
 
 # -- the archive -----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from mantracheck.errors import UsageError
 def as_text(value: Any) -> str:
     """A cell as text, the same whatever the file format stored it as: booleans ``true`` /
     ``false``, whole floats without ``.0`` (a CSV id read back from JSON), times in ISO 8601,
-    None as the empty string."""
+    a list or object as JSON, None as the empty string."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -25,6 +25,10 @@ def as_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, bytes):
         return value.decode("utf-8", errors="replace")
+    if isinstance(value, (list, dict)):  # a JSON value: as JSON, not Python's repr (['x'])
+        import json
+
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
     return str(value)
 
 

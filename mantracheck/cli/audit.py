@@ -105,6 +105,8 @@ def audit(
     if scheduler and engine != "dask":
         raise UsageError("--scheduler is for --engine dask (add it, or leave --scheduler out to audit on this machine)")
     if output is not None:
+        if not output.strip():
+            raise UsageError("--output needs a file name")
         _check_output(output, exports)
     plan = prepare(
         list(exports),
