@@ -123,6 +123,7 @@ def test_click_usage_errors_are_one_line_too() -> None:
         (("lint", "--nope", "x"), "No such option '--nope'"),
         (("rules", "explain"), "Missing argument 'RULE_ID'"),
         (("nosuchcommand",), "No such command 'nosuchcommand'"),
+        (("--bogus",), "No such option"),  # the group's own options
     ):
         result = invoke(*args)
         assert result.exit_code == 2, args

@@ -55,11 +55,30 @@ class _InternalError(click.ClickException):
         _say(f"mantracheck: internal error: {self.format_message()}; please report it (MANTRACHECK_DEBUG=1 shows the traceback)")
 
 
+#: click 8.2+ raises this for a group called with no arguments (it shows the help): not an error.
+_NO_ARGS_IS_HELP: tuple[type[BaseException], ...] = tuple(c for c in (getattr(click.exceptions, "NoArgsIsHelpError", None),) if c is not None)
+
+
+def _one_line_usage(exc: click.UsageError) -> click.ClickException:
+    """click's own usage errors (an unknown option, a value not among the choices, a missing
+    argument) in one line too, like every other error: what is wrong, and where to look."""
+    if isinstance(exc, _NO_ARGS_IS_HELP):
+        return exc
+    where = exc.ctx.command_path if exc.ctx is not None else "mantracheck"
+    return _ExitTwo(f"{' '.join(exc.format_message().split())} (see '{where} --help')")
+
+
 class Group(click.Group):
     """Maps every MantracheckError, and click's usage errors, to one line on stderr and exit
     code 2, in one place (an output that cannot be written, a full disk, is one:
     ``OutputError``); a bug (any other exception) to one line and exit code 3, never a
     traceback."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:  # the group's own options: mantracheck --bogus
+            raise _one_line_usage(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -68,13 +87,8 @@ class Group(click.Group):
             if isinstance(exc, OutputError) and exc.stream == "stdout":
                 _silence_stdout()
             raise _ExitTwo(str(exc)) from None
-        except click.exceptions.NoArgsIsHelpError:
-            raise
         except click.UsageError as exc:
-            # click's own usage errors (an unknown option, a value not among the choices)
-            # in one line too, like every other error: what is wrong, and where to look
-            where = exc.ctx.command_path if exc.ctx is not None else "mantracheck"
-            raise _ExitTwo(f"{' '.join(exc.format_message().split())} (see '{where} --help')") from None
+            raise _one_line_usage(exc) from None
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, SystemExit):
             raise
         except BrokenPipeError:  # the reader went away (| head): stop quietly
