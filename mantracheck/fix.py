@@ -7,6 +7,7 @@ import codecs
 import difflib
 import os
 import re
+import secrets
 import stat
 import tempfile
 import time
@@ -357,16 +358,16 @@ def write_text_atomically(path: str, text: str, encoding: str = "utf-8") -> None
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     try:
-        mode = os.stat(path).st_mode & 0o7777
+        mode: int | None = os.stat(path).st_mode & 0o7777
     except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.mantracheck-", suffix=".tmp", dir=folder)
+        mode = None  # a new file: the kernel applies the umask to 0o666 (no os.umask dance)
+    tmp = os.path.join(folder, f".{os.path.basename(path)}.mantracheck-{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
             handle.write(text)
-            os.fchmod(handle.fileno(), mode)
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)
         os.replace(tmp, path)
     except OSError:
         try:

@@ -69,6 +69,8 @@ def test_mantra_is_the_clis_json_for_the_same_candidates(client):
         ("/api/lint", b'{"text": "x", "input_format": "pdf"}', 400, "input_format"),
         ("/api/lint", b"\xff\xfe", 400, "not JSON"),
         ("/api/lint", b'{"text": "\\ud800 hi"}', 400, "lone surrogate"),
+        ("/api/lint", b'{"text": "hi", "x": ' + b"1" * 5000 + b"}", 400, "not JSON"),  # over Python's 4,300-digit limit
+        ("/api/lint", b'{"text": "hi", "x": ' + b"[" * 3000 + b"]" * 3000 + b"}", 400, "not JSON"),  # too deep
         ("/api/mantra", b'{"candidates": ["\\udfff"]}', 400, "lone surrogate"),
         ("/api/mantra", b'{"candidates": "People"}', 400, "list of strings"),
         ("/api/mantra", json.dumps({"candidates": ["x"] * 201}).encode(), 413, "at most 200"),

@@ -186,11 +186,12 @@ LICENCE = (
 def test_a_walk_passes_over_licence_files_and_lints_one_named_outright(tmp_path: Path) -> None:
     repo = tree(tmp_path / "repo", {
         "LICENSE.txt": LICENCE, "licence.md": LICENCE, "LICENSE-MIT": LICENCE, "COPYING.md": LICENCE, "NOTICE.txt": LICENCE,
-        "docs/COPYRIGHT.md": LICENCE, "license_key_email.txt": OVERPROMISE, "notice.html": OVERPROMISE, "reply.txt": OVERPROMISE,
+        "docs/COPYRIGHT.md": LICENCE, "LICENSE-THIRD-PARTY.md": LICENCE, "license_key_email.txt": OVERPROMISE, "notice.html": OVERPROMISE,
+        "LICENSE_EXPIRED.txt": OVERPROMISE, "NOTICE_MAINTENANCE.html": OVERPROMISE, "reply.txt": OVERPROMISE,
     })
-    assert walked(repo) == ["license_key_email.txt", "notice.html", "reply.txt"]
+    assert walked(repo) == ["LICENSE_EXPIRED.txt", "NOTICE_MAINTENANCE.html", "license_key_email.txt", "notice.html", "reply.txt"]
     result = CliRunner().invoke(cli, ["lint", "--format", "concise", str(repo)])
-    assert result.exit_code == 1 and "LICENSE" not in result.stdout and "COPYING" not in result.stdout and "reply.txt" in result.stdout
+    assert result.exit_code == 1 and "LICENSE.txt" not in result.stdout and "COPYING" not in result.stdout and "reply.txt" in result.stdout
     named = CliRunner().invoke(cli, ["lint", "--format", "concise", str(repo / "LICENSE.txt")])
     assert named.exit_code == 0 and "LICENSE.txt:1:1: warning courtesy.greeting" in named.stdout
     only = tree(tmp_path / "only", {"LICENSE.md": LICENCE, "NOTICE": LICENCE, "app.py": "x"})
@@ -289,5 +290,8 @@ def test_the_hook_passes_exactly_the_files_a_folder_walk_reads() -> None:
     # licence files, as a walk passes over them (the hook is handed every file by name)
     from mantracheck.text.walk import is_legal_file
 
-    for name in ("LICENSE.txt", "licence.md", "COPYING.md", "NOTICE.txt", "docs/COPYRIGHT.md", "LICENSE-MIT.md", "license_key_email.txt", "notice.html", "reply.txt", "templates/licensed.txt"):
+    for name in (
+        "LICENSE.txt", "licence.md", "COPYING.md", "NOTICE.txt", "docs/COPYRIGHT.md", "LICENSE-MIT.md", "LICENSE_APACHE-2.0.md", "LICENSE-THIRD-PARTY.md",
+        "license_key_email.txt", "notice.html", "reply.txt", "templates/licensed.txt", "LICENSE_EXPIRED.txt", "NOTICE_MAINTENANCE.html", "LICENSE_.md", "LICENSE-MITx.md",
+    ):
         assert bool(files.search(name) and exclude.search(name)) == is_legal_file(name.rsplit("/", 1)[-1]), name

@@ -232,6 +232,10 @@ def read(part: Partition, columns: Sequence[str], text_column: str) -> Records:
     return Records(table.num_rows, ((k, row, None) for k, row in enumerate(table.to_pylist())))
 
 
+#: pyarrow's largest CSV block (an int32).
+_MAX_BLOCK = (1 << 31) - 1
+
+
 def _csv_records(part: Partition, columns: Sequence[str], text_column: str) -> Records:
     import pyarrow as pa
     import pyarrow.csv as pcsv
@@ -247,14 +251,24 @@ def _csv_records(part: Partition, columns: Sequence[str], text_column: str) -> R
 
     wanted = list(dict.fromkeys(columns))
     buffer = part.header + data
-    table = pcsv.read_csv(
-        io.BytesIO(buffer),
-        # one block for the whole partition: a record larger than pyarrow's 1 MB block (a
-        # 5 MB reply) would otherwise "straddle two block boundaries" and stop the audit
-        read_options=pcsv.ReadOptions(use_threads=False, block_size=max(1 << 20, len(buffer) + 1)),
-        parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=invalid),
-        convert_options=pcsv.ConvertOptions(include_columns=wanted, column_types={c: pa.binary() for c in wanted}, strings_can_be_null=False),
-    )
+
+    def parse(block_size: int | None) -> Any:
+        bad.clear()
+        return pcsv.read_csv(
+            io.BytesIO(buffer),
+            read_options=pcsv.ReadOptions(use_threads=False, **({"block_size": block_size} if block_size else {})),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=invalid),
+            convert_options=pcsv.ConvertOptions(include_columns=wanted, column_types={c: pa.binary() for c in wanted}, strings_can_be_null=False),
+        )
+
+    try:
+        table = parse(None)
+    except pa.ArrowInvalid as exc:
+        # a record larger than pyarrow's 1 MB block (a 5 MB reply) "straddles two block
+        # boundaries": read the partition as one block then (pyarrow's limit is 2 GiB)
+        if "straddl" not in str(exc) or len(buffer) >= _MAX_BLOCK:
+            raise
+        table = parse(len(buffer) + 1)
     values = {c: table.column(c).to_pylist() for c in wanted}
     count = table.num_rows + len(bad)
 

@@ -177,7 +177,10 @@ def _check_output(output: str, exports: tuple[str, ...]) -> None:
 
     real = os.path.realpath(output)
     for export in exports:
-        if os.path.realpath(export) == real:
+        same = os.path.realpath(export) == real
+        if not same and os.path.exists(output) and os.path.exists(export):
+            same = os.path.samefile(output, export)  # (a case-insensitive file system, a hard link)
+        if same:
             raise UsageError(f"{output}: is one of the exports being audited; write the report elsewhere")
     folder = os.path.dirname(output) or "."
     probe = os.path.join(folder, f".{os.path.basename(output)}.{os.getpid()}.probe")
@@ -206,7 +209,7 @@ def _write(rendered: str | bytes, output: str | None) -> None:
         return
     tmp = os.path.join(os.path.dirname(output) or ".", f".{os.path.basename(output)}.{os.getpid()}.tmp")
     try:
-        with open(tmp, "wb") as handle:
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb") as handle:
             handle.write(data)
         os.replace(tmp, output)
     except OSError as exc:

@@ -41,19 +41,24 @@ _LICENCE_WORDS = frozenset({"LICENSE", "LICENCE", "UNLICENSE", "UNLICENCE"})
 #: The other legal files, named by convention in capitals: COPYING, NOTICE, COPYRIGHT.txt
 #: (a template called notice.html is copy).
 _LEGAL_WORDS = frozenset({"COPYING", "NOTICE", "COPYRIGHT"})
+#: What may follow one of those in a licence file's name: a licence's id (LICENSE-MIT,
+#: LICENSE_APACHE-2.0, COPYING.LESSER is an extension), or THIRD-PARTY; not any word in
+#: capitals (NOTICE_MAINTENANCE.html, LICENSE_EXPIRED.txt are templates).
+_LICENCE_IDS = frozenset({"MIT", "APACHE", "GPL", "LGPL", "AGPL", "BSD", "MPL", "ISC", "EPL", "CC", "CC0", "OFL", "ZLIB", "THIRD", "3RD", "LESSER"})
 
 
 def is_legal_file(name: str) -> bool:
     """Whether a file name is a licence's or a legal notice's (LICENSE, License.txt, COPYING,
-    NOTICE.md, and in capitals with a suffix: LICENSE-MIT, COPYING_LESSER): text the team did
-    not write and must not change, whose capitals and "WITHOUT WARRANTY" are not its copy. A
-    folder walk passes over such files; named outright, one is linted. A template about
-    licences (license_key_email.txt, license-renewal.html) is not one."""
+    NOTICE.md, and in capitals with a licence's id: LICENSE-MIT, COPYING_LESSER,
+    LICENSE-THIRD-PARTY.md): text the team did not write and must not change, whose capitals
+    and "WITHOUT WARRANTY" are not its copy. A folder walk passes over such files; named
+    outright, one is linted. A template about licences or notices (license_key_email.txt,
+    LICENSE_EXPIRED.txt, NOTICE_MAINTENANCE.html) is not one."""
     stem = name.split(".", 1)[0]
     if stem.upper() in _LICENCE_WORDS or stem in _LEGAL_WORDS:
         return True
-    head, _, tail = stem.replace("-", "_").partition("_")
-    return bool(tail) and stem == stem.upper() and head in _LICENCE_WORDS | _LEGAL_WORDS
+    parts = stem.replace("-", "_").split("_")
+    return len(parts) > 1 and parts[0] in _LICENCE_WORDS | _LEGAL_WORDS and parts[1] in _LICENCE_IDS
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,12 +119,14 @@ async def _body(request: Request) -> dict[str, Any]:
             raise BadRequest(413, f"request body over {MAX_BODY:,} bytes")
     try:
         data = json.loads(bytes(raw).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, a 5,000-digit number, 1,000 levels deep
         raise BadRequest(400, f"the body is not JSON: {exc.__class__.__name__}") from None
     if not isinstance(data, dict):
         raise BadRequest(400, "expected a JSON object")
     try:
         json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except RecursionError:
+        raise BadRequest(400, "the JSON is nested too deeply") from None
     except UnicodeEncodeError:
         # JSON may escape half of a surrogate pair ("\ud800"), which is no character of any text
         raise BadRequest(400, "the JSON holds a lone surrogate escape (such as \\ud800), which is not text") from None
