@@ -17,7 +17,14 @@ from typing import Any
 
 from mantracheck.audit import readers
 from mantracheck.audit.aggregate import Aggregate
-from mantracheck.audit.job import RECYCLE_BYTES, AuditJob, audit_on_worker, audit_partition, empty_aggregate, linter_for
+from mantracheck.audit.job import (
+    RECYCLE_BYTES,
+    AuditJob,
+    audit_on_worker,
+    audit_partition,
+    empty_aggregate,
+    linter_for,
+)
 from mantracheck.errors import MantracheckError
 
 Progress = Callable[[Aggregate], None]
