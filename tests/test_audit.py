@@ -81,7 +81,7 @@ def test_csv_partitions_cut_only_between_records(tmp_path: Path) -> None:
         writer.writerows(rows)
     for size in (1, 7, 64, 1 << 20):
         _, parts = plan([str(path)], ["body"], size)
-        seen = [row for part in parts for _, row, _ in read(part, ["id", "body"], "body").items]
+        seen = [row for part in parts for _, row, _ in read(part, ["id", "body"]).items]
         assert seen == rows, size
     assert len(plan([str(path)], ["body"], 1)[1]) == 40
 

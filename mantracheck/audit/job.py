@@ -125,7 +125,7 @@ def empty_aggregate(job: AuditJob) -> Aggregate:
 def audit_partition(part: readers.Partition, job: AuditJob) -> Aggregate:
     """The aggregate of one partition's replies."""
     agg = empty_aggregate(job)
-    records = readers.read(part, job.columns(), job.text_column)
+    records = readers.read(part, job.columns())
     agg.records[(part.file, part.index)] = records.count
     linter = linter_for(job)
     pending: list[tuple[RowKey, tuple[str, ...], str, str]] = []

@@ -221,11 +221,11 @@ def with_data(part: Partition, columns: Sequence[str]) -> Partition:
     return replace(part, inline=raw_range(part))
 
 
-def read(part: Partition, columns: Sequence[str], text_column: str) -> Records:
+def read(part: Partition, columns: Sequence[str]) -> Records:
     """The records of a partition, with the ``columns`` asked for (dotted names reach into
     nested values); a CSV row with a value that is not valid UTF-8 is malformed."""
     if part.fmt == "csv":
-        return _csv_records(part, columns, text_column)
+        return _csv_records(part, columns)
     if part.fmt == "jsonl":
         return _jsonl_records(part)
     table = part.inline if part.inline is not None else _parquet_table(part, columns)
@@ -236,7 +236,7 @@ def read(part: Partition, columns: Sequence[str], text_column: str) -> Records:
 _MAX_BLOCK = (1 << 31) - 1
 
 
-def _csv_records(part: Partition, columns: Sequence[str], text_column: str) -> Records:
+def _csv_records(part: Partition, columns: Sequence[str]) -> Records:
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
