@@ -16,6 +16,10 @@ by profile (`support` is the default); override them in your configuration.
 """
 
 
+#: How the reference names a skip condition whose id is not a plain word.
+_CONDITION_WORDS = {"link_text": "the text of a link or button on its own"}
+
+
 def _pattern(p: Pattern) -> str:
     if p.type == "phrase":
         return f"`{p.value}`"
@@ -70,7 +74,7 @@ def _flags(rule: Rule) -> str:
         text = ", ".join(shown) + (", …" if len(rule.patterns) > 15 else "") + "."
     skip = opts.get("skip_when")
     if skip:
-        text += f" Not when {', '.join(skip)}."
+        text += f" Not when {', '.join(_CONDITION_WORDS.get(c, c) for c in skip)}."
     return text
 
 

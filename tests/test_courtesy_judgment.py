@@ -262,6 +262,80 @@ def test_keywords_without_the_grammar_are_not_findings(text, rule):
     assert rule not in rules_fired(text)
 
 
+# A link or button of its own is a label to click, not a request (the skip condition
+# link_text): fossbilling's confirmation mails put "Verify email address." in an <a> on its
+# own line under "Please verify your email by clicking on the link below:".
+LINK_MAIL = (
+    "<p>Hello Sam,</p>\n<p>Please verify your email by clicking on the link below:</p>\n"
+    '    <a href="{{ link }}" target="_blank">Verify email address.</a>\n'
+    "{}"
+    "<p>Thanks,<br>The Acme team</p>\n"
+)
+
+
+@pytest.mark.parametrize(
+    "fmt, markup",
+    [
+        ("html", '<a href="#">Verify email address.</a>'),
+        ("html", '<p><a href="#"><span>Confirm your new email address</span></a></p>'),
+        ("html", '<button type="submit">Send the form now</button>'),
+        ("mjml", '<mj-button href="#">Reply to this email today.</mj-button>'),
+    ],
+)
+def test_a_link_or_button_of_its_own_is_not_a_request(fmt, markup):
+    text = "<p>Hello Sam,</p>\n<p>Your account is ready.</p>\n" + markup + "\n<p>Thanks,<br>The Acme team</p>\n"
+    if fmt == "mjml":
+        text = f"<mjml><mj-body><mj-section><mj-column><mj-text>{text}</mj-text>{markup}</mj-column></mj-section></mj-body></mjml>"
+    assert "courtesy.please" not in rules_fired(text, fmt=fmt), text
+
+
+def test_a_request_beside_a_link_or_in_plain_text_is_still_one():
+    assert "courtesy.please" not in rules_fired(LINK_MAIL.format(""), fmt="html")
+    # the same words as a paragraph of plain text, or of HTML without a link, are a sentence
+    assert "courtesy.please" in rules_fired("Hello Sam,\n\nVerify email address.\n\nThanks,\nThe Acme team\n")
+    assert "courtesy.please" in rules_fired(LINK_MAIL.format("<p>Send us a photo of the label.</p>\n"), fmt="html")
+    # a link inside a sentence does not excuse the sentence, nor text around a link
+    inline = LINK_MAIL.format('<p>Send us a photo, or <a href="#">upload it here</a>.</p>\n')
+    assert [f.match for f in rules_fired(inline, fmt="html")["courtesy.please"]] == ["Send"]
+    mixed = LINK_MAIL.format('<p>Send the form: <a href="#">the form</a></p>\n')
+    assert "courtesy.please" in rules_fired(mixed, fmt="html")
+
+
+def test_a_markdown_link_of_its_own_is_not_a_request():
+    text = "Hi Sam,\n\nPlease confirm your address with the link below.\n\n[Confirm your email address](https://x.io/c)\n\n{}Thanks,\nAna\n"
+    assert "courtesy.please" not in rules_fired(text.format(""), fmt="markdown")
+    found = rules_fired(text.format("Send us a photo of [the label](https://x.io).\n\n"), fmt="markdown")["courtesy.please"]
+    assert [f.match for f in found] == ["Send"]
+
+
+def test_link_texts_are_found_after_the_first_piece_of_a_long_text():
+    from mantracheck.engine.runner import PIECE
+
+    filler = "<p>Your order shipped this morning and is on its way to you now.</p>\n" * (PIECE // 60)
+    text = LINK_MAIL.format(filler + '<a href="#">Verify email address.</a>\n<p>Send us a photo of the label.</p>\n')
+    found = rules_fired(text, fmt="html")["courtesy.please"]
+    assert [f.match for f in found] == ["Send"]
+
+
+def test_the_readers_record_link_texts_that_stand_alone():
+    from mantracheck.text.html import MJML, extract_html
+    from mantracheck.text.placeholders import compile_placeholders
+
+    html = '<p>Hi</p><a href="#">Verify <b>email</b></a><p>Go to <a href="#">your account</a> now</p><a href="#"><img src="x.png"></a>'
+    got = extract_html(html, compile_placeholders())
+    assert [got.clean[s:e] for s, e in got.controls] == ["Verify email"]
+    mjml = '<mjml><mj-body><mj-button href="#">Open the app</mj-button><mj-text>a <a href="#">link</a> b</mj-text></mj-body></mjml>'
+    got = extract_html(mjml, compile_placeholders(), dialect=MJML)
+    assert [got.clean[s:e] for s, e in got.controls] == ["Open the app"]
+
+
+def test_rules_docs_name_the_link_text_condition():
+    from mantracheck.docs import render_reference
+    from mantracheck.engine.loader import load_rules as load
+
+    assert "Not when question, the text of a link or button on its own." in render_reference(load())
+
+
 def test_plainly_rude_dismissal_is_caught():
     assert "courtesy.dismissive" in rules_fired("If you're this upset about a delivery, perhaps try an anger management class?")
     assert "courtesy.please" in rules_fired("Send the signed form to our billing team.")

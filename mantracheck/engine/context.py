@@ -155,6 +155,8 @@ class TextContext:
         self.offsets = offsets
         self.matches = matches
         self.cues = cues
+        #: Spans of the text of links and buttons that stand alone (``Extracted.controls``).
+        self.controls: Sequence[tuple[int, int]] = ()
         self._left: dict[int, str] = {}
         self._overlap_index: dict[str, tuple[list[int], list[int]]] = {}
         self._sentences_with: dict[str, set[int]] = {}
@@ -312,6 +314,11 @@ class TextContext:
             left = left[cut.end() :]
         return self.cues.conditionals.search(left) is not None
 
+    def is_link_text(self, start: int, end: int) -> bool:
+        """Whether the match lies in the text of a link or button that is all of its paragraph
+        (a label to click, such as "Verify email address."; the HTML readers find them)."""
+        return any(lo <= start and end <= hi for lo, hi in self.controls)
+
     def excused(self, start: int, end: int, conditions: Sequence[str]) -> bool:
         for condition in conditions:
             if condition == "negated" and self.is_negated(start):
@@ -321,6 +328,8 @@ class TextContext:
             if condition == "question" and self.is_question(start):
                 return True
             if condition == "conditional" and self.is_conditional(start):
+                return True
+            if condition == "link_text" and self.is_link_text(start, end):
                 return True
         return False
 

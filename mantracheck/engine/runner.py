@@ -172,13 +172,14 @@ class Linter:
             source=source.text,
         )
 
-    def _hits(self, clean: str, doc: Any, plans: Plans) -> Iterator[tuple[Rule, Hit]]:
+    def _hits(self, clean: str, doc: Any, plans: Plans, controls: tuple[tuple[int, int], ...] = ()) -> Iterator[tuple[Rule, Hit]]:
         ctx = self._context(clean, doc)
+        ctx.controls = controls
         for rule, check in runnable(plans.all, ctx.matches):
             for hit in check(rule, ctx):
                 yield rule, hit
 
-    def _piece_hits(self, clean: str, plans: Plans) -> Iterator[tuple[Rule, Hit]]:
+    def _piece_hits(self, clean: str, plans: Plans, controls: tuple[tuple[int, int], ...] = ()) -> Iterator[tuple[Rule, Hit]]:
         """The hits of a long text, a piece at a time (``PIECE``): each piece's Doc is dropped
         before the next is made. Rules that read the whole text run last, on a context made
         of what the pieces found (their sentences, word counts, and the matches of those
@@ -191,6 +192,7 @@ class Linter:
         for lo, hi in pieces(clean, PIECE):
             doc = self.pipeline.nlp(clean[lo:hi])
             ctx = self._context(clean[lo:hi], doc, whole_keys)
+            ctx.controls = [(s - lo, e - lo) for s, e in controls if lo <= s and e <= hi]
             for rule, check in runnable(plans.piece, ctx.matches):
                 for hit in check(rule, ctx):
                     yield rule, dataclasses.replace(hit, start=hit.start + lo, end=hit.end + lo)
@@ -202,6 +204,7 @@ class Linter:
             doc.user_data.clear()
         if plans.whole:
             ctx = TextContext.from_parts(clean, sentences, words, matches, self.ruleset.cues)
+            ctx.controls = controls
             # their regexes read the whole text (an anchor is its start or end, not a piece's)
             for key, spans in self._bank.run_regexes(ctx.normalized, only=whole_keys).items():
                 matches[key] = sorted(matches[key] + spans)
@@ -214,7 +217,7 @@ class Linter:
         pieces."""
         source_text = source.text
         plans = self._plans[self.kind_of(source, extracted)]
-        hits = self._piece_hits(extracted.clean, plans) if doc is None else self._hits(extracted.clean, doc, plans)
+        hits = self._piece_hits(extracted.clean, plans, extracted.controls) if doc is None else self._hits(extracted.clean, doc, plans, extracted.controls)
         findings = []
         promises = []
         listed: dict[str, int] = {}

@@ -17,7 +17,7 @@ from mantracheck.models import Severity
 from mantracheck.nlp import CAPABILITIES
 
 PATTERN_TYPES = ("phrase", "lemma", "regex", "tokens")
-SKIP_CONDITIONS = ("negated", "hedged", "question", "conditional")
+SKIP_CONDITIONS = ("negated", "hedged", "question", "conditional", "link_text")
 ID_PART = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 COMMON_KEYS = {

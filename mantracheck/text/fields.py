@@ -410,7 +410,7 @@ def value_text(value: str, outer: OffsetMap, placeholders: Placeholders, label: 
     # A lone surrogate (a "\ud800" escape) is no character; spaCy cannot hash it. One
     # character for one keeps every offset.
     clean = _LONE_SURROGATE.sub("\ufffd", inner.clean)
-    return Extracted(clean, compose(inner.offsets, outer), label=label, comments=map_comments(tuple(sorted(comments)), outer), fixable=fixable)
+    return Extracted(clean, compose(inner.offsets, outer), label=label, comments=map_comments(tuple(sorted(comments)), outer), fixable=fixable, controls=inner.controls)
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")

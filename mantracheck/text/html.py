@@ -28,6 +28,8 @@ BLOCKS = frozenset(
     section summary table tbody td tfoot th thead tr ul""".split()
 )
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+#: Elements whose text is something to click: a link or a button (HTML, MJML, Inky).
+CONTROLS = frozenset({"a", "button", "mj-button", "mj-navbar-link"})
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,7 @@ def _events_into(
     text = masker.text
     skipping: list[str] = []  # the element being skipped, once per nesting level
     held: list[Event] = []  # the event before the one the parser gives now
+    controls: list[tuple[str, int]] = []  # the links and buttons open: (tag, where their text starts)
 
     def add(event: Event, e: int) -> None:
         rel, kind, name, attrs = event
@@ -176,6 +179,12 @@ def _events_into(
         elif kind == "entity":
             builder.replace(html.unescape(text[s:e]), s, e)
         elif kind in ("start", "startend", "end"):
+            if kind == "end" and name in CONTROLS:
+                for i in range(len(controls) - 1, -1, -1):
+                    if controls[i][0] == name:
+                        builder.controls.append((controls[i][1], builder.clean_length))
+                        del controls[i:]
+                        break
             if kind == "start" and (name in dialect.skipped or (skip_quotes and _is_quote(name, attrs))):
                 builder.opaque("", s, e)
                 builder.gap("\n\n")
@@ -187,6 +196,8 @@ def _events_into(
                 builder.gap("\n\n")
             else:
                 builder.opaque("", s, e)
+            if kind == "start" and name in CONTROLS and not skipping:
+                controls.append((name, builder.clean_length))
         else:
             builder.opaque("", s, e)
 

@@ -227,6 +227,7 @@ class _Inline:
     def run(self, children: list[Any]) -> None:
         content = self.p.content
         i = 0
+        link_at = 0  # where the text of the link being read starts (clean offset)
         while i < len(children):
             tok = children[i]
             i += 1
@@ -282,8 +283,10 @@ class _Inline:
             elif kind == "link_open":
                 self._expect("[")
                 self._hide(c, self.c)
+                link_at = self.b.clean_length
             elif kind == "link_close":
                 self._expect("]")
+                self.b.controls.append((link_at, self.b.clean_length))
                 self._hide(c, self.c)
                 self._skip_target()
             elif kind == "image":

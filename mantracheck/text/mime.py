@@ -316,5 +316,5 @@ def extract_email(source: str, placeholders: Placeholders) -> list[Extracted]:
         _plain_body_into(builder, masker, comments)
     inner = builder.build()
     verbatim = _transfer_encoding(headers) in VERBATIM
-    out.append(Extracted(inner.clean, compose(inner.offsets, outer), label="body", comments=map_comments(tuple(sorted(comments)), outer), fixable=verbatim))
+    out.append(Extracted(inner.clean, compose(inner.offsets, outer), label="body", comments=map_comments(tuple(sorted(comments)), outer), fixable=verbatim, controls=inner.controls))
     return out

@@ -131,6 +131,8 @@ class TextBuilder:
         self._len = 0
         self._src_pos = 0  # end of the last source piece consumed (for gap anchoring)
         self._last_gap: tuple[int, str] | None = None  # (clean length after it, its text)
+        #: clean spans of the text of links and buttons (the HTML reader records them)
+        self.controls: list[tuple[int, int]] = []
 
     def _add(self, text: str, src_start: int, src_end: int, kind: int) -> None:
         if not text and not (kind == OPAQUE and src_end > src_start):
@@ -187,9 +189,22 @@ class TextBuilder:
             self._pieces[-1] = last
         self._len, self._src_pos = length, src_pos
         self._last_gap = None
+        self.controls = [c for c in self.controls if c[1] <= length]
 
     def build(self, **kwargs: object) -> Extracted:
-        return Extracted(clean="".join(self._parts), offsets=OffsetMap(self._pieces), **kwargs)  # type: ignore[arg-type]
+        clean = "".join(self._parts)
+        controls = tuple(c for c in self.controls if standalone(clean, *c))
+        return Extracted(clean=clean, offsets=OffsetMap(self._pieces), controls=controls, **kwargs)  # type: ignore[arg-type]
+
+
+def standalone(clean: str, start: int, end: int) -> bool:
+    """Whether ``clean[start:end]`` holds words and is all the text of its paragraph (the
+    text between blank lines, which is what a block element leaves around its text)."""
+    if not any(c.isalnum() for c in clean[start:end]):
+        return False
+    before = clean.rfind("\n\n", 0, start)
+    after = clean.find("\n\n", end)
+    return not clean[before + 2 if before >= 0 else 0 : start].strip() and not clean[end : after if after >= 0 else len(clean)].strip()
 
 
 @dataclass(frozen=True)
@@ -212,6 +227,10 @@ class Extracted:
     #: False when rewriting the source could break its syntax (a quoted YAML or JSON string);
     #: fixes are offered only where the text is fixable and the span was copied verbatim.
     fixable: bool = True
+    #: Clean spans of the text of links and buttons that stand alone in their paragraph
+    #: ("Verify email address." as an HTML link of its own): a label to click, not a
+    #: sentence to the reader (the skip condition ``link_text``).
+    controls: tuple[tuple[int, int], ...] = ()
 
 
 def _span(pieces: list[Piece], start: int, end: int) -> tuple[int, int] | None:
