@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from mantracheck.engine.context import Hit, TextContext
@@ -38,11 +39,11 @@ def parse(checker: Checker) -> tuple[dict[str, Any], dict[str, tuple[Pattern, ..
     return {"region": region, "sentences": int(sentences or 2), "min_words": int(min_words or 0), "when_skip": when_skip, "edge_placeholder": edge}, extra
 
 
-def _worded(ctx: TextContext) -> list[tuple[int, int]]:
-    """The text's sentences without those that hold no word of their own (only links,
-    placeholders -- "Placeholder" in the clean text --, entities and symbols): a URL after a
-    sign-off is not the closing, nor "{{ name }} <{{ email }}>" before a greeting the opening."""
-    return [(s, e) for s, e in ctx.sentences if _WORD.search(_STAND_INS.sub(" ", ctx.clean[s:e]))]
+def _worded(ctx: TextContext, sentences: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """The sentences that hold a word of their own, not only links, placeholders --
+    "Placeholder" in the clean text --, entities and symbols: a URL after a sign-off is not
+    the closing, nor "{{ name }} <{{ email }}>" before a greeting the opening."""
+    return ((s, e) for s, e in sentences if _WORD.search(_STAND_INS.sub(" ", ctx.clean[s:e])))
 
 
 #: What is not a word of the text's own: a placeholder's stand-in, an HTML entity left as text.
@@ -55,21 +56,15 @@ def _region(rule: Rule, ctx: TextContext) -> tuple[int, int] | None:
     if not ctx.sentences:
         return None
     if region == "whole":
-        sentences = ctx.sentences
-    else:
-        sentences = _worded(ctx)
-        edge = ctx.sentences[0] if region == "opening" else ctx.sentences[-1]
-        if rule.options["edge_placeholder"] == "unknown" and edge not in sentences:
-            return None  # the text opens (or ends) with a placeholder: what fills it is not known
-    if not sentences:
-        return None
-    n = rule.options["sentences"]
-    if region == "opening":
-        chosen = sentences[:n]
-    elif region == "closing":
-        chosen = sentences[-n:]
-    else:
-        chosen = sentences
+        return ctx.sentences[0][0], ctx.sentences[-1][1]
+    # the first (or last) n sentences with words, read from that end only
+    opening = region == "opening"
+    chosen = list(itertools.islice(_worded(ctx, ctx.sentences if opening else reversed(ctx.sentences)), rule.options["sentences"]))
+    edge = ctx.sentences[0] if opening else ctx.sentences[-1]
+    if not chosen or (rule.options["edge_placeholder"] == "unknown" and chosen[0] != edge):
+        return None  # no words; or the text opens (ends) with a placeholder: what fills it is not known
+    if not opening:
+        chosen.reverse()
     return chosen[0][0], chosen[-1][1]
 
 
@@ -100,8 +95,9 @@ def check(rule: Rule, ctx: TextContext) -> Iterable[Hit]:
     if trigger is not None:
         yield Hit(trigger[0], trigger[1], {"when": ctx.clean[trigger[0]:trigger[1]]})
         return
-    sentences = _worded(ctx) or ctx.sentences
-    sentence = sentences[-1] if rule.options["region"] == "closing" else sentences[0]
+    closing = rule.options["region"] == "closing"
+    edge = ctx.sentences[-1] if closing else ctx.sentences[0]
+    sentence = next(_worded(ctx, reversed(ctx.sentences) if closing else ctx.sentences), edge)
     start, end = _first_line(ctx, *sentence)
     yield Hit(start, end, {"region": rule.options["region"]}, region=True)
 
