@@ -362,3 +362,36 @@ def test_many_team_placeholders_are_found_in_linear_time() -> None:
     masker = Masker(text, compile_placeholders(["%[a-z]+%"]))
     assert time.monotonic() - started < 10
     assert len(masker.masks) == 32_000 and {text[m.start : m.end] for m in masker.masks} == {"%name%"}
+
+
+def test_a_rules_exception_regexes_run_only_where_it_matched_else_always_for_a_metric() -> None:
+    """Exceptions and unless-sentence patterns can only excuse a match of their own rule, so
+    the bank runs their regexes on a text only where another pattern of the rule matched
+    (tokens, phrases or a regex); a metric's exceptions excuse what a measure finds: always."""
+    from mantracheck.engine.matching import MatcherBank
+    from mantracheck.engine.schema import Pattern, Rule
+    from mantracheck.models import Severity
+
+    def rule(rule_id: str, kind: str, patterns: tuple[Pattern, ...]) -> Rule:
+        return Rule(
+            id=rule_id, pack="t", name=rule_id, kind=kind, severity=Severity.INFO, profile_severity={}, profiles=frozenset({"support"}),
+            message="m", description="d", link=None, needs=frozenset(), patterns=patterns, exceptions=(),
+            suggestions=("s",), good=("g",), bad=("b",), options={"skip_when": ()}, path="<test>",
+            extra_patterns={"exceptions": (Pattern("regex", r"\bcall\b"),), "unless": (Pattern("regex", r"\bkindly\b"),)},
+        )
+
+    nlp = get_pipeline().nlp
+    bank = MatcherBank(nlp, [rule("t.words", "existence", (Pattern("phrase", "send us"),)), rule("t.regex", "existence", (Pattern("regex", r"\bsend\b"),)), rule("t.metric", "metric", ())])
+
+    def matches(text: str) -> dict[str, list[tuple[int, int]]]:
+        return {k: v for k, v in bank.run(nlp(text), text).items() if v}
+
+    quiet = matches("Kindly call us.")
+    assert quiet == {"t.metric#exceptions": [(7, 11)], "t.metric#unless": [(0, 6)]}
+    loud = matches("Kindly send us a photo, or call us.")
+    assert loud["t.words"] == [(7, 14)] and loud["t.regex"] == [(7, 11)]
+    for rule_id in ("t.words", "t.regex", "t.metric"):
+        assert loud[f"{rule_id}#exceptions"] == [(27, 31)]
+    assert loud["t.words#unless"] == loud["t.regex#unless"] == [(0, 6)]
+    # asked for outright (a long text's whole-text pass), every regex runs
+    assert bank.run_regexes("Kindly call us.")["t.regex#exceptions"] == [(7, 11)]

@@ -232,6 +232,10 @@ def _all_patterns(rule: Rule) -> Iterable[Pattern]:
         yield from patterns
 
 
+#: The pattern roles that only excuse a rule's matches (``exceptions``, ``unless_sentence``).
+_EXCUSING = ("#exceptions", "#unless")
+
+
 def _roles(rule: Rule) -> Iterable[tuple[str, Sequence[Pattern]]]:
     if rule.patterns:
         yield "patterns", rule.patterns
@@ -313,6 +317,15 @@ class MatcherBank:
         for key, texts in lemmas.items():
             self._lemma.add(key, list(nlp.pipe(texts)))
         self._plain = [m for m, present in ((self._phrase, phrases), (self._lemma, lemmas), (self._tokens, len(self._tokens))) if present]
+        # A rule's exception and unless-sentence regexes can only excuse one of its matches:
+        # they run on a text only when another of its patterns matched there (a metric's
+        # exceptions excuse what a measure finds, so theirs always run).
+        self._gated: dict[str, frozenset[str]] = {}
+        for rule in rules:
+            keys = [pattern_key(rule.id, role) for role, _ in _roles(rule)]
+            gates = frozenset(k for k in keys if not k.endswith(_EXCUSING))
+            if rule.kind != "metric" and gates:
+                self._gated.update((k, gates) for k in keys if k.endswith(_EXCUSING))
         # One RE2 scan tells which regexes can match an ASCII text (engine/prefilter.py).
         self._set = RegexSet([(pattern, case_sensitive) for _, pattern, _, case_sensitive in self._regexes]) if self._regexes else None
         self._uncovered = frozenset(range(len(self._regexes))) - (self._set.covered if self._set is not None else frozenset())
@@ -359,14 +372,21 @@ class MatcherBank:
                 key, flags = checks[match_id]
                 if not flags or all(_flag(doc, table, start + i, flag) == value for i, flag, value in flags):
                     out[key].append((idx[start], ends[end - 1]))
-        self.run_regexes(normalized, out, skip=regex_skip)
+        self.run_regexes(normalized, out, skip=regex_skip, gate=True)
         return out
 
     def run_regexes(
-        self, normalized: str, out: dict[str, list[tuple[int, int]]] | None = None, *, skip: frozenset[str] = frozenset(), only: frozenset[str] | None = None
+        self,
+        normalized: str,
+        out: dict[str, list[tuple[int, int]]] | None = None,
+        *,
+        skip: frozenset[str] = frozenset(),
+        only: frozenset[str] | None = None,
+        gate: bool = False,
     ) -> dict[str, list[tuple[int, int]]]:
         """The regex patterns' spans in ``normalized`` (added to ``out``), but for the keys in
-        ``skip``, or only those in ``only``."""
+        ``skip``, or only those in ``only``. With ``gate`` (``out`` holds every other pattern's
+        spans already), a rule's exceptions run only if something else of the rule matched."""
         out = defaultdict(list) if out is None else out
         if not self._regexes:
             return out
@@ -378,31 +398,41 @@ class MatcherBank:
             todo = sorted(candidates.union(self._uncovered)) if self._uncovered else sorted(candidates)
         folded = None
         data = None
-        for i in todo:
-            key, pattern, required, case_sensitive = regexes[i]
-            if key in skip or (only is not None and key not in only):
-                continue
-            if candidates is not None and i in candidates:  # (candidates: an ASCII text)
-                exact = self._exact[i] if i in self._exact else self._exact_regex(i)
-                if exact is not None:
-                    if data is None:
-                        data = normalized.encode("ascii")
-                    self._finditer_ascii(out, key, exact, data)
+        gated = self._gated if gate else {}
+        deferred: list[int] = []  # the gated regexes, run once the others have
+        for indices in (todo, deferred):
+            for i in indices:
+                key, pattern, required, case_sensitive = regexes[i]
+                if key in skip or (only is not None and key not in only):
                     continue
-            if candidates is None or i not in candidates:
-                if folded is None:
-                    folded = normalized.casefold()
-                haystack = normalized if case_sensitive else folded
-                for strings_ in required:  # (plain loops: twice as fast as all(any(...)))
-                    for p in strings_:
-                        if p in haystack:
-                            break
+                gates = gated.get(key)
+                if gates is not None:
+                    if indices is todo:
+                        deferred.append(i)
+                        continue
+                    if not any(out.get(g) for g in gates):
+                        continue  # nothing of its rule matched: nothing to excuse
+                if candidates is not None and i in candidates:  # (candidates: an ASCII text)
+                    exact = self._exact[i] if i in self._exact else self._exact_regex(i)
+                    if exact is not None:
+                        if data is None:
+                            data = normalized.encode("ascii")
+                        self._finditer_ascii(out, key, exact, data)
+                        continue
+                if candidates is None or i not in candidates:
+                    if folded is None:
+                        folded = normalized.casefold()
+                    haystack = normalized if case_sensitive else folded
+                    for strings_ in required:  # (plain loops: twice as fast as all(any(...)))
+                        for p in strings_:
+                            if p in haystack:
+                                break
+                        else:
+                            break  # none of this set's strings occurs: it cannot match
                     else:
-                        break  # none of this set's strings occurs: it cannot match
-                else:
-                    self._finditer(out, key, self._regex(pattern, case_sensitive), normalized)
-                continue
-            self._finditer(out, key, self._regex(pattern, case_sensitive), normalized)
+                        self._finditer(out, key, self._regex(pattern, case_sensitive), normalized)
+                    continue
+                self._finditer(out, key, self._regex(pattern, case_sensitive), normalized)
         return out
 
     def _exact_regex(self, i: int) -> Any:
