@@ -47,6 +47,20 @@ def test_rules_test_reports_failing_examples(tmp_path: Path) -> None:
     assert f"{path}: examples.good[0]: fired on 'replace me': 'Please replace me.'" in result.output
 
 
+def test_rules_test_warns_of_a_field_no_finding_fills(tmp_path: Path) -> None:
+    invoke("rules", "new", "team.jargon", cwd=tmp_path)
+    path = tmp_path / "rules" / "team" / "jargon.yaml"
+    text = path.read_text(encoding="utf-8").replace("'{match}' -- say", "'{mtach}' -- say {replacement}").replace("What to write instead.", "Write '{match}' as 'Hi {first_name},'.")
+    path.write_text(text, encoding="utf-8")
+    result = invoke("rules", "test", str(path))
+    assert result.exit_code == 0, result.output  # a warning: braces may be meant (a placeholder)
+    assert f"warning: {path}: message: {{mtach}} is not a field of existence rules (they fill {{match}}): it is printed as written" in result.output
+    assert f"warning: {path}: message: {{replacement}} is not a field" in result.output
+    assert f"warning: {path}: suggestions[0]: {{first_name}} is not a field" in result.output
+    assert result.output.count("warning:") == 3
+    assert "warning" not in invoke("rules", "test").output  # the built-in rules name only fields they fill
+
+
 def test_rules_test_invalid_pack_exits_2(tmp_path: Path) -> None:
     bad = tmp_path / "team" / "x.yaml"
     bad.parent.mkdir()

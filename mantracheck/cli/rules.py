@@ -180,10 +180,12 @@ def test_rules(paths: tuple[str, ...]) -> None:
     import sys
 
     from mantracheck.cli import ready
-    from mantracheck.engine.selftest import check_examples, load_for_test
+    from mantracheck.engine.selftest import check_examples, load_for_test, unfilled_fields
 
     ruleset, chosen = load_for_test(paths)
     ready()  # collect garbage again (see cli.main)
+    for warning in unfilled_fields(chosen):
+        click.echo(f"warning: {warning}")
     failures = check_examples(ruleset, chosen)
     for failure in failures:
         click.echo(str(failure))

@@ -21,7 +21,8 @@ from mantracheck.nlp import COLUMNS_KEY, SENTENCES_KEY, Pipeline, get_pipeline
 from mantracheck.text import LineIndex, extract
 from mantracheck.text.offsets import Extracted
 
-_FIELD = re.compile(r"\{(\w+)\}")
+#: A ``{name}`` field in a rule's message or suggestion.
+FIELD = re.compile(r"\{(\w+)\}")
 BATCH = 128
 #: Findings of one rule listed per text; past it one finding says how many more there are
 #: (nobody reads ten thousand, and each costs memory: the output stays linear in the input).
@@ -65,7 +66,7 @@ def render(template: str, values: dict[str, Any]) -> str:
         value = values.get(match.group(1))
         return match.group(0) if value is None else str(value)
 
-    return _FIELD.sub(field, template)
+    return FIELD.sub(field, template)
 
 
 def select_rules(

@@ -40,6 +40,23 @@ def check_examples(ruleset: RuleSet, rules: Sequence[Rule]) -> list[ExampleFailu
     return failures
 
 
+def unfilled_fields(rules: Sequence[Rule]) -> list[str]:
+    """A warning for each ``{name}`` in a rule's message or suggestions that none of its
+    findings fills (a typo such as ``{mtach}``, printed as written)."""
+    from mantracheck.engine.kinds import KINDS
+    from mantracheck.engine.runner import FIELD
+
+    warnings = []
+    for rule in rules:
+        known = ("match", *KINDS[rule.kind].fields)
+        for where, text in (("message", rule.message), *((f"suggestions[{i}]", s) for i, s in enumerate(rule.suggestions))):
+            for name in dict.fromkeys(m.group(1) for m in FIELD.finditer(text)):
+                if name not in known:
+                    fills = ", ".join(f"{{{k}}}" for k in known)
+                    warnings.append(f"{rule.path}: {where}: {{{name}}} is not a field of {rule.kind} rules (they fill {fills}): it is printed as written")
+    return warnings
+
+
 def _is_builtin(path: Path, root: Path) -> bool:
     """Inside the built-in rules folder: the built-in packs' regexes run on Python's re."""
     return path.resolve().is_relative_to(root)

@@ -28,6 +28,8 @@ class Kind:
     #: sentence or match at a time: the runner runs such rules once on a long text analysed
     #: in pieces, on what the pieces found, with no Doc (``TextContext.from_parts``).
     reads_whole_text: Callable[[Rule], bool] = lambda rule: False
+    #: The ``{fields}`` its findings fill in a message or suggestion, besides ``{match}``.
+    fields: tuple[str, ...] = ()
 
 
 def pattern_key(rule_id: str, role: str = "patterns") -> str:

@@ -56,4 +56,5 @@ KIND = Kind(
     check=check,
     needs_patterns=False,
     reads_whole_text=lambda rule: rule.options["measure"] in WHOLE_TEXT_MEASURES,
+    fields=("value", "max", "min"),
 )

@@ -109,4 +109,5 @@ KIND = Kind(
     parse=parse,
     check=check,
     reads_whole_text=lambda rule: True,
+    fields=("when", "region"),
 )

@@ -66,4 +66,5 @@ KIND = Kind(
     check=check,
     needs_patterns=False,
     triggers=lambda rule: tuple(pattern_key(rule.id, f"swap{i}") for i in range(len(rule.options["replacements"]))),
+    fields=("replacement",),
 )
