@@ -185,3 +185,26 @@ def test_serve_warns_when_not_on_localhost_and_refuses_a_busy_port():
         result = subprocess.run([sys.executable, "-m", "mantracheck", "serve", "--port", str(port)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def test_the_engine_is_built_afresh_after_so_much_text(monkeypatch):
+    """spaCy's vocabulary keeps every word the server reads: past RECYCLE_CHARS the sessions
+    and pipelines are forgotten and built again, with the same answers."""
+    import mantracheck.web.app as web
+    from mantracheck.nlp import get_pipeline
+
+    monkeypatch.setattr(web, "RECYCLE_CHARS", 20_000)
+    bench = Workbench()
+    email = "Hi Sam,\n\nSend us your order number and we guarantee a refund today!\n\nAna\n"
+    first = bench.lint(email, None, "text")
+    nlp = get_pipeline().nlp
+    for i in range(400):  # ~40,000 characters of words seen once
+        bench.lint(f"Your reference is QX{i:05d}KP{i * 7919:07d}; we wrote to k{i}x@example.com.", None, "text")
+        if get_pipeline().nlp is not nlp:
+            break
+    else:
+        raise AssertionError("the engine was never built afresh")
+    assert i * 80 > 20_000 * 0.9
+    assert len(get_pipeline().nlp.vocab) < len(nlp.vocab)
+    assert bench.lint(email, None, "text") == first
+    assert bench.mantra(["People serving people."]) == Workbench().mantra(["People serving people."])

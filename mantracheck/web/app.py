@@ -9,8 +9,9 @@ two JSON endpoints:
 - ``POST /api/mantra`` ``{"candidates": [...]}`` returns the CLI's mantra JSON objects, ranked;
 - ``GET /api/rules/{id}`` a rule's explanation; ``GET /api/profiles`` the profiles.
 
-The engine (rules, one warm Linter per profile and format) is built once and shared; a lock
-lets one request at a time use it (its caches are not made for threads). Bodies over
+The engine (rules, one warm Linter per profile and format) is built once and shared, and
+built afresh after ``RECYCLE_CHARS`` of text; a lock lets one request at a time use it (its
+caches are not made for threads). Bodies over
 ``MAX_BODY`` get 413, bad input 400 with a one-line reason; nothing is written to disk.
 """
 
@@ -35,6 +36,10 @@ from mantracheck.models import LintResult, RuleMeta
 MAX_BODY = 1_000_000
 #: Candidates one mantra request may rank.
 MAX_CANDIDATES = 200
+#: Characters of text the engine reads before it is built afresh: spaCy's vocabulary keeps
+#: every word it has read (names, reference numbers, addresses), so a server that runs for
+#: weeks would grow without it (``nlp.release_pipelines``; the audit's workers do the same).
+RECYCLE_CHARS = 32 << 20
 FORMATS = ("text", "markdown", "html", "email")
 _TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
 #: A strict policy: the page loads only its own assets, and sends requests only to this server.
@@ -57,9 +62,21 @@ class Workbench:
         self.model = model
         self._sessions: dict[str | None, _Session] = {}
         self.lock = threading.Lock()
+        self._read = 0  # characters read since the engine was built
         first = self.session(None)
         self.profiles = list(first.ruleset.profiles)
         self.default_profile = first.config.base.profile or first.ruleset.default_profile
+
+    def _reading(self, chars: int) -> None:
+        """Count what a request makes the engine read; past ``RECYCLE_CHARS``, forget the
+        sessions and the pipelines (the next request builds them again). Under ``lock``."""
+        from mantracheck.nlp import release_pipelines
+
+        self._read += chars
+        if self._read > RECYCLE_CHARS:
+            self._sessions.clear()
+            release_pipelines()
+            self._read = chars
 
     def session(self, profile: str | None) -> _Session:
         found = self._sessions.get(profile)
@@ -74,6 +91,7 @@ class Workbench:
         if profile is not None and profile not in self.profiles:
             raise BadRequest(400, f"unknown profile {profile!r}; expected one of {', '.join(self.profiles)}")
         with self.lock:
+            self._reading(len(text))
             session = self.session(profile)
             linter = session.linter_for(STDIN_NAME)
             report = _lint_stdin(session, text, input_format)
@@ -89,11 +107,13 @@ class Workbench:
         from mantracheck.scoring.mantra import rank_mantras
 
         with self.lock:
+            self._reading(sum(len(c) for c in candidates))
             reports = rank_mantras(candidates, pipeline=self.model)
         return [json.loads(line) for line in format_mantra_json(reports).splitlines()]
 
     def explain(self, rule_id: str) -> dict[str, Any]:
-        rule = self.session(None).ruleset.by_id().get(rule_id)
+        with self.lock:
+            rule = self.session(None).ruleset.by_id().get(rule_id)
         if rule is None:
             raise BadRequest(404, f"unknown rule {rule_id!r}")
         return {
