@@ -301,6 +301,22 @@ def test_a_request_beside_a_link_or_in_plain_text_is_still_one():
     assert "courtesy.please" in rules_fired(mixed, fmt="html")
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a link around a block: its text is the block's paragraph, whatever follows
+        ('<p>Hi Sam,</p><a href="#"><p>Verify email address.</p></a><p>Thanks, Ana</p>', []),
+        # a link around a heading and a sentence (a card) spans two paragraphs: not a label
+        ('<p>Hi Sam,</p><a href="/o/1"><h3>Your order</h3>Send us a photo of the label.</a><p>Thanks</p>', ["Send"]),
+        # CRLF line ends and a blank line holding spaces end a paragraph too
+        ('<p>Hi Sam,</p>\r\nThanks for writing in.\r\n\r\n<a href="#">Send us the log file</a>\r\n\r\nThanks', []),
+        ('<p>Hi Sam,</p>\nThanks for writing in.\n  \n<a href="#">Send us the log file</a>\n\t\nThanks', []),
+    ],
+)
+def test_what_a_link_of_its_own_is(text, expected):
+    assert [f.match for f in rules_fired(text, fmt="html").get("courtesy.please", [])] == expected
+
+
 def test_a_markdown_link_of_its_own_is_not_a_request():
     text = "Hi Sam,\n\nPlease confirm your address with the link below.\n\n[Confirm your email address](https://x.io/c)\n\n{}Thanks,\nAna\n"
     assert "courtesy.please" not in rules_fired(text.format(""), fmt="markdown")

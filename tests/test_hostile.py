@@ -131,6 +131,14 @@ def make_html_p(folder: Path) -> None:
     (folder / "html-p.html").write_text("<p>" * 300_000 + G + "\n", encoding="utf-8")
 
 
+def make_html_links(folder: Path) -> None:
+    (folder / "html-links.html").write_text("<p>" + '<a href="#">Go</a> and ' * 80_000 + G + "</p>\n", encoding="utf-8")
+
+
+def make_html_link_paragraphs(folder: Path) -> None:
+    (folder / "html-link-paragraphs.html").write_text('<p><a href="#">Send us a photo</a></p>\n' * 30_000 + "<p>" + G + "</p>\n", encoding="utf-8")
+
+
 def make_md_table(folder: Path) -> None:
     rows = ["| Plan | " + " | ".join(f"Note {i}" for i in range(20)) + " |", "|" + " --- |" * 21]
     rows += ["| Plan | " + " | ".join(f"We guarantee item {r} {i} ships today" for i in range(20)) + " |" for r in range(400)]
@@ -168,6 +176,8 @@ MAKERS = {
     "please-wait": make_please_wait,
     "eml-base64": make_eml_base64,
     "html-p": make_html_p,
+    "html-links": make_html_links,
+    "html-link-paragraphs": make_html_link_paragraphs,
     "md-table": make_md_table,
     "yaml-bodies": make_yaml_bodies,
     "long-line": make_long_line,

@@ -155,8 +155,10 @@ class TextContext:
         self.offsets = offsets
         self.matches = matches
         self.cues = cues
-        #: Spans of the text of links and buttons that stand alone (``Extracted.controls``).
+        #: Spans of the text of links and buttons that stand alone (``Extracted.controls``:
+        #: sorted, and apart, since each is the whole of its paragraph).
         self.controls: Sequence[tuple[int, int]] = ()
+        self._control_starts: list[int] | None = None
         self._left: dict[int, str] = {}
         self._overlap_index: dict[str, tuple[list[int], list[int]]] = {}
         self._sentences_with: dict[str, set[int]] = {}
@@ -317,7 +319,12 @@ class TextContext:
     def is_link_text(self, start: int, end: int) -> bool:
         """Whether the match lies in the text of a link or button that is all of its paragraph
         (a label to click, such as "Verify email address."; the HTML readers find them)."""
-        return any(lo <= start and end <= hi for lo, hi in self.controls)
+        if not self.controls:
+            return False
+        if self._control_starts is None:
+            self._control_starts = [lo for lo, _ in self.controls]
+        i = bisect.bisect_right(self._control_starts, start) - 1  # the last that starts at or before
+        return i >= 0 and end <= self.controls[i][1]
 
     def excused(self, start: int, end: int, conditions: Sequence[str]) -> bool:
         for condition in conditions:

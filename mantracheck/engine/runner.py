@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from collections import defaultdict
@@ -193,7 +194,7 @@ class Linter:
         for lo, hi in pieces(clean, PIECE):
             doc = self.pipeline.nlp(clean[lo:hi])
             ctx = self._context(clean[lo:hi], doc, whole_keys)
-            ctx.controls = [(s - lo, e - lo) for s, e in controls if lo <= s and e <= hi]
+            ctx.controls = [(s - lo, e - lo) for s, e in controls[bisect.bisect_left(controls, (lo, lo)) : bisect.bisect_left(controls, (hi, hi))] if e <= hi]
             for rule, check in runnable(plans.piece, ctx.matches):
                 for hit in check(rule, ctx):
                     yield rule, dataclasses.replace(hit, start=hit.start + lo, end=hit.end + lo)

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -193,18 +195,46 @@ class TextBuilder:
 
     def build(self, **kwargs: object) -> Extracted:
         clean = "".join(self._parts)
-        controls = tuple(c for c in self.controls if standalone(clean, *c))
-        return Extracted(clean=clean, offsets=OffsetMap(self._pieces), controls=controls, **kwargs)  # type: ignore[arg-type]
+        return Extracted(clean=clean, offsets=OffsetMap(self._pieces), controls=standalone(clean, self.controls), **kwargs)  # type: ignore[arg-type]
 
 
-def standalone(clean: str, start: int, end: int) -> bool:
-    """Whether ``clean[start:end]`` holds words and is all the text of its paragraph (the
-    text between blank lines, which is what a block element leaves around its text)."""
-    if not any(c.isalnum() for c in clean[start:end]):
-        return False
-    before = clean.rfind("\n\n", 0, start)
-    after = clean.find("\n\n", end)
-    return not clean[before + 2 if before >= 0 else 0 : start].strip() and not clean[end : after if after >= 0 else len(clean)].strip()
+#: A blank line, where a paragraph ends (what a block element leaves; CRLF and white space on
+#: the line count too).
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+_INK = re.compile(r"\S")
+_ALNUM = re.compile(r"[^\W_]")
+
+
+def standalone(clean: str, spans: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """The spans, trimmed of white space, that hold a letter or digit and are all the text of
+    their paragraph (sorted, each once). One scan for the blank lines, and each paragraph's
+    first and last printing character found once: linear in the text and the spans."""
+    if not spans:
+        return ()
+    blanks = [m.span() for m in _BLANK_LINE.finditer(clean)]
+    blank_starts = [s for s, _ in blanks]
+    edges: dict[int, tuple[int, int]] = {}  # paragraph -> (its first printing character, the end of its last)
+    out = set()
+    for start, end in spans:
+        ink = _INK.search(clean, start, end)
+        if ink is None:
+            continue
+        start = ink.start()
+        while clean[end - 1].isspace():
+            end -= 1
+        i = bisect.bisect_left(blank_starts, start)  # the paragraph: after blank i - 1, before blank i
+        para_end = blanks[i][0] if i < len(blanks) else len(clean)
+        if end > para_end or not _ALNUM.search(clean, start, end):
+            continue  # runs over a blank line (a link around blocks), or no word
+        found = edges.get(i)
+        if found is None:
+            para_start = blanks[i - 1][1] if i else 0
+            first = _INK.search(clean, para_start, para_end)
+            last = len(clean[para_start:para_end].rstrip()) + para_start
+            found = edges[i] = (first.start() if first else para_end, last)
+        if found == (start, end):
+            out.add((start, end))
+    return tuple(sorted(out))
 
 
 @dataclass(frozen=True)
