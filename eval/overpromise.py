@@ -3,14 +3,16 @@
     python eval/overpromise.py                    # the test split (what is reported)
     python eval/overpromise.py --split dev        # the split the rules are tuned on
     python eval/overpromise.py --split all
+    python eval/overpromise.py --units stage7     # the 1,200 units labelled after the tuning
     python eval/overpromise.py --errors           # dev misses and false alarms: ids, rules, phrases
     python eval/overpromise.py --errors --text    # ... with each unit's text (terminal only)
     python eval/overpromise.py --save FILE        # each unit's rules that fired, as JSON lines
     PYTHONPATH=/tmp/frozen python eval/overpromise.py   # run a frozen checkout's mantracheck
 
 Labels: eval/labels/overpromise.jsonl (6,318 sentences and short messages labelled by hand by
-../shared/labels/GUIDELINES.md and audited by a second labeller; see
-eval/labels/OVERPROMISE.md). Texts are read again from ../shared/data by
+../shared/labels/GUIDELINES.md and audited by a second labeller, stages 1-6, the ``original``
+units; and stage 7's 1,200 more, labelled after the rules were tuned on the first six, each line
+``"stage": 7``; see eval/labels/OVERPROMISE.md). Texts are read again from ../shared/data by
 ``overpromise_units.labelled()`` (the written lines are in the file); the split is fixed by a
 hash of the text: tune on ``dev``, report on ``test``. ``--errors`` refuses the test split.
 
@@ -23,7 +25,8 @@ predicted an overpromise when any ``overpromise.*`` rule fires on it.
 
 Printed, each figure beside the baseline (the rules as they were before issue 20's work, at
 d07e52e; their predictions are kept in ``eval/overpromise-baseline.jsonl``, ids and rule ids
-only, made with ``--save`` from a clean export of that commit):
+only, made with ``--save`` from a clean export of that commit; for ``--units stage7``, the
+rules at 3d2463d, just before stage 7 was labelled, in ``eval/overpromise-stage7-before.jsonl``):
 
 - precision, recall and F1 (with tp/fp/fn) overall, without ``borderline:`` units, without the
   ``written`` lines, and per source (each with and without ``borderline:`` units);
@@ -63,6 +66,10 @@ from precision import DEFAULT_PROFILE, PRODUCTS
 
 BASELINE = HERE / "overpromise-baseline.jsonl"
 BASELINE_COMMIT = "d07e52e"
+# Stage 7's units (1,200, labelled 2026-12-05) came after the rules were tuned on stages 1-6;
+# their baseline is the pack just before they were labelled, at 3d2463d.
+STAGE7_BASELINE = HERE / "overpromise-stage7-before.jsonl"
+STAGE7_BASELINE_COMMIT = "3d2463d"
 CATEGORIES = ("guarantee", "absolute", "time", "certainty", "superlative", "prize")
 SOURCES = ("marketing", "agent", "real-copy", "slogan", "written")
 SOURCE_PROFILES = {
@@ -101,11 +108,11 @@ def lint_units(units: Sequence[dict]) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def load_baseline() -> dict[str, list[str]] | None:
-    if not BASELINE.is_file():
+def load_baseline(path: Path = BASELINE) -> dict[str, list[str]] | None:
+    if not path.is_file():
         return None
     found = {}
-    for line in BASELINE.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         found[row["id"]] = row["rules"]
     return found
@@ -138,9 +145,13 @@ class Table:
     """The units of one split with what fired now and in the baseline."""
 
     def __init__(
-        self, units: list[dict], now: dict[str, list[str]], base: dict[str, list[str]] | None
+        self,
+        units: list[dict],
+        now: dict[str, list[str]],
+        base: dict[str, list[str]] | None,
+        base_commit: str = BASELINE_COMMIT,
     ) -> None:
-        self.units, self.now, self.base = units, now, base
+        self.units, self.now, self.base, self.base_commit = units, now, base, base_commit
 
     def pairs(self, units: Iterable[dict], rules: dict[str, list[str]]) -> list[tuple[bool, bool]]:
         return [(u["overpromise"], bool(rules[u["id"]])) for u in units]
@@ -158,16 +169,16 @@ class Table:
         line = f"{first:<34} {'n':>5} {'pos':>4}  {'P':>5} {'R':>5} {'F1':>5} {'tp/fp/fn':>11}"
         if self.base is not None:
             line += (
-                f"  | {'P':>5} {'R':>5} {'F1':>5} {'tp/fp/fn':>11}  (baseline {BASELINE_COMMIT})"
+                f"  | {'P':>5} {'R':>5} {'F1':>5} {'tp/fp/fn':>11}  (baseline {self.base_commit})"
             )
         return line
 
 
-def report(table: Table, split: str) -> None:
+def report(table: Table, which: str) -> None:
     units, now, base = table.units, table.now, table.base
     n_border = sum(map(is_borderline, units))
     print(
-        f"{len(units)} units ({split} split), {sum(u['overpromise'] for u in units)} labelled overpromises, {n_border} borderline"
+        f"{len(units)} units ({which}), {sum(u['overpromise'] for u in units)} labelled overpromises, {n_border} borderline"
     )
     print()
     print(table.header("overall"))
@@ -292,6 +303,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--split", choices=("test", "dev", "all"), default="test")
     parser.add_argument(
+        "--units",
+        choices=("original", "stage7", "all"),
+        default="original",
+        help="original: stages 1-6 (6,318 units, the reported figures); stage7: the 1,200 units "
+        "labelled after the rules were tuned on stages 1-6; all: both",
+    )
+    parser.add_argument(
         "--errors", action="store_true", help="list dev-split misses and false alarms"
     )
     parser.add_argument(
@@ -313,7 +331,11 @@ def main(argv: list[str] | None = None) -> int:
     if not (ROOT.parent / "shared" / "data").is_dir():
         sys.exit("eval/overpromise.py: ../shared/data is absent (the shared data folder is needed)")
 
-    everything = labelled()
+    everything = [
+        u
+        for u in labelled()
+        if args.units == "all" or (u.get("stage") == 7) == (args.units == "stage7")
+    ]
     units = (
         everything
         if args.save
@@ -328,9 +350,15 @@ def main(argv: list[str] | None = None) -> int:
             )
         print(f"wrote {len(everything)} units' firing rules to {args.save}")
         units = [u for u in everything if args.split == "all" or u["split"] == args.split]
-    base = None if args.no_baseline else load_baseline()
+    stage7 = args.units == "stage7"
+    base = None
+    if not args.no_baseline and args.units != "all":
+        base = load_baseline(STAGE7_BASELINE if stage7 else BASELINE)
     print(f"mantracheck: {which_mantracheck()}")
-    report(Table(units, now, base), args.split)
+    report(
+        Table(units, now, base, STAGE7_BASELINE_COMMIT if stage7 else BASELINE_COMMIT),
+        f"{args.split} split" + ("" if args.units == "original" else f", {args.units} units"),
+    )
     if args.errors:
         errors([u for u in units if u["split"] == "dev"], findings, args.text)
     return 0

@@ -121,9 +121,54 @@ def units() -> dict[str, str]:
     return {u["id"]: u["text"] for v in units.values() for u in v}
 
 
+# Stage 7 (2026-12-05): each source continued from where stage 6 stopped, after every earlier
+# unit, so the units above are unchanged: marketing sentences to 3,900, slogans to 1,000.
+STAGE7 = {"marketing": 900, "slogan": 300}
+
+
+def more_units() -> dict[str, str]:
+    """id -> text of the stage-7 units: the same splitter, filter and de-duplication (against
+    every earlier unit and each other), continuing each source's order."""
+    base = units()
+    seen = set(base.values())
+    out: dict[str, str] = {}
+    def split(t):
+        t=re.sub(r'\s+',' ',t).strip()
+        parts=re.split(r'(?<=[.!?])\s+(?=[A-Z0-9"“@(<¡¿])',t)
+        return [p.strip() for p in parts if p.strip()]
+    def ok(s):
+        return len(re.findall(r'[A-Za-z]{2,}',s))>=3
+    def take(id_, text, quota, count):
+        if count >= quota or id_ in base or not ok(text) or text in seen:
+            return count
+        seen.add(text); out[id_] = text
+        return count + 1
+    last = max(int(k.split(":")[2]) for k in base if k.startswith("marketing:"))
+    n = 0
+    for i, r in enumerate(csv.DictReader(open(D + "marketing-descriptions/valid.csv"))):
+        if i < last:
+            continue
+        for j, s in enumerate(split(r["desc"])):
+            n = take(f"marketing:valid.csv:{i}:{j}", s, STAGE7["marketing"], n)
+        if n >= STAGE7["marketing"]:
+            break
+    last = max(int(k.split(":")[2]) for k in base if k.startswith("slogan:"))
+    n = 0
+    for i, r in enumerate(csv.DictReader(open(D + "slogans/textart-slogans.csv"))):
+        if i > last:
+            n = take(f"slogan:textart-slogans.csv:{i}:0", r["slogan"].strip(), STAGE7["slogan"], n)
+        if n >= STAGE7["slogan"]:
+            break
+    return out
+
+
+def split_of(text: str) -> str:
+    return "test" if int(hashlib.sha256(text.encode()).hexdigest(), 16) % 3 == 0 else "dev"
+
+
 def labelled() -> list[dict]:
     """overpromise.jsonl, each line with its ``text`` (from ../shared/data, or as written)."""
-    texts = units()
+    texts = {**units(), **more_units()}
     out = []
     for line in (HERE / "overpromise.jsonl").read_text(encoding="utf-8").splitlines():
         unit = json.loads(line)
@@ -134,7 +179,7 @@ def labelled() -> list[dict]:
 
 
 def check() -> int:
-    texts = units()
+    texts = {**units(), **more_units()}
     bad = 0
     for line in (HERE / "overpromise.jsonl").read_text(encoding="utf-8").splitlines():
         unit = json.loads(line)
