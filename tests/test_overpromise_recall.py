@@ -56,6 +56,22 @@ def test_a_condition_in_the_clause_of_the_match_still_excuses_it(text: str) -> N
     assert overpromises(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("Don't miss the leading expo of new ideas in Europe.", "leading"),
+        ("Don't forget to visit the UK's biggest garden centre.", "biggest"),
+        ("Don't forget: we offer the best rates in town.", "the best rates"),
+    ],
+)
+def test_a_negation_that_invites_does_not_negate_what_follows_it(text: str, phrase: str) -> None:
+    assert [match for _, match in overpromises(text, "marketing")] == [phrase]
+
+
+def test_a_real_negation_after_an_invitation_still_excuses() -> None:
+    assert overpromises("Don't miss it because we don't claim to be the biggest.", "marketing") == []
+
+
 def test_a_question_mark_ending_a_later_sentence_does_not_make_an_earlier_claim_a_question() -> None:
     assert overpromises("Your refund is guaranteed. Any questions?") == [("overpromise.guarantee", "guaranteed")]
     assert overpromises("Your refund will arrive within 24 hours! Any questions?") != []

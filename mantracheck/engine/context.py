@@ -68,6 +68,9 @@ class Cues:
     #: The hedges that hedge a claim wherever they are in its clause: ``hedges`` but the
     #: approximations (the skip condition ``hedged`` reads these, and the two above).
     claim_hedges: re.Pattern[str] | None = None
+    #: Negations that invite rather than deny ("don't miss", "never miss"): what follows them is
+    #: not negated ("Don't miss the leading expo of the year" is a claim).
+    invitations: re.Pattern[str] = re.compile(r"(?!x)x")
 
     def __post_init__(self) -> None:
         if self.claim_hedges is None:
@@ -81,6 +84,7 @@ class Cues:
         conditionals: Sequence[str],
         hedges_before: Sequence[str] = (),
         approximations: Sequence[str] = (),
+        invitations: Sequence[str] = (),
     ) -> Cues:
         approximate = {w.lower() for w in approximations}
         return cls(
@@ -90,6 +94,7 @@ class Cues:
             _cue_regex(hedges_before),
             _cue_regex(approximations, _NUMBER_NEXT),
             _cue_regex([w for w in hedges if w.lower() not in approximate]),
+            _cue_regex(invitations),
         )
 
 
@@ -281,7 +286,10 @@ class TextContext:
         return found
 
     def is_negated(self, start: int) -> bool:
-        return self.cues.negators.search(self._left_clause(start)) is not None
+        left = self._left_clause(start)
+        if self.cues.negators.search(left) is None:
+            return False
+        return self.cues.negators.search(self.cues.invitations.sub(" ", left)) is not None
 
     def is_hedged(self, start: int, end: int) -> bool:
         _, sent_end = self._sub_sentence(start)

@@ -85,12 +85,15 @@ def _load_cues(root: Path) -> Cues:
     if not isinstance(raw, dict):
         raise RuleError(str(path), None, "expected a mapping of lexicon name to a list of words")
     lists = {}
-    for key in ("negators", "hedges", "conditionals", "hedges_before", "approximations"):
-        value = raw.get(key, [] if key in ("hedges_before", "approximations") else None)  # these two: optional
+    optional = ("hedges_before", "approximations", "invitations")
+    for key in ("negators", "hedges", "conditionals", *optional):
+        value = raw.get(key, [] if key in optional else None)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise RuleError(str(path), key, f"expected a list of quoted words and phrases, got {_show(value)}")
         lists[key] = value
-    return Cues.from_lists(lists["negators"], lists["hedges"], lists["conditionals"], lists["hedges_before"], lists["approximations"])
+    return Cues.from_lists(
+        lists["negators"], lists["hedges"], lists["conditionals"], lists["hedges_before"], lists["approximations"], lists["invitations"]
+    )
 
 
 def parse_rule(path: Path, pack: str, raw: Any, profiles: Mapping[str, Profile], builtin: bool) -> Rule:
