@@ -55,6 +55,8 @@ SLOGANS = DATA / "slogans" / "textart-slogans.csv"
 MISSIONS = DATA / "mission-statements" / "mission_statements.csv"
 MARKETING = DATA / "marketing-descriptions" / "valid.csv"
 FAMOUS = Path(__file__).resolve().parent / "famous_brands.txt"
+#: A second famous set, never fitted on: the lines of Ad Age's Top 100 campaigns of the century.
+ADAGE = Path(__file__).resolve().parent / "famous_slogans_adage.tsv"
 
 import stats
 
@@ -160,6 +162,15 @@ def load_slogans() -> tuple[list[str], np.ndarray, Counter[str]]:
             if brand:
                 per_brand[brand] += 1
     return texts, np.array(famous), per_brand
+
+
+def load_adage(path: Path = ADAGE) -> list[str]:
+    """The lines of eval/famous_slogans_adage.tsv (rank, brand, line; '#' lines are notes)."""
+    lines = []
+    for row in path.read_text(encoding="utf-8").splitlines():
+        if row.strip() and not row.startswith("#"):
+            lines.append(row.split("\t")[2].strip())
+    return lines
 
 
 def load_marketing() -> list[tuple[str, str]]:
@@ -305,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     quote, other = Texts(s, [a for a, _ in pairs]), Texts(s, [b for _, b in pairs])
     slog, miss = Texts(s, slogans), Texts(s, missions)
     tag, desc = Texts(s, [t for t, _ in marketing]), Texts(s, [d for _, d in marketing])
+    adage = Texts(s, load_adage())
 
     model = Fit(s)
     mq, mo, ms = model.matrix(quote.feats), model.matrix(other.feats), model.matrix(slog.feats)
@@ -314,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def cross_validate(drop: Sequence[str] = (), full: bool = True) -> dict[str, np.ndarray]:
         """Memorability of every text, each scored by the weights of the other folds."""
-        out = {k: np.zeros(len(t.texts)) for k, t in (("quote", quote), ("other", other), ("slog", slog), ("miss", miss), ("tag", tag), ("desc", desc))}
+        out = {k: np.zeros(len(t.texts)) for k, t in (("quote", quote), ("other", other), ("slog", slog), ("miss", miss), ("tag", tag), ("desc", desc), ("adage", adage))}
         for k in range(folds):
             tp, ts = pair_fold != k, slogan_fold != k
             fitted = model.fitted(mq[tp], mo[tp], ms[ts], famous[ts], drop)
@@ -325,10 +337,14 @@ def main(argv: list[str] | None = None) -> int:
                 miss.memorability(s, np.flatnonzero(mission_fold == k), fitted, out["miss"])
                 tag.memorability(s, np.flatnonzero(market_fold == k), fitted, out["tag"])
                 desc.memorability(s, np.flatnonzero(market_fold == k), fitted, out["desc"])
+                # in no fold: the mean over the folds' models
+                each = np.zeros(len(adage.texts))
+                adage.memorability(s, np.arange(len(adage.texts)), fitted, each)
+                out["adage"] += each / folds
         return out
 
     cv = cross_validate()
-    over = {k: t.overall(s, cv[k]) for k, t in (("slog", slog), ("miss", miss), ("tag", tag), ("desc", desc))}
+    over = {k: t.overall(s, cv[k]) for k, t in (("slog", slog), ("miss", miss), ("tag", tag), ("desc", desc), ("adage", adage))}
     fam, ordi = famous, ~famous
 
     print()
@@ -346,6 +362,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"   memorability {roc_auc(cv['slog'][fam], cv['slog'][ordi]):.3f}   overall {roc_auc(over['slog'][fam], over['slog'][ordi]):.3f}   "
           f"length only (fewer words) {roc_auc(-slog.words[fam], -slog.words[ordi]):.3f}")
     print(f"   (median overall: famous {np.median(over['slog'][fam]):.0f}, ordinary {np.median(over['slog'][ordi]):.0f})")
+    folded = {fold_name(t) for t in adage.texts}
+    plain = ordi & np.array([fold_name(t) not in folded for t in slog.texts])
+    print(f"   2b. Famous lines of Ad Age's Top 100 campaigns of the century (n={len(adage.texts)}, eval/famous_slogans_adage.tsv, never fitted on; "
+          f"each scored by the mean of the folds' models) vs the same ordinary slogans (n={int(plain.sum())}, any that repeat one of those lines left out):")
+    print(f"   memorability {roc_auc(cv['adage'], cv['slog'][plain]):.3f}   overall {roc_auc(over['adage'], over['slog'][plain]):.3f}   "
+          f"length only (fewer words) {roc_auc(-adage.words, -slog.words[plain]):.3f}   (median overall: famous {np.median(over['adage']):.0f})")
 
     print()
     print(f"3. Taglines vs their own website description (n={len(marketing)}; target 95%):")
