@@ -16,7 +16,7 @@ from mantracheck.errors import InputError, MantracheckError, UsageError
 from mantracheck.models import FileReport, Finding, LintResult, Notice, RuleMeta, Severity
 from mantracheck.text import LineIndex, format_for_path, read_file
 from mantracheck.text.formats import EXTENSIONS, FORMATS, KEYED, keys_of, names_a_field
-from mantracheck.text.walk import FolderWalk, is_legal_file
+from mantracheck.text.walk import FolderWalk, in_language_folder, is_legal_file
 
 T = TypeVar("T")
 
@@ -446,23 +446,25 @@ def _walk_folder(path: str, forced: str | None, notices: list[Notice], inside: C
         return True
 
     walk = FolderWalk(path, unlistable, warn, leaves)
-    read = other = legal = 0
+    read = other = legal = code = 0
     for full in walk:
         fmt = forced or format_for_path(full)
         if fmt is None:
             other += 1
         elif is_legal_file(os.path.basename(full)):
             legal += 1
+        elif fmt == "php" and not forced and not in_language_folder(os.path.abspath(full)):
+            code += 1
         else:
             read += 1
             yield full, fmt
     for aside in kept_aside:
         yield aside, REFUSED
     if not read and not kept_aside:
-        notices.append(Notice(f"no files mantracheck reads ({_unread(walk, other, legal)}); {READ_EXTENSIONS_HINT}", path))
+        notices.append(Notice(f"no files mantracheck reads ({_unread(walk, other, legal, code)}); {READ_EXTENSIONS_HINT}", path))
 
 
-def _unread(walk: FolderWalk, other: int, legal: int = 0) -> str:
+def _unread(walk: FolderWalk, other: int, legal: int = 0, code: int = 0) -> str:
     """What a folder with nothing to read held instead: 'the folder is empty', or counts."""
 
     def count(n: int, noun: str) -> str:
@@ -474,6 +476,8 @@ def _unread(walk: FolderWalk, other: int, legal: int = 0) -> str:
         parts.append(count(other, "file") + (" of another type" if other == 1 else " of other types"))
     if legal:
         parts.append(count(legal, "licence file") + " (name one outright to lint it)")
+    if code:
+        parts.append(count(code, ".php file") + " outside a language folder such as lang/ (name one outright to lint it)")
     return ", ".join(parts) or "the folder is empty"
 
 

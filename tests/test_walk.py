@@ -295,3 +295,34 @@ def test_the_hook_passes_exactly_the_files_a_folder_walk_reads() -> None:
         "license_key_email.txt", "notice.html", "reply.txt", "templates/licensed.txt", "LICENSE_EXPIRED.txt", "NOTICE_MAINTENANCE.html", "LICENSE_.md", "LICENSE-MITx.md",
     ):
         assert bool(files.search(name) and exclude.search(name)) == is_legal_file(name.rsplit("/", 1)[-1]), name
+
+
+# -- PHP: language arrays, not configuration ---------------------------------------------
+LANGUAGE_ARRAY = "<?php\nreturn [\n    'welcome' => 'We guarantee delivery tomorrow.',\n];\n"
+
+
+def test_a_walk_reads_php_only_in_a_language_folder_and_lints_one_named_outright(tmp_path: Path) -> None:
+    app = tree(tmp_path / "app", {
+        "config/app.php": "<?php\nreturn [\n    'description' => 'The best framework, guaranteed.',\n];\n",
+        "app/Http/Controller.php": "<?php\nclass Controller {}\n",
+        "resources/lang/en/messages.php": LANGUAGE_ARRAY,
+        "lang/fr/messages.php": LANGUAGE_ARRAY,
+        "upload/catalog/language/en-gb/common.php": "<?php\n$_['text_home'] = 'Home';\n",
+        "app/Language/en/Errors.php": LANGUAGE_ARRAY,
+        "resources/views/welcome.blade.php": "<p>{{ __('Welcome back') }}</p>\n",
+    })
+    assert walked(app) == [
+        "app/Language/en/Errors.php", "lang/fr/messages.php", "resources/lang/en/messages.php",
+        "resources/views/welcome.blade.php", "upload/catalog/language/en-gb/common.php",
+    ]
+    # the walked folder's own name counts: linting lang/fr, or from inside it
+    assert walked(app / "lang" / "fr") == ["messages.php"]
+    named = CliRunner().invoke(cli, ["lint", "--format", "concise", "--no-config", str(app / "config" / "app.php")])
+    assert named.exit_code == 1 and "overpromise.guarantee" in named.stdout
+    forced = CliRunner().invoke(cli, ["lint", "--format", "concise", "--no-config", "--input-format", "php", str(app / "config")])
+    assert forced.exit_code == 1 and "config/app.php" in forced.stdout
+    notices: list[Notice] = []
+    assert walked(app / "config", notices=notices) == []
+    assert [n.message for n in notices] == [
+        f"no files mantracheck reads (1 .php file outside a language folder such as lang/ (name one outright to lint it)); {_reads()}"
+    ]

@@ -61,6 +61,22 @@ def is_legal_file(name: str) -> bool:
     return len(parts) > 1 and parts[0] in _LICENCE_WORDS | _LEGAL_WORDS and parts[1] in _LICENCE_IDS
 
 
+#: The folders PHP frameworks keep their language arrays in, in any case: Laravel's ``lang/``
+#: and ``resources/lang/``, OpenCart's ``language/``, CodeIgniter's ``Language/``, Yii's
+#: ``messages/``, Kohana's ``i18n/``.
+LANGUAGE_DIRS = frozenset({
+    "lang", "langs", "language", "languages", "locale", "locales", "i18n", "l10n", "translation", "translations", "messages",
+})
+
+
+def in_language_folder(rel: str) -> bool:
+    """Whether a file's path (absolute, so the walked folder's own name counts) has a language folder:
+    a folder walk reads a ``.php`` file only there, since elsewhere a ``return [...]`` array is
+    configuration ("'timezone' => 'UTC'"), not copy. Named outright, a ``.php`` file is read."""
+    parts = rel.replace(os.sep, "/").split("/")[:-1]
+    return any(part.lower() in LANGUAGE_DIRS for part in parts)
+
+
 @dataclass(frozen=True, slots=True)
 class _Patterns:
     """One .gitignore's patterns. A path relative to the walked folder is made relative to
