@@ -295,6 +295,16 @@ def test_the_hook_passes_exactly_the_files_a_folder_walk_reads() -> None:
         "license_key_email.txt", "notice.html", "reply.txt", "templates/licensed.txt", "LICENSE_EXPIRED.txt", "NOTICE_MAINTENANCE.html", "LICENSE_.md", "LICENSE-MITx.md",
     ):
         assert bool(files.search(name) and exclude.search(name)) == is_legal_file(name.rsplit("/", 1)[-1]), name
+    # PHP: language arrays in a language folder, Blade templates anywhere
+    from mantracheck.text.walk import in_language_folder
+
+    for name in (
+        "config/app.php", "app/Http/Controller.php", "index.PHP", "resources/lang/en/messages.php", "lang/fr/messages.PHP",
+        "upload/catalog/language/en-gb/common.php", "app/Language/en/Errors.php", "protected/messages/de/app.php",
+        "resources/views/welcome.blade.php", "views/Mail.Blade.PHP", "slang/app.php", "languages.php",
+    ):
+        walked_too = name.lower().endswith(".blade.php") or in_language_folder("/repo/" + name)
+        assert bool(files.search(name) and not exclude.search(name)) == walked_too, name
 
 
 # -- PHP: language arrays, not configuration ---------------------------------------------
