@@ -68,6 +68,8 @@ BASELINE = HERE / "overpromise-baseline.jsonl"
 BASELINE_COMMIT = "d07e52e"
 # Stage 7's units (1,200, labelled 2026-12-05) came after the rules were tuned on stages 1-6;
 # their baseline is the pack just before they were labelled, at 3d2463d.
+#: Made at 3d2463d with ``lint_units`` over ``overpromise_units.more_units()`` (before the labels
+#: existed); the same as ``--units stage7 --save FILE`` run on that commit with the labels added.
 STAGE7_BASELINE = HERE / "overpromise-stage7-before.jsonl"
 STAGE7_BASELINE_COMMIT = "3d2463d"
 CATEGORIES = ("guarantee", "absolute", "time", "certainty", "superlative", "prize")
@@ -318,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--save",
         metavar="FILE",
-        help="write each unit's firing rules (id, rules) as JSON lines, all splits",
+        help="write each unit's firing rules (id, rules) as JSON lines: every split of the --units chosen",
     )
     parser.add_argument(
         "--no-baseline", action="store_true", help="do not print the baseline beside the figures"
@@ -354,6 +356,8 @@ def main(argv: list[str] | None = None) -> int:
     base = None
     if not args.no_baseline and args.units != "all":
         base = load_baseline(STAGE7_BASELINE if stage7 else BASELINE)
+    elif args.units == "all" and not args.no_baseline:
+        print("(no baseline column with --units all: the two sets have different baselines; run --units original and --units stage7)")
     print(f"mantracheck: {which_mantracheck()}")
     report(
         Table(units, now, base, STAGE7_BASELINE_COMMIT if stage7 else BASELINE_COMMIT),
