@@ -25,14 +25,22 @@ HERE = Path(__file__).resolve().parent
 D = str(HERE.parent.parent.parent / "shared" / "data") + "/"
 
 
+def split_sentences(t: str) -> list[str]:
+    """The labelling session's splitter: after . ! ? and white space before a capital, digit,
+    quote, @, (, <, ¡ or ¿."""
+    t=re.sub(r'\s+',' ',t).strip()
+    parts=re.split(r'(?<=[.!?])\s+(?=[A-Z0-9"“@(<¡¿])',t)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def is_unit(s: str) -> bool:
+    """At least three alphabetic words of two letters or more."""
+    return len(re.findall(r'[A-Za-z]{2,}',s))>=3
+
+
 def units() -> dict[str, str]:
     """id -> text of every unit drawn from ../shared/data (not the written ones)."""
-    def split(t):
-        t=re.sub(r'\s+',' ',t).strip()
-        parts=re.split(r'(?<=[.!?])\s+(?=[A-Z0-9"“@(<¡¿])',t)
-        return [p.strip() for p in parts if p.strip()]
-    def ok(s):
-        return len(re.findall(r'[A-Za-z]{2,}',s))>=3
+    split, ok = split_sentences, is_unit
     seen=set(); units={k:[] for k in ['marketing','agent','real-copy','slogan']}
     def add(src,id_,text):
         if not ok(text) or text in seen: return
@@ -132,12 +140,7 @@ def more_units() -> dict[str, str]:
     base = units()
     seen = set(base.values())
     out: dict[str, str] = {}
-    def split(t):
-        t=re.sub(r'\s+',' ',t).strip()
-        parts=re.split(r'(?<=[.!?])\s+(?=[A-Z0-9"“@(<¡¿])',t)
-        return [p.strip() for p in parts if p.strip()]
-    def ok(s):
-        return len(re.findall(r'[A-Za-z]{2,}',s))>=3
+    split, ok = split_sentences, is_unit
     def take(id_, text, quota, count):
         if count >= quota or id_ in base or not ok(text) or text in seen:
             return count
