@@ -234,3 +234,44 @@ def test_an_approximation_hedges_only_the_number_it_is_next_to() -> None:
     assert [r for r, _ in overpromises("The best service around.")] == ["overpromise.superlative"]
     found = overpromises("We are the world leader in fixed-rate business loans of up to 15 years.", "marketing")
     assert [r for r, _ in found] == ["overpromise.ranking-claim"]
+
+
+# -- a review's probes of the stage-7 round (eval/README.md): ordinary support and marketing text
+@pytest.mark.parametrize(
+    "text",
+    [
+        "From March, the new pricing will increase your Business plan by $5 a month.",
+        "Adding two seats will increase your invoice value to $240.",
+        "The new rate increases sales tax by 2% from April.",
+        "The mobile app saves business cards straight to your contacts.",
+        "Our team will provide the best possible solution for your case.",
+        "The export tool provides the best way to move your data.",
+        "TLS 1.2 is the industry standard for secure connections.",
+        "Select the first choice in the drop-down menu.",
+        "Your first choice for the delivery slot is booked for Friday.",
+        "We respect each member's choice in this matter.",
+        "Winner of the Viewers' Choice for Best Drama.",
+        "Your instant coffee delivery is scheduled for Friday.",
+        "Get instant SMS support.",
+        "The most commonly-reported issue is a stale cache.",
+        "The most time-consuming step is the import.",
+        "Your order is still within the 30-day guarantee, so I've started a return.",
+        "Please don't wait for a guaranteed refund before you cancel.",
+        "It's first choice in my version of the app.",
+    ],
+)
+def test_the_reviews_false_alarms_stay_gone(text: str) -> None:
+    assert overpromises(text, "support") == [] and overpromises(text, "marketing") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("Book online to make your stay at Britain's biggest holiday park.", "biggest"),
+        ("Call today to make an appointment at London's number one dental practice.", "number one"),
+        ("We are focused on delivering results and offer the best rates in town.", "best rates"),
+        ("Do not hesitate to contact the UK's leading dental practice.", "leading"),
+    ],
+)
+def test_an_aim_frame_or_an_invitation_does_not_hide_a_claim_after_it(text: str, phrase: str) -> None:
+    assert [match for _, match in overpromises(text, "marketing")] == [phrase]
