@@ -69,11 +69,11 @@ LANGUAGE_DIRS = frozenset({
 })
 
 
-def in_language_folder(rel: str) -> bool:
+def in_language_folder(path: str) -> bool:
     """Whether a file's path (absolute, so the walked folder's own name counts) has a language folder:
     a folder walk reads a ``.php`` file only there, since elsewhere a ``return [...]`` array is
     configuration ("'timezone' => 'UTC'"), not copy. Named outright, a ``.php`` file is read."""
-    parts = rel.replace(os.sep, "/").split("/")[:-1]
+    parts = path.replace(os.sep, "/").split("/")[:-1]
     return any(part.lower() in LANGUAGE_DIRS for part in parts)
 
 
