@@ -22,11 +22,14 @@ How the sample is drawn (reproducible; nothing here is random):
   strata, and ``show`` prints only the position, id and text: never the first label, the note,
   the stratum or the split.
 
+A second audit (``--audit 2``) draws 200 of the 1,200 stage-7 units the same way, with the salt
+``audit-2`` and the strata sizes of ``PLANS["2"]``, into ``overpromise-audit-stage7.jsonl``.
+
 Usage::
 
-    python eval/labels/overpromise_audit.py show [START [COUNT]]   # units to label, blind
-    python eval/labels/overpromise_audit.py record DRAFT.jsonl     # hand labels -> overpromise-audit.jsonl
-    python eval/labels/overpromise_audit.py agree [--list]         # agreement with the first pass
+    python eval/labels/overpromise_audit.py [--audit 2] show [START [COUNT]]   # units to label, blind
+    python eval/labels/overpromise_audit.py [--audit 2] record DRAFT.jsonl     # hand labels -> the audit file
+    python eval/labels/overpromise_audit.py [--audit 2] agree [--list]         # agreement with the first pass
 
 ``record`` reads lines ``{"id", "overpromise", "categories", "note"}`` written by hand, checks that
 they are exactly the sample, and writes ``overpromise-audit.jsonl`` in sample order with the
@@ -46,6 +49,7 @@ import json
 import re
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -59,6 +63,31 @@ RISKY = re.compile(
     re.IGNORECASE,
 )
 SIZES = {"pos": 150, "neg-risky": 100, "neg-other": 150}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One audit: the units it draws from, its salt, its stratum sizes and its label file."""
+
+    name: str
+    salt: str
+    sizes: dict
+    path: Path
+    stage7: bool  # draw from the stage-7 units only (else from stages 1-6)
+
+
+#: The first audit (stages 1-6, before any tuning on them) and the second (stage 7, drawn after
+#: its labels were committed; 200 units: every one of its 31 risky negatives).
+PLANS = {
+    "1": Plan("audit-1", "audit-1", SIZES, AUDIT, False),
+    "2": Plan(
+        "audit-2",
+        "audit-2",
+        {"pos": 70, "neg-risky": 31, "neg-other": 99},
+        HERE / "overpromise-audit-stage7.jsonl",
+        True,
+    ),
+}
 WAS = re.compile(r"audit: was (true|false)(?: \[([a-z, ]*)\])?")
 
 
@@ -91,19 +120,20 @@ def allocate(total: int, sizes: dict[str, int]) -> dict[str, int]:
     return out
 
 
-def draw(units: list[dict]) -> tuple[list[dict], dict]:
+def draw(units: list[dict], plan: Plan = PLANS["1"]) -> tuple[list[dict], dict]:
     """The sample (in labelling order) and, per (stratum, split), (population, sample) sizes."""
     cells: dict[tuple[str, str], list[dict]] = {}
     for u in units:
-        cells.setdefault((stratum(u), u["split"]), []).append(u)
+        if (u.get("stage") == 7) == plan.stage7:
+            cells.setdefault((stratum(u), u["split"]), []).append(u)
     sample, sizes = [], {}
-    for s, n in SIZES.items():
+    for s, n in plan.sizes.items():
         per_split = allocate(n, {sp: len(cells.get((s, sp), [])) for sp in ("dev", "test")})
         for sp, k in per_split.items():
-            cell = sorted(cells.get((s, sp), []), key=lambda u: key("audit-1", u["id"]))
+            cell = sorted(cells.get((s, sp), []), key=lambda u: key(plan.salt, u["id"]))
             sample += cell[:k]
             sizes[(s, sp)] = (len(cell), k)
-    sample.sort(key=lambda u: key("audit-1-order", u["id"]))
+    sample.sort(key=lambda u: key(plan.salt + "-order", u["id"]))
     return sample, sizes
 
 
@@ -113,7 +143,7 @@ def show(sample: list[dict], start: int = 0, count: int | None = None) -> None:
         print(f"[{i}] {u['id']}\n    {u['text']}\n")
 
 
-def record(sample: list[dict], draft: Path) -> None:
+def record(sample: list[dict], draft: Path, plan: Plan = PLANS["1"]) -> None:
     labels = {}
     for n, line in enumerate(draft.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -137,8 +167,8 @@ def record(sample: list[dict], draft: Path) -> None:
             line["text"] = u["text"]
         line.update(overpromise=r["overpromise"], categories=r["categories"], note=r["note"])
         out.append(json.dumps(line, ensure_ascii=False))
-    AUDIT.write_text("\n".join(out) + "\n", encoding="utf-8")
-    print(f"{len(out)} audit labels written to {AUDIT.name}")
+    plan.path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    print(f"{len(out)} audit labels written to {plan.path.name}")
 
 
 def kappa(pairs: list[tuple[bool, bool]]) -> float:
@@ -177,9 +207,9 @@ def weighted(rows, sizes, label) -> tuple[dict, float, float]:
     return conf, po, (po - pe) / (1 - pe)
 
 
-def agree(sample: list[dict], sizes: dict, listing: bool) -> None:
+def agree(sample: list[dict], sizes: dict, listing: bool, plan: Plan = PLANS["1"]) -> None:
     audit = {}
-    for line in AUDIT.read_text(encoding="utf-8").splitlines():
+    for line in plan.path.read_text(encoding="utf-8").splitlines():
         r = json.loads(line)
         audit[r["id"]] = r
     rows = [(u, audit[u["id"]]) for u in sample]
@@ -198,7 +228,7 @@ def agree(sample: list[dict], sizes: dict, listing: bool) -> None:
         figures(f"split {sp}", [r for r in rows if r[0]["split"] == sp])
     figures("without borderline (either label)", [r for r in rows if not bl(*r)])
     figures("without source written", [r for r in rows if r[0]["source"] != "written"])
-    for s in SIZES:
+    for s in plan.sizes:
         figures(f"stratum {s}", [r for r in rows if stratum(r[0]) == s])
     for src in sorted({u["source"] for u, _ in rows}):
         figures(f"source {src}", [r for r in rows if r[0]["source"] == src])
@@ -226,7 +256,7 @@ def agree(sample: list[dict], sizes: dict, listing: bool) -> None:
     print(f"  both true: {exact} of {len(same)} with exactly the same categories")
 
     print("\nEstimated over the whole set (each stratum weighted by units in the set / drawn):")
-    for s in SIZES:
+    for s in plan.sizes:
         pop = sum(sizes[(s, sp)][0] for sp in ("dev", "test"))
         est = 0.0
         for sp in ("dev", "test"):
@@ -298,18 +328,24 @@ def first_pass_note(unit: dict) -> str:
 
 
 def main(argv: list[str]) -> int:
+    argv = list(argv)
+    plan = PLANS["1"]
+    if "--audit" in argv:
+        i = argv.index("--audit")
+        plan = PLANS[argv[i + 1]]
+        del argv[i : i + 2]
     units = overpromise_units.labelled()
-    sample, sizes = draw(units)
-    assert len(sample) == sum(SIZES.values())
+    sample, sizes = draw(units, plan)
+    assert len(sample) == sum(plan.sizes.values())
     cmd = argv[1] if len(argv) > 1 else "show"
     if cmd == "show":
         start = int(argv[2]) if len(argv) > 2 else 0
         count = int(argv[3]) if len(argv) > 3 else None
         show(sample, start, count)
     elif cmd == "record":
-        record(sample, Path(argv[2]))
+        record(sample, Path(argv[2]), plan)
     elif cmd == "agree":
-        agree(sample, sizes, "--list" in argv)
+        agree(sample, sizes, "--list" in argv, plan)
     else:
         print(__doc__)
         return 2
