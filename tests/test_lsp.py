@@ -335,6 +335,37 @@ def test_mantra_bar_follows_the_repositorys_pre_commit_config(tmp_path: Path) ->
     assert hook_min_score(tmp_path) == 75
 
 
+def test_engines_and_pipelines_are_built_afresh_after_recycle_chars(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long editing session does not keep every word it has read: past RECYCLE_CHARS the
+    slots get new engines on a new pipeline, and the same text gets the same findings."""
+    from mantracheck.lsp import engines as eng
+    from mantracheck.nlp import get_pipeline
+
+    monkeypatch.setattr(eng, "RECYCLE_CHARS", 1000)
+    (tmp_path / ".git").mkdir()
+    engines = eng.Engines(eng.ServerOptions())
+    engines.set_folders([tmp_path])
+    slot = engines.slot(tmp_path)
+    slot.refresh()
+    text = "Hi Sam, your refund is guaranteed and will arrive within the hour. Best, Ana\n"
+    first_engine, first_pipeline = slot.engine, get_pipeline()
+    assert first_engine is not None
+    before = [(f.rule, f.line, f.column) for f in first_engine.lint(None, "reply.txt", text, "text").findings]
+    assert before
+    engines.reading(600)
+    assert slot.engine is first_engine and get_pipeline() is first_pipeline  # (under the bar)
+    engines.reading(600)
+    assert slot.engine is not first_engine and get_pipeline() is not first_pipeline
+    assert slot.engine is not None and slot.error is None
+    second = slot.engine
+    after = [(f.rule, f.line, f.column) for f in second.lint(None, "reply.txt", text, "text").findings]
+    assert after == before
+    engines.reading(300)  # the count starts again from the text that crossed the bar: 900
+    assert slot.engine is second
+    engines.reading(300)
+    assert slot.engine is not second
+
+
 # -- configuration ----------------------------------------------------------------------
 def test_config_change_reloads_with_and_without_a_file_watcher(tmp_path: Path) -> None:
     root = workspace(tmp_path / "ws")

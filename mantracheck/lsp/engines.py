@@ -14,6 +14,11 @@ picked up even by an editor that does not report file changes. A config that can
 keeps the last one that could (and says why, once); with none, the folder's documents get one
 diagnostic naming the problem.
 
+An editor session can last for days, and spaCy's vocabulary keeps every word it has read
+(every half-typed word included), so after ``RECYCLE_CHARS`` of linted text the engines and
+the pipelines are built afresh (``nlp.release_pipelines``), as ``serve`` and the audit's
+workers do.
+
 Nothing here is thread-safe: the server calls it from its one lint thread.
 """
 
@@ -34,6 +39,9 @@ from mantracheck.models import FileReport
 #: What the ``mantracheck-mantra`` pre-commit hook passes as ``--min-score`` (see
 #: .pre-commit-hooks.yaml; tests/test_lsp.py keeps the two in step).
 HOOK_MIN_SCORE = 60
+#: Characters of text linted before the engines and pipelines are built afresh (a re-lint of
+#: a 20 KB document on each pause in typing reaches it after some 1,600 pauses).
+RECYCLE_CHARS = 32 << 20
 PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
 _MIN_SCORE_ARG = re.compile(r"--min-score(?:=|\s+)(\d+)$")
 
@@ -183,6 +191,18 @@ class Engines:
         self.folders: list[Path] = []
         self.slots: dict[Path, Slot] = {}
         self._engines: dict[Config, Engine] = {}
+        self._read = 0  # characters linted since the engines were built
+
+    def reading(self, chars: int) -> None:
+        """Count a document about to be linted; past ``RECYCLE_CHARS``, forget the pipelines
+        and build every slot's engine afresh (the same configuration, so the same findings)."""
+        from mantracheck.nlp import release_pipelines
+
+        self._read += chars
+        if self._read > RECYCLE_CHARS:
+            self._read = chars
+            release_pipelines()
+            self.reload_all()
 
     def set_folders(self, folders: list[Path]) -> None:
         # deepest first, so that a nested workspace folder wins

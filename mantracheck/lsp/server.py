@@ -253,6 +253,7 @@ class MantracheckServer(LanguageServer):
     def lint(self, doc: Document, text: str, version: int | None, encoding: str) -> Linted:
         index = TextIndex(text, encoding)
         linted = Linted(version, text, index)
+        self.engines.reading(len(text))
         slot = self.engines.slot(self.engines.folder_of(doc.path))
         linted.slot = slot
         linted.reloaded, linted.news = slot.refresh()
