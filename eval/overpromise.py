@@ -12,7 +12,7 @@
 Labels: eval/labels/overpromise.jsonl (6,318 sentences and short messages labelled by hand by
 ../shared/labels/GUIDELINES.md and audited by a second labeller, stages 1-6, the ``original``
 units; and stage 7's 1,200 more, labelled after the rules were tuned on the first six, each line
-``"stage": 7``; see eval/labels/OVERPROMISE.md). Texts are read again from ../shared/data by
+``"stage": 7``, audited on a sample of 200; see eval/labels/OVERPROMISE.md). Texts are read again from ../shared/data by
 ``overpromise_units.labelled()`` (the written lines are in the file); the split is fixed by a
 hash of the text: tune on ``dev``, report on ``test``. ``--errors`` refuses the test split.
 
