@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mantracheck.audit import prepare
 from mantracheck.audit.aggregate import Aggregate, GroupStats
@@ -84,6 +86,79 @@ def test_csv_partitions_cut_only_between_records(tmp_path: Path) -> None:
         seen = [row for part in parts for _, row, _ in read(part, ["id", "body"]).items]
         assert seen == rows, size
     assert len(plan([str(path)], ["body"], 1)[1]) == 40
+
+
+_FIELDS = st.one_of(
+    # plain fields, stray quotes and bare carriage returns included (pyarrow reads a quote that
+    # does not open a field as text, and a bare CR as a line end)
+    st.text(alphabet='ab "\r', max_size=5),
+    # quoted fields: commas, line breaks, doubled quotes, and text after the closing quote
+    st.builds(lambda body, tail: f'"{body}"{tail}', st.lists(st.sampled_from(["a", " ", '""', "\n", ",", "\r\n"]), max_size=6).map("".join), st.sampled_from(["", "", "x", 'y"z'])),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(st.lists(_FIELDS, min_size=2, max_size=2), max_size=10),
+    end=st.sampled_from(["\n", "\r\n"]),
+    chunk=st.sampled_from([1, 2, 3, 7, 1 << 20]),
+    size=st.sampled_from([1, 5, 40]),
+)
+def test_csv_partitions_are_the_records_pyarrow_reads(rows: list[list[str]], end: str, chunk: int, size: int) -> None:
+    """Wherever the planner cuts a CSV file, reading the pieces gives the records pyarrow reads
+    from the whole: a line end counts as a record end only outside a quoted field, and a field is
+    quoted only when it starts with a quote (a stray quote, `5" screen`, flipped a quote-count
+    parity and cut later records in two). Cut in chunks of a few bytes too."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    from mantracheck.audit import readers
+
+    data = ("id,body" + end + "".join(",".join(r) + end for r in rows)).encode()
+
+    def parse(raw: bytes) -> list[dict[str, bytes]]:
+        if not raw.split(b"\n", 1)[-1].strip(b"\r\n") or raw.count(b"\n") == 0:
+            return []
+        return pcsv.read_csv(
+            io.BytesIO(raw),
+            read_options=pcsv.ReadOptions(use_threads=False),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True),
+            convert_options=pcsv.ConvertOptions(column_types={"id": pa.binary(), "body": pa.binary()}, strings_can_be_null=False),
+        ).to_pylist()
+
+    try:
+        whole = parse(data)
+    except pa.ArrowInvalid:
+        return  # (a row of one field, or an open quote: pyarrow refuses the file as a whole too)
+    old = readers._CHUNK
+    readers._CHUNK = chunk
+    try:
+        header_end, starts, total = readers._csv_boundaries(io.BytesIO(data), size)
+    finally:
+        readers._CHUNK = old
+    assert total == len(data) and data[:header_end] == ("id,body" + end).encode()
+    assert starts == sorted(set(starts)) and all(header_end <= s < total for s in starts)
+    pieces = [data[s:e] for s, e in zip(starts, [*starts[1:], total])]
+    assert [r for piece in pieces for r in parse(data[:header_end] + piece)] == whole
+
+
+def test_a_stray_quote_does_not_cut_a_later_quoted_reply(tmp_path: Path) -> None:
+    """An unquoted field with a quote in it (`5" screen`), then replies quoted over several
+    lines: small partitions audit exactly what one partition does."""
+    lines = ["id,agent,text", '1,ana,Your 5" screen will arrive tomorrow. Thanks!']
+    for i in range(2, 60):
+        lines.append(f'{i},ben,"Hi Sam,\nThank you for waiting.\nPlease send us the label, and we guarantee a refund.\nBest, Ben"')
+    path = tmp_path / "replies.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = ["audit", str(path), "--text-column", "text", "--group-by", "agent", "--format", "csv", "--jobs", "1", "--no-progress", "-q"]
+    code, whole, err = _cli(*args, "--partition-size", "1GB")
+    assert code == 0, err
+    code, cut, err = _cli(*args, "--partition-size", "1KB")
+    assert code == 0, err
+    assert cut == whole
+    assert len(plan([str(path)], ["text"], 1 << 10)[1]) > 5
+    ben = next(r for r in csv.DictReader(io.StringIO(whole)) if r["agent"] == "ben")
+    assert ben["replies"] == ben["overpromise_replies"] == "58"  # each reply whole, its guarantee found
 
 
 def test_where_and_month() -> None:

@@ -4,8 +4,8 @@ cut into partitions of about ``partition_bytes`` that a worker reads on its own.
 A partition is a byte range of the (decompressed) file that starts and ends on a record
 boundary, or a run of rows of one Parquet row group. ``plan`` finds the boundaries in one pass
 over the file, a megabyte at a time: a line end in JSON Lines; in CSV a line end outside a
-quoted field, which is a line end after an even number of ``"`` (RFC 4180 doubles a quote
-inside a quoted field, so the count's parity says whether a quoted field is open). A worker
+quoted field, read as pyarrow reads it (``_csv_boundaries``: a field is quoted only when it
+starts with ``"``, so a stray quote inside a plain field, ``5" screen``, opens nothing). A worker
 then reads only its own range (a gzip'd file is decompressed up to it), so memory is bounded by
 the partition, whatever the size of the file. Rows are numbered per partition and turned
 into file rows when the partitions' counts are merged (``RowKey``).
@@ -17,6 +17,7 @@ import gzip
 import io
 import json
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, BinaryIO
@@ -112,44 +113,109 @@ def _has(columns: Sequence[str], name: str, fmt: str) -> bool:
     return name in columns or (fmt != "csv" and name.split(".")[0] in columns)
 
 
-def _boundaries(stream: BinaryIO, size: int, quoted: bool) -> tuple[int, list[int], int]:
-    """(end of the header record, start of each partition, total bytes) of a stream: a
-    partition starts at the first record boundary at least ``size`` bytes after the previous
-    start. ``quoted`` (CSV): the first record is the header, and a line end inside a quoted
-    field is no boundary."""
-    header_end: int | None = None if quoted else 0
-    starts: list[int] = [] if quoted else [0]
+def _boundaries(stream: BinaryIO, size: int) -> tuple[int, list[int], int]:
+    """(0, start of each partition, total bytes) of a JSON Lines stream: a partition starts at
+    the first line end at least ``size`` bytes after the previous start."""
+    starts = [0]
     target = size
-    pos = quotes = 0
+    pos = 0
     while True:
         chunk = stream.read(_CHUNK)
         if not chunk:
             break
-        i = 0
         while True:
-            want = 0 if header_end is None else target
-            nl = chunk.find(b"\n", max(want - pos, i))
+            nl = chunk.find(b"\n", max(target - pos, 0))
             if nl < 0:
                 break
-            i = nl + 1
-            if quoted and (quotes + chunk.count(b'"', 0, nl)) & 1:
-                continue  # inside a quoted field
-            boundary = pos + nl + 1
-            if header_end is None:
-                header_end = boundary
-            starts.append(boundary)
-            target = boundary + size
-        if quoted:
-            quotes += chunk.count(b'"')
+            starts.append(pos + nl + 1)
+            target = pos + nl + 1 + size
         pos += len(chunk)
-    if header_end is None:  # a CSV file of one line: a header and no rows
-        return pos, [], pos
-    return header_end, [s for s in starts if s < pos], pos
+    return 0, [s for s in starts if s < pos], pos
+
+
+# A CSV field as pyarrow reads it (RFC 4180, its defaults): one that starts with a quote is
+# quoted up to a quote that is not doubled (what follows, up to the comma, is read as is); any
+# other field runs to a comma or line end, quotes and all. A closing quote is one not followed
+# by another, so a field is read one way only even when what the scan sees is cut short.
+# ``_SCAN`` reads plain text and whole quoted fields, and stops at the opening quote of a field
+# that does not close in what it sees; a quote opens a field only after a comma or line end.
+_QUOTED = rb'"[^"]*(?:""[^"]*)*"(?=[^"])'
+_SCAN = re.compile(rb"(?:(?<=[,\r\n])" + _QUOTED + rb'[^"]*|[^"]+|(?<![,\r\n])")*')
+_ONE_QUOTED = re.compile(_QUOTED)
+# inside a quoted field: up to its closing quote; or as far as it is known to stay open
+_CLOSE = re.compile(rb'[^"]*(?:""[^"]*)*"(?=[^"])')
+_OPEN = re.compile(rb'[^"]*(?:""[^"]*)*')
+
+
+def _reach(pattern: re.Pattern[bytes], buf: bytes, start: int, end: int) -> int:
+    """Where ``pattern`` (one that matches the empty string too) stops reading at ``start``."""
+    found = pattern.match(buf, start, end)
+    assert found is not None
+    return found.end()
+
+
+def _csv_boundaries(stream: BinaryIO, size: int) -> tuple[int, list[int], int]:
+    """(end of the header record, start of each partition, total bytes) of a CSV stream: a
+    partition starts after the first line end outside a quoted field at or after ``size``
+    bytes from the previous start; the first record is the header. One pass, each byte read
+    once, with memory for a chunk (an unterminated quote leaves the rest one partition, which
+    is how pyarrow reads it too)."""
+    header_end: int | None = None
+    starts: list[int] = []
+    target = 0  # a boundary follows the first line end outside quotes at or after this
+    buf = b"\n"  # buf[p - 1] is the byte before the scan position (a line end before the file)
+    base = -1  # the file offset of buf[0]
+    p = 1
+    total = 0
+    in_field = False  # p is inside a quoted field (after its opening quote and any pairs)
+    while True:
+        chunk = stream.read(_CHUNK)
+        total += len(chunk)
+        buf = buf[p - 1 :] + (chunk or b"\n")  # (after the file: a line end to end its last field)
+        base += p - 1
+        p = 1
+        limit = len(buf)
+        while True:
+            if in_field:
+                quote = buf.find(b'"', p, limit)
+                closed = None if quote < 0 else _CLOSE.match(buf, quote, limit)
+                if closed is None:
+                    p = limit if quote < 0 else _reach(_OPEN, buf, quote, limit)  # (a last lone quote waits for the next chunk)
+                    break
+                p, in_field = closed.end(), False
+                continue
+            t = min(max(p, target - base), limit)
+            q = _reach(_SCAN, buf, p, t)
+            if q == t:
+                if t == limit:  # all of it read: the target is in a later chunk
+                    p = q
+                    break
+                nl = buf.find(b"\n", t, limit)
+                end = limit if nl < 0 else nl
+                q = _reach(_SCAN, buf, t, end)
+                if q == end:
+                    p = end
+                    if nl < 0:
+                        break
+                    boundary = base + nl + 1
+                    if header_end is None:
+                        header_end = boundary
+                    starts.append(boundary)
+                    target = boundary + size
+                    p = nl + 1
+                    continue
+            # a quoted field opens at q and does not close before the point looked for
+            p, in_field = q + 1, True
+        if not chunk:
+            break
+    if header_end is None or header_end > total:  # one line: a header and no rows (or an open quote)
+        return total, [], total
+    return header_end, [s for s in starts if s < total], total
 
 
 def _text_plan(i: int, path: str, fmt: str, gz: bool, size: int) -> tuple[list[str], list[Partition]]:
     with _open(path, gz) as stream:
-        header_end, starts, total = _boundaries(stream, size, quoted=fmt == "csv")
+        header_end, starts, total = _csv_boundaries(stream, size) if fmt == "csv" else _boundaries(stream, size)
     header = b""
     with _open(path, gz) as stream:
         if fmt == "csv":
