@@ -38,7 +38,7 @@ def _e(value: object) -> str:
 
 
 def _style() -> str:
-    css = resources.files("mantracheck.web").joinpath("static", "style.css").read_text(encoding="utf-8")
+    css = resources.files("mantracheck.web").joinpath("static").joinpath("style.css").read_text(encoding="utf-8")
     return css.replace("</", "<\\/")  # (it cannot end the style element)
 
 

@@ -203,7 +203,7 @@ def create_app(workbench: Workbench | None = None) -> Starlette:
         if "/" in name or suffix not in _TYPES:
             return JSONResponse({"error": "not found"}, status_code=404)
         try:
-            body = resources.files("mantracheck.web").joinpath("static", name).read_bytes()
+            body = resources.files("mantracheck.web").joinpath("static").joinpath(name).read_bytes()
         except (FileNotFoundError, IsADirectoryError, OSError):
             return JSONResponse({"error": "not found"}, status_code=404)
         return Response(body, media_type=_TYPES[suffix], headers={"Content-Security-Policy": _CSP, "X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"})
