@@ -161,6 +161,36 @@ def test_a_stray_quote_does_not_cut_a_later_quoted_reply(tmp_path: Path) -> None
     assert ben["replies"] == ben["overpromise_replies"] == "58"  # each reply whole, its guarantee found
 
 
+def test_a_gzipd_export_is_decompressed_once_not_once_per_partition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A gzip stream cannot seek: each partition read on its own decompressed the file up to
+    it (quadratic: 34 s against 1.2 s on 240 MB). The parent reads a gzip'd file once, in
+    order, and hands each partition its bytes; the audit is the same as of the plain file."""
+    from mantracheck.audit import readers
+
+    lines = ["id,body,team"] + [f'{i},"Hi Sam, thanks for waiting.\nYour refund is guaranteed, reply {i}.",{"ab"[i % 2]}' for i in range(300)]
+    plain = tmp_path / "replies.csv"
+    plain.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    packed = tmp_path / "replies.csv.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    parts = plan([str(packed)], ["body"], 1 << 10)[1]
+    assert len(parts) > 10
+    expected = [readers.raw_range(p) for p in parts]
+    opened: list[str] = []
+    real_open = readers._open
+    monkeypatch.setattr(readers, "_open", lambda path, gz: opened.append(path) or real_open(path, gz))
+    feed = readers.InOrder(["body"])
+    assert [feed(p).inline for p in parts] == expected
+    feed.close()
+    assert opened == [str(packed)]
+    opened.clear()
+    ready = {name: prepare([str(path)], text_column="body", group_by=["team"], partition_bytes=1 << 10) for name, path in (("plain", plain), ("packed", packed))}
+    opened.clear()
+    results = {name: plan_.report(plan_.run(engine="local", jobs=2)) for name, plan_ in ready.items()}
+    assert opened == [str(packed)]  # (here, once; the processes were handed the bytes)
+    same = json.dumps(results["packed"]["groups"]).replace("replies.csv.gz", "replies.csv")  # (examples name their file)
+    assert same == json.dumps(results["plain"]["groups"]) and results["plain"]["totals"]["replies"] == 300
+
+
 def test_where_and_month() -> None:
     assert Where.parse("inbound=false").matches("False") and Where.parse("inbound=false").matches(False)
     assert not Where.parse("inbound!=false").matches("FALSE")

@@ -11,8 +11,9 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from mantracheck.audit import readers
@@ -54,30 +55,53 @@ def _local_task(part: readers.Partition) -> Aggregate:
 def run_local(parts: Sequence[readers.Partition], job: AuditJob, jobs: int | None = None, progress: Progress | None = None) -> Aggregate:
     """Audit on this machine: ``jobs`` processes (even one: see ``RECYCLE_BYTES``) forked from
     this one once its linter is built (they start warm), one partition at a time each, each
-    replaced by a new fork after ``RECYCLE_BYTES``; in this process only for one partition."""
+    replaced by a new fork after ``RECYCLE_BYTES``; in this process only for one partition.
+    A gzip'd file's partitions get their bytes from here, read once in order
+    (``readers.InOrder``), a few partitions ahead of the processes."""
     total = empty_aggregate(job)
     n = default_jobs() if jobs is None else max(1, jobs)
     linter_for(job)
-    if len(parts) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for part in parts:
-            done = audit_partition(part, job)
-            total.merge(done)
-            if progress:
-                progress(done)
-        return total
-    global _local_job
-    _local_job = job
-    try:
-        text = [p.end - p.start for p in parts if p.fmt != "parquet"]
-        size = max(1, sum(text) // len(text)) if text else readers.PARTITION_BYTES
-        per_child = max(1, RECYCLE_BYTES // size)
-        with multiprocessing.get_context("fork").Pool(processes=min(n, len(parts)), maxtasksperchild=per_child) as pool:
-            for done in pool.imap_unordered(_local_task, parts):
+    with contextlib.closing(readers.InOrder(job.columns())) as feed:
+
+        def fed(part: readers.Partition) -> readers.Partition:
+            return feed(part) if part.gzip else part
+
+        if len(parts) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            for part in parts:
+                done = audit_partition(fed(part), job)
                 total.merge(done)
                 if progress:
                     progress(done)
-    finally:
-        _local_job = None
+            return total
+        global _local_job
+        _local_job = job
+        workers = min(n, len(parts))
+        ahead = threading.Semaphore(2 * workers)
+        stop = threading.Event()
+
+        def tasks() -> Iterator[readers.Partition]:
+            # (the pool's feeding thread runs this: it waits here, never inside the pool)
+            for part in parts:
+                while not ahead.acquire(timeout=0.1):
+                    if stop.is_set():
+                        return
+                yield fed(part)
+
+        try:
+            text = [p.end - p.start for p in parts if p.fmt != "parquet"]
+            size = max(1, sum(text) // len(text)) if text else readers.PARTITION_BYTES
+            per_child = max(1, RECYCLE_BYTES // size)
+            with multiprocessing.get_context("fork").Pool(processes=workers, maxtasksperchild=per_child) as pool:
+                try:
+                    for done in pool.imap_unordered(_local_task, tasks()):
+                        ahead.release()
+                        total.merge(done)
+                        if progress:
+                            progress(done)
+                finally:
+                    stop.set()
+        finally:
+            _local_job = None
     return total
 
 
@@ -122,6 +146,7 @@ def run_dask(
         raise AuditError(f"--scheduler {scheduler!r} is not a Dask scheduler address such as tcp://10.0.0.5:8786 ({' '.join(str(exc).split())[:200]})") from None
     total = empty_aggregate(job)
     token = uuid.uuid4().hex[:12]
+    feed = readers.InOrder(job.columns())
     try:
         try:
             client.wait_for_workers(1, timeout=timeout)
@@ -135,11 +160,13 @@ def run_dask(
             shared = all(sizes == mine for sizes in seen.values()) and all(s >= 0 for s in mine)
 
         def submit(i: int, part: readers.Partition) -> Any:
-            if not shared:
-                part = readers.with_data(part, job.columns())
+            # (a gzip'd file cannot be read from the middle: its bytes go from here, in order)
+            if not shared or part.gzip:
+                part = feed(part)
             return client.submit(audit_on_worker, part, job, key=f"mantracheck-audit-{token}-{i}", retries=RETRIES, pure=False)
 
-        ahead = len(parts) if shared else max(2, 2 * sum(client.nthreads().values()))
+        fed = not shared or any(p.gzip for p in parts)
+        ahead = max(2, 2 * sum(client.nthreads().values())) if fed else len(parts)
         queue = list(enumerate(parts))
         running = as_completed([submit(i, p) for i, p in queue[:ahead]], loop=client.loop)
         queue = queue[ahead:]
@@ -160,5 +187,6 @@ def run_dask(
         with contextlib.suppress(Exception):  # (a cluster that forgot it already)
             client.unregister_worker_plugin(plugin)  # workers that join later need not build this linter
     finally:
+        feed.close()
         client.close()
     return total
