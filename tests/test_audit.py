@@ -97,47 +97,97 @@ _FIELDS = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+def _csv_ends_by_hand(data: bytes, size: int) -> tuple[int, list[int], int]:
+    """What _csv_boundaries must return, byte by byte as pyarrow reads CSV: a BOM skipped, a
+    field quoted only when it starts with a quote, "" a quote inside one, LF, CRLF or a lone CR
+    a line end outside one, empty lines before the header skipped, and a cut after the first
+    line end whose last byte is at or after the target."""
+    i = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    n = len(data)
+    ends = []  # (where the line end begins, the offset after it)
+    state, line = "start", i
+    while i < n:
+        c = data[i]
+        if state == "quoted":
+            if c == 34 and i + 1 < n and data[i + 1] == 34:
+                i += 2
+                continue
+            state = "plain" if c == 34 else state
+        elif c == 34 and state == "start":
+            state = "quoted"
+        elif c in (10, 13):
+            stop = i + 2 if data[i : i + 2] == b"\r\n" else i + 1
+            ends.append((i == line, stop))
+            state, line, i = "start", stop, stop
+            continue
+        else:
+            state = "start" if c == 44 else "plain"
+        i += 1
+    if state != "quoted":
+        ends.append((n == line, n + 1))  # (the end of the file ends the last line)
+    header_end, starts, target = None, [], 0
+    for empty, stop in ends:
+        if header_end is None and empty:
+            continue
+        if header_end is None or stop - 1 >= target:
+            header_end = stop if header_end is None else header_end
+            starts.append(stop)
+            target = stop + size
+    if header_end is None or header_end > n:
+        return n, [], n
+    return header_end, [s for s in starts if s < n], n
+
+
+@settings(max_examples=400, deadline=None)
 @given(
     rows=st.lists(st.lists(_FIELDS, min_size=2, max_size=2), max_size=10),
-    end=st.sampled_from(["\n", "\r\n"]),
-    chunk=st.sampled_from([1, 2, 3, 7, 1 << 20]),
+    end=st.sampled_from(["\n", "\r\n", "\r"]),
+    before=st.sampled_from(["", "", "\ufeff", "\n\r\n"]),
+    header=st.sampled_from(["id,body", "id,body", '"i\nd",body', '"a,""b",body']),
+    chunk=st.sampled_from([1, 2, 3, 7, 1 << 16]),
     size=st.sampled_from([1, 5, 40]),
 )
-def test_csv_partitions_are_the_records_pyarrow_reads(rows: list[list[str]], end: str, chunk: int, size: int) -> None:
+def test_csv_partitions_are_the_records_pyarrow_reads(rows: list[list[str]], end: str, before: str, header: str, chunk: int, size: int) -> None:
     """Wherever the planner cuts a CSV file, reading the pieces gives the records pyarrow reads
-    from the whole: a line end counts as a record end only outside a quoted field, and a field is
+    from the whole: a line end (LF, CRLF, CR) counts only outside a quoted field, and a field is
     quoted only when it starts with a quote (a stray quote, `5" screen`, flipped a quote-count
-    parity and cut later records in two). Cut in chunks of a few bytes too."""
+    parity and cut later records in two); a BOM and empty lines before the header are skipped.
+    Read in chunks of a few bytes too."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
     from mantracheck.audit import readers
 
-    data = ("id,body" + end + "".join(",".join(r) + end for r in rows)).encode()
+    data = (before + header + end + "".join(",".join(r) + end for r in rows)).encode()
+    old = readers._SCAN_CHUNK
+    readers._SCAN_CHUNK = chunk
+    try:
+        found = readers._csv_boundaries(io.BytesIO(data), size)
+    finally:
+        readers._SCAN_CHUNK = old
+    assert found == _csv_ends_by_hand(data, size)
+    header_end, starts, total = found
+    assert total == len(data) and starts == sorted(set(starts)) and all(header_end <= s < total for s in starts)
 
     def parse(raw: bytes) -> list[dict[str, bytes]]:
-        if not raw.split(b"\n", 1)[-1].strip(b"\r\n") or raw.count(b"\n") == 0:
-            return []
-        return pcsv.read_csv(
-            io.BytesIO(raw),
-            read_options=pcsv.ReadOptions(use_threads=False),
-            parse_options=pcsv.ParseOptions(newlines_in_values=True),
-            convert_options=pcsv.ConvertOptions(column_types={"id": pa.binary(), "body": pa.binary()}, strings_can_be_null=False),
-        ).to_pylist()
+        columns = pcsv.read_csv(io.BytesIO(data), read_options=pcsv.ReadOptions(use_threads=False), parse_options=pcsv.ParseOptions(newlines_in_values=True)).column_names
+        try:
+            table = pcsv.read_csv(
+                io.BytesIO(raw),
+                read_options=pcsv.ReadOptions(use_threads=False),
+                parse_options=pcsv.ParseOptions(newlines_in_values=True),
+                convert_options=pcsv.ConvertOptions(column_types={c: pa.binary() for c in columns}, strings_can_be_null=False),
+            )
+        except pa.ArrowInvalid as exc:
+            if "mpty" in str(exc):  # (a piece of empty lines only)
+                return []
+            raise
+        return table.to_pylist()
 
     try:
         whole = parse(data)
     except pa.ArrowInvalid:
         return  # (a row of one field, or an open quote: pyarrow refuses the file as a whole too)
-    old = readers._CHUNK
-    readers._CHUNK = chunk
-    try:
-        header_end, starts, total = readers._csv_boundaries(io.BytesIO(data), size)
-    finally:
-        readers._CHUNK = old
-    assert total == len(data) and data[:header_end] == ("id,body" + end).encode()
-    assert starts == sorted(set(starts)) and all(header_end <= s < total for s in starts)
     pieces = [data[s:e] for s, e in zip(starts, [*starts[1:], total])]
     assert [r for piece in pieces for r in parse(data[:header_end] + piece)] == whole
 
@@ -159,6 +209,25 @@ def test_a_stray_quote_does_not_cut_a_later_quoted_reply(tmp_path: Path) -> None
     assert len(plan([str(path)], ["text"], 1 << 10)[1]) > 5
     ben = next(r for r in csv.DictReader(io.StringIO(whole)) if r["agent"] == "ben")
     assert ben["replies"] == ben["overpromise_replies"] == "58"  # each reply whole, its guarantee found
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"id,body\r1,We guarantee a refund.\r2,Thanks for waiting!\r",  # classic Mac line ends: read 0 rows before
+        b'\xef\xbb\xbf"id","body"\r\n1,"We guarantee\r\na refund."\r\n2,Thanks for waiting!\r\n',  # Excel's CSV UTF-8
+        b"\n\nid,body\n1,We guarantee a refund.\n\n2,Thanks for waiting!",  # blank lines, no final line end
+    ],
+)
+def test_line_ends_a_bom_and_blank_lines_are_read_as_pyarrow_reads_them(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "replies.csv"
+    path.write_bytes(data)
+    for size in ("1GB", "1B"):
+        code, out, err = _cli("audit", str(path), "--text-column", "body", "--partition-size", size, "--jobs", "1", "--no-progress", "-q")
+        assert code == 0, err
+        report = json.loads(out)
+        assert report["totals"]["replies"] == 2 and report["totals"]["malformed"] == 0, size
+        assert report["overall"]["findings"] == {"overpromise.guarantee": 1}
 
 
 def test_a_gzipd_export_is_decompressed_once_not_once_per_partition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -133,18 +133,24 @@ def _boundaries(stream: BinaryIO, size: int) -> tuple[int, list[int], int]:
     return 0, [s for s in starts if s < pos], pos
 
 
-# A CSV field as pyarrow reads it (RFC 4180, its defaults): one that starts with a quote is
-# quoted up to a quote that is not doubled (what follows, up to the comma, is read as is); any
-# other field runs to a comma or line end, quotes and all. A closing quote is one not followed
-# by another, so a field is read one way only even when what the scan sees is cut short.
-# ``_SCAN`` reads plain text and whole quoted fields, and stops at the opening quote of a field
-# that does not close in what it sees; a quote opens a field only after a comma or line end.
+# A CSV file as pyarrow reads it (RFC 4180 with its defaults): a UTF-8 byte-order mark at the
+# start is skipped; a field that starts with a quote is quoted up to a quote that is not doubled
+# (what follows it, up to the comma, is read as is); any other field runs to a comma or line
+# end, quotes and all; a line end is LF, CRLF or a lone CR, and empty lines are skipped.
+# ``_SCAN`` reads plain text and whole quoted fields in one step and stops at the opening quote
+# of a field that does not close in what it may read; a quote opens a field only after a comma
+# or line end (its lookbehind), and closes one only when no quote follows it.
 _QUOTED = rb'"[^"]*(?:""[^"]*)*"(?=[^"])'
 _SCAN = re.compile(rb"(?:(?<=[,\r\n])" + _QUOTED + rb'[^"]*|[^"]+|(?<![,\r\n])")*')
-_ONE_QUOTED = re.compile(_QUOTED)
+# the same, stopping at the first line end outside a quoted field
+_TO_EOL = re.compile(rb"(?:(?<=[,\r\n])" + _QUOTED + rb'[^"\r\n]*|[^"\r\n]+|(?<![,\r\n])")*')
 # inside a quoted field: up to its closing quote; or as far as it is known to stay open
 _CLOSE = re.compile(rb'[^"]*(?:""[^"]*)*"(?=[^"])')
 _OPEN = re.compile(rb'[^"]*(?:""[^"]*)*')
+_BOM = b"\xef\xbb\xbf"
+#: What the CSV scan reads at a time: a regex step over quote-dense bytes keeps a backtrack entry
+#: per field it reads (a megabyte of `"a` took 150 MB), so the steps stay short.
+_SCAN_CHUNK = 64 << 10
 
 
 def _reach(pattern: re.Pattern[bytes], buf: bytes, start: int, end: int) -> int:
@@ -157,23 +163,26 @@ def _reach(pattern: re.Pattern[bytes], buf: bytes, start: int, end: int) -> int:
 def _csv_boundaries(stream: BinaryIO, size: int) -> tuple[int, list[int], int]:
     """(end of the header record, start of each partition, total bytes) of a CSV stream: a
     partition starts after the first line end outside a quoted field at or after ``size``
-    bytes from the previous start; the first record is the header. One pass, each byte read
-    once, with memory for a chunk (an unterminated quote leaves the rest one partition, which
-    is how pyarrow reads it too)."""
+    bytes from the previous start; the header is the first record that is not an empty line.
+
+    One pass in two states: outside a quoted field (``p`` in plain text), ``_SCAN`` reads up to
+    the target and ``_TO_EOL`` on to the next line end; a quoted field that does not close within that
+    switches to inside (``in_field``: ``p`` after its opening quote and any doubled quotes),
+    where ``_CLOSE`` finds its end. ``buf`` holds the unread rest of the stream's last chunk
+    after the byte before ``p`` (for the lookbehind), and a line end after the file ends its
+    last field. An unterminated quote leaves the rest of the file one partition, which is how
+    pyarrow reads it too. Time linear in the file, memory a chunk."""
     header_end: int | None = None
     starts: list[int] = []
     target = 0  # a boundary follows the first line end outside quotes at or after this
-    buf = b"\n"  # buf[p - 1] is the byte before the scan position (a line end before the file)
-    base = -1  # the file offset of buf[0]
-    p = 1
-    total = 0
-    in_field = False  # p is inside a quoted field (after its opening quote and any pairs)
+    chunk = stream.read(max(_SCAN_CHUNK, len(_BOM)))
+    total = len(chunk)
+    skip = len(_BOM) if chunk.startswith(_BOM) else 0
+    buf = b"\n" + chunk[skip:]  # (a line end before the file: the first field starts there)
+    base = skip - 1  # the file offset of buf[0]
+    p = line = 1  # the scan position; where the line being read for the header began
+    in_field = False
     while True:
-        chunk = stream.read(_CHUNK)
-        total += len(chunk)
-        buf = buf[p - 1 :] + (chunk or b"\n")  # (after the file: a line end to end its last field)
-        base += p - 1
-        p = 1
         limit = len(buf)
         while True:
             if in_field:
@@ -186,29 +195,34 @@ def _csv_boundaries(stream: BinaryIO, size: int) -> tuple[int, list[int], int]:
                 continue
             t = min(max(p, target - base), limit)
             q = _reach(_SCAN, buf, p, t)
-            if q == t:
-                if t == limit:  # all of it read: the target is in a later chunk
-                    p = q
-                    break
-                nl = buf.find(b"\n", t, limit)
-                end = limit if nl < 0 else nl
-                q = _reach(_SCAN, buf, t, end)
-                if q == end:
-                    p = end
-                    if nl < 0:
-                        break
-                    boundary = base + nl + 1
-                    if header_end is None:
-                        header_end = boundary
-                    starts.append(boundary)
-                    target = boundary + size
-                    p = nl + 1
-                    continue
-            # a quoted field opens at q and does not close before the point looked for
-            p, in_field = q + 1, True
+            if q == t < limit:
+                q = _reach(_TO_EOL, buf, t, limit)
+            if q < limit and buf[q] == 34:  # a quoted field opens at q and does not close in time
+                p, in_field = q + 1, True
+                continue
+            if q == limit or q + 1 == limit and buf[q] == 13:
+                p = q  # (all of it read; or a CR whose LF may come in the next chunk)
+                break
+            stop = q + 2 if buf[q] == 13 and buf[q + 1] == 10 else q + 1  # (after a line end)
+            p = stop
+            if header_end is None and q == line:  # an empty line before the header
+                line = stop
+                continue
+            boundary = base + stop
+            if header_end is None:
+                header_end = boundary
+            starts.append(boundary)
+            target = boundary + size
         if not chunk:
             break
-    if header_end is None or header_end > total:  # one line: a header and no rows (or an open quote)
+        chunk = stream.read(_SCAN_CHUNK)
+        total += len(chunk)
+        buf = buf[p - 1 :] + (chunk or b"\n")  # (after the file: a line end to end its last field)
+        base += p - 1
+        line -= p - 1
+        p = 1
+    # (the line end after the file ends a header with no rows, or one still in quotes: no rows)
+    if header_end is None or header_end > total:
         return total, [], total
     return header_end, [s for s in starts if s < total], total
 
