@@ -366,6 +366,26 @@ def test_engines_and_pipelines_are_built_afresh_after_recycle_chars(tmp_path: Pa
     assert slot.engine is not second
 
 
+def test_a_rebuild_leaves_a_config_change_to_be_found_and_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rebuild keeps each slot's configuration and its stamp: a config broken just before
+    it is still reported by the slot's next check, with the last good engine kept."""
+    from mantracheck.lsp import engines as eng
+
+    monkeypatch.setattr(eng, "RECYCLE_CHARS", 1000)
+    (tmp_path / ".git").mkdir()
+    engines = eng.Engines(eng.ServerOptions())
+    engines.set_folders([tmp_path])
+    slot = engines.slot(tmp_path)
+    slot.refresh()
+    good = slot.engine
+    (tmp_path / "pyproject.toml").write_text('[tool.mantracheck]\nprofile = "nonsense"\n', encoding="utf-8")
+    replaced = engines.reading(2000)
+    assert good is not None and replaced == {id(good): slot.engine} and slot.engine is not good
+    changed, news = slot.refresh()
+    assert news is not None and "unknown profile" in news
+    assert slot.engine is replaced[id(good)]  # (the last configuration that worked, rebuilt)
+
+
 # -- configuration ----------------------------------------------------------------------
 def test_config_change_reloads_with_and_without_a_file_watcher(tmp_path: Path) -> None:
     root = workspace(tmp_path / "ws")

@@ -193,16 +193,38 @@ class Engines:
         self._engines: dict[Config, Engine] = {}
         self._read = 0  # characters linted since the engines were built
 
-    def reading(self, chars: int) -> None:
-        """Count a document about to be linted; past ``RECYCLE_CHARS``, forget the pipelines
-        and build every slot's engine afresh (the same configuration, so the same findings)."""
+    def reading(self, chars: int) -> dict[int, Engine]:
+        """Count a document about to be linted; past ``RECYCLE_CHARS``, build the engines afresh
+        (``_recycle``). Returns what replaced each engine (by the old one's id), or nothing."""
+        self._read += chars
+        if self._read <= RECYCLE_CHARS:
+            return {}
+        self._read = chars
+        return self._recycle()
+
+    def _recycle(self) -> dict[int, Engine]:
+        """Forget the pipelines and give every slot an engine built afresh for the configuration
+        it has (the same findings). Stamps and problems are left alone, so a config changed
+        since a slot last looked is still found, and said, when it next does."""
         from mantracheck.nlp import release_pipelines
 
-        self._read += chars
-        if self._read > RECYCLE_CHARS:
-            self._read = chars
-            release_pipelines()
-            self.reload_all()
+        release_pipelines()
+        fresh: dict[Config, Engine] = {}
+        replaced: dict[int, Engine] = {}
+        for slot in self.slots.values():
+            old = slot.engine
+            if old is None:
+                continue
+            new = fresh.get(old.config)
+            if new is None:
+                try:
+                    new = Engine(self.options, old.config)
+                except Exception:  # noqa: BLE001 - (a team rule file broke meanwhile: the old engine stays; a reload says why)
+                    new = old
+                fresh[old.config] = new
+            slot.engine = replaced[id(old)] = new
+        self._engines = fresh  # (a new dict: the loop thread may be reading the old one)
+        return replaced
 
     def set_folders(self, folders: list[Path]) -> None:
         # deepest first, so that a nested workspace folder wins
@@ -244,7 +266,7 @@ class Engines:
 
     def rule_files(self) -> set[str]:
         """The real paths of the team rule files every engine loaded (a change reloads)."""
-        return {path for engine in self._engines.values() for path in engine.own_rule_files}
+        return {path for engine in tuple(self._engines.values()) for path in engine.own_rule_files}
 
 
 def _real(path: str) -> Path:

@@ -253,7 +253,9 @@ class MantracheckServer(LanguageServer):
     def lint(self, doc: Document, text: str, version: int | None, encoding: str) -> Linted:
         index = TextIndex(text, encoding)
         linted = Linted(version, text, index)
-        self.engines.reading(len(text))
+        replaced = self.engines.reading(len(text))
+        if replaced:
+            self._recycled(replaced)
         slot = self.engines.slot(self.engines.folder_of(doc.path))
         linted.slot = slot
         linted.reloaded, linted.news = slot.refresh()
@@ -288,6 +290,17 @@ class MantracheckServer(LanguageServer):
         linted.spans = [finding_span(f, inner, base) for f in report.findings]
         linted.diagnostics = to_diagnostics(report.findings, linted.spans, index, self.rule_docs(engine))
         return linted
+
+    def _recycled(self, replaced: dict[int, Engine]) -> None:
+        """After the engines were built afresh: the documents' last lints point at the new ones
+        (the same rules), so that nothing holds the old pipelines, and the rule docs of engines
+        gone are dropped. (Worker thread; each assignment is one step for the loop thread.)"""
+        for doc in list(self.documents.values()):
+            linted = doc.linted
+            if linted is not None and linted.engine is not None and id(linted.engine) in replaced:
+                linted.engine = replaced[id(linted.engine)]
+        live = {id(slot.engine) for slot in list(self.engines.slots.values()) if slot.engine is not None}
+        self._rule_docs = {key: docs for key, docs in list(self._rule_docs.items()) if key in live}
 
     def code_actions(self, doc: Document, linted: Linted, lo: int, hi: int, only: list[str] | None) -> list[types.CodeAction]:
         out: list[types.CodeAction] = []
