@@ -16,6 +16,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -335,18 +336,25 @@ def test_mantra_bar_follows_the_repositorys_pre_commit_config(tmp_path: Path) ->
     assert hook_min_score(tmp_path) == 75
 
 
+def _recycling_engines(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    """Engines that rebuild after 1,000 characters, and the loaded slot of ``root`` (a repository)."""
+    from mantracheck.lsp import engines as eng
+
+    monkeypatch.setattr(eng, "RECYCLE_CHARS", 1000)
+    (root / ".git").mkdir()
+    engines = eng.Engines(eng.ServerOptions())
+    engines.set_folders([root])
+    slot = engines.slot(root)
+    slot.refresh()
+    return engines, slot
+
+
 def test_engines_and_pipelines_are_built_afresh_after_recycle_chars(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A long editing session does not keep every word it has read: past RECYCLE_CHARS the
     slots get new engines on a new pipeline, and the same text gets the same findings."""
-    from mantracheck.lsp import engines as eng
     from mantracheck.nlp import get_pipeline
 
-    monkeypatch.setattr(eng, "RECYCLE_CHARS", 1000)
-    (tmp_path / ".git").mkdir()
-    engines = eng.Engines(eng.ServerOptions())
-    engines.set_folders([tmp_path])
-    slot = engines.slot(tmp_path)
-    slot.refresh()
+    engines, slot = _recycling_engines(tmp_path, monkeypatch)
     text = "Hi Sam, your refund is guaranteed and will arrive within the hour. Best, Ana\n"
     first_engine, first_pipeline = slot.engine, get_pipeline()
     assert first_engine is not None
@@ -369,14 +377,7 @@ def test_engines_and_pipelines_are_built_afresh_after_recycle_chars(tmp_path: Pa
 def test_a_rebuild_leaves_a_config_change_to_be_found_and_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The rebuild keeps each slot's configuration and its stamp: a config broken just before
     it is still reported by the slot's next check, with the last good engine kept."""
-    from mantracheck.lsp import engines as eng
-
-    monkeypatch.setattr(eng, "RECYCLE_CHARS", 1000)
-    (tmp_path / ".git").mkdir()
-    engines = eng.Engines(eng.ServerOptions())
-    engines.set_folders([tmp_path])
-    slot = engines.slot(tmp_path)
-    slot.refresh()
+    engines, slot = _recycling_engines(tmp_path, monkeypatch)
     good = slot.engine
     (tmp_path / "pyproject.toml").write_text('[tool.mantracheck]\nprofile = "nonsense"\n', encoding="utf-8")
     replaced = engines.reading(2000)
