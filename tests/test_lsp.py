@@ -383,7 +383,7 @@ def test_a_rebuild_leaves_a_config_change_to_be_found_and_said(tmp_path: Path, m
     replaced = engines.reading(2000)
     assert good is not None and replaced == {id(good): slot.engine} and slot.engine is not good
     changed, news = slot.refresh()
-    assert news is not None and "unknown profile" in news
+    assert changed and news is not None and "unknown profile" in news
     assert slot.engine is replaced[id(good)]  # (the last configuration that worked, rebuilt)
 
 
