@@ -152,27 +152,46 @@ class _Session:
             groups.setdefault(id(linter), (linter, []))[1].append((i, Source(path, src.text, fmt, src.encoding)))
         for linter, items in groups.values():
             for (i, source), report in zip(items, _lint_guarded(linter, [s for _, s in items])):
-                reports[i] = self.apply_fix(source, report)
+                reports[i] = self.apply_fix(linter, source, report)
         return [r for r in reports if r is not None]
 
-    def apply_fix(self, source: Source, report: FileReport) -> FileReport:
-        fixes = [f.fix for f in report.findings if f.fix is not None]
-        if self.fix is None or not fixes:
+    def apply_fix(self, linter: Linter, source: Source, report: FileReport) -> FileReport:
+        """``--fix``: the file written with every fix applied, and the report of the text as
+        written (its findings where they now are, those left unfixed included); ``--diff``:
+        the report with the diff of that text. Fixes are applied in rounds, each followed by a
+        lint of the new text, until none is left that applies (a fix skipped because it
+        overlapped another gets its turn; at most ``FIX_ROUNDS``)."""
+        if self.fix is None or not any(f.fix is not None for f in report.findings):
             return report
-        from mantracheck.fix import FixedButWarned, fix_file
+        from mantracheck.fix import FixedButWarned, apply_fixes, fix_file
 
-        if source.path == STDIN_NAME:
+        if source.path == STDIN_NAME and self.fix == "fix":
+            return report
+        text, now, applied = source.text, report, 0
+        for _ in range(FIX_ROUNDS):
+            text_after, count = apply_fixes(text, [f.fix for f in now.findings if f.fix is not None])
+            if not count:
+                break
+            after = _lint_guarded(linter, [replace(source, text=text_after)])[0]
+            if after.error is not None:  # (the fixed text cannot be read: keep the fixes made so far)
+                break
+            text, now, applied = text_after, after, applied + count
+        if not applied:
             return report
         try:
-            outcome = fix_file(source.path, source.text, source.encoding or "utf-8", fixes, write=self.fix == "fix", follow_links=self.fix_follow_links)
-        except FixedButWarned as exc:  # written: the fixes are gone from the report, the warning stays
-            return replace(report, findings=tuple(f for f in report.findings if f.fix is None), fixed=exc.applied, error=str(exc))
+            outcome = fix_file(source.path, source.text, source.encoding or "utf-8", text, applied, write=self.fix == "fix", follow_links=self.fix_follow_links)
+        except FixedButWarned as exc:  # written: the report is of the text written, the warning stays
+            return replace(now, fixed=applied, error=str(exc))
         except InputError as exc:
             return replace(report, error=str(exc))
         if self.fix == "diff":
             return replace(report, diff=outcome.diff or None)
-        remaining = tuple(f for f in report.findings if f.fix is None)
-        return replace(report, findings=remaining, fixed=outcome.applied)
+        return replace(now, fixed=applied)
+
+
+#: Rounds of fixes and lints ``--fix`` makes at most on one file (ruff makes up to 100; a fix
+#: here never makes another, so two are the most seen).
+FIX_ROUNDS = 10
 
 
 def _lint_guarded(linter: Linter, sources: list[Source]) -> list[FileReport]:
@@ -368,7 +387,11 @@ def _lint_stdin(session: _Session, stdin_text: str | None, fmt: str) -> FileRepo
     linter = session.linter_for(STDIN_NAME)
     text = stdin_text or ""
     too_long = _too_long_for(linter, text)
-    return FileReport(STDIN_NAME, error=too_long, skipped=True) if too_long else _lint_guarded(linter, [Source(STDIN_NAME, text, fmt)])[0]
+    if too_long:
+        return FileReport(STDIN_NAME, error=too_long, skipped=True)
+    source = Source(STDIN_NAME, text, fmt)
+    report = _lint_guarded(linter, [source])[0]
+    return session.apply_fix(linter, source, report) if session.fix == "diff" else report
 
 
 def iter_inputs(paths: Iterable[str], forced: str | None, notices: list[Notice], refused: dict[str, InputError] | None = None) -> Iterator[tuple[str, str]]:

@@ -48,10 +48,21 @@ def apply_fixes(text: str, fixes: Sequence[Fix]) -> tuple[str, int]:
     return "".join(out), applied
 
 
+def _patch_lines(text: str) -> list[str]:
+    """Lines as patch(1) and git count them: ended by LF only (a CR, a form feed or U+2028 is
+    text), each keeping its LF."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
 def unified_diff(path: str, old: str, new: str) -> str:
-    return "".join(
-        difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}")
-    )
+    """A unified diff that ``git apply`` and ``patch`` take: a last line without a line end
+    is followed by git's "\\ No newline at end of file"."""
+    out = []
+    for line in difflib.unified_diff(_patch_lines(old), _patch_lines(new), f"a/{path}", f"b/{path}"):
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
 
 
 class FixedButWarned(InputError):
@@ -60,10 +71,10 @@ class FixedButWarned(InputError):
     applied = 0
 
 
-def fix_file(path: str, text: str, encoding: str, fixes: Sequence[Fix], *, write: bool, follow_links: bool = False) -> FixOutcome:
-    """Raises InputError when the file is left unchanged, FixedButWarned (with ``applied``)
+def fix_file(path: str, text: str, encoding: str, new_text: str, applied: int, *, write: bool, follow_links: bool = False) -> FixOutcome:
+    """``path`` (read as ``text``) rewritten as ``new_text``, which ``applied`` fixes made.
+    Raises InputError when the file is left unchanged, FixedButWarned (with ``applied``)
     when it was fixed but another program's writes around the rename need checking."""
-    new_text, applied = apply_fixes(text, fixes)
     diff = unified_diff(path, text, new_text) if applied else ""
     if write and applied:
         try:

@@ -136,6 +136,75 @@ def test_diff_shows_changes_and_writes_nothing(tmp_path: Path, rules_dir: str) -
     assert target.read_bytes() == before
 
 
+OVERLAP_RULES = {
+    "contraction": """\
+        kind: substitution
+        severity: info
+        message: "'{match}' -> '{replacement}'"
+        description: Contract it.
+        swap:
+          - regex: '(?i)\\b(?P<m>we are sorry)\\b'
+            replacement: we're sorry
+        examples:
+          good: ["We're sorry."]
+          bad: ["We are sorry."]
+    """,
+    "inconvenience": """\
+        kind: substitution
+        severity: error
+        message: "'{match}' -> '{replacement}'"
+        description: Say what went wrong.
+        swap:
+          - regex: '(?i)\\b(?P<m>sorry for the inconvenience)\\b'
+            replacement: sorry about the trouble
+        examples:
+          good: ["We're sorry about the trouble."]
+          bad: ["Sorry for the inconvenience."]
+    """,
+}
+
+
+def test_fixes_that_overlap_are_applied_in_rounds_and_what_is_left_is_where_it_now_is(tmp_path: Path, rules_dir: str) -> None:
+    """An overlapping fix used to be skipped and its finding dropped (exit 0, and a second
+    --fix changed the file again); the findings after --fix were at their old columns."""
+    packs = make_pack(tmp_path / "overlap", OVERLAP_RULES)
+    target = tmp_path / "reply.txt"
+    target.write_text("Hi Sam, we are sorry for the inconvenience.\n", encoding="utf-8")
+    first = invoke("lint", "--no-config", "--rules", packs, "--select", "team", "--fix", str(target))
+    assert first.exit_code == 0, first.output
+    assert target.read_text(encoding="utf-8") == "Hi Sam, we're sorry about the trouble.\n"
+    again = invoke("lint", "--no-config", "--rules", packs, "--select", "team", "--fix", str(target))
+    assert again.exit_code == 0 and target.read_text(encoding="utf-8") == "Hi Sam, we're sorry about the trouble.\n"
+
+    moved = tmp_path / "moved.txt"
+    moved.write_text("We'll reply ASAP. We guarantee it.\n", encoding="utf-8")
+    fixed = invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--fix", "--format", "json", str(moved))
+    relinted = invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--format", "json", str(moved))
+    where = [[(f["line"], f["column"], f["rule"]) for f in json.loads(r.stdout)["files"][0]["findings"]] for r in (fixed, relinted)]
+    assert where[0] == where[1] == [(1, 35, "team.promise")]
+
+
+def test_diff_applies_with_git_and_reads_standard_input(tmp_path: Path, rules_dir: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lines are LF-ended as patch counts them (a form feed, U+2028 or a lone CR is text), a
+    last line without LF gets git's marker, and `--diff -` shows the fixes of standard input."""
+    import subprocess
+
+    texts = {"n.txt": b"Hello.\nWe'll reply ASAP.", "ff.txt": b"Page1\x0cPage2.\nWe'll reply ASAP.\n", "ls.txt": "Hi\u2028there.\nWe'll reply ASAP.\n".encode(), "cr.txt": b"Hi\rWe'll reply ASAP.\rBye\r"}
+    for name, data in texts.items():
+        (tmp_path / name).write_bytes(data)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    monkeypatch.chdir(tmp_path)
+    result = invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--diff", *texts)
+    patch = tmp_path / "fixes.diff"
+    patch.write_bytes(result.stdout_bytes)
+    applied = subprocess.run(["git", "apply", str(patch)], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert applied.returncode == 0, applied.stderr + result.stdout
+    for name, data in texts.items():
+        assert (tmp_path / name).read_bytes() == data.replace(b"ASAP", b"as soon as we can"), name
+    piped = invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--diff", "-", input="We'll reply ASAP.\n")
+    assert "-We'll reply ASAP.\n+We'll reply as soon as we can.\n" in piped.stdout
+
+
 def test_fix_on_read_only_file_reports_and_leaves_it(tmp_path: Path, rules_dir: str) -> None:
     target = tmp_path / "reply.txt"
     target.write_text("We'll reply ASAP.\n", encoding="utf-8")
