@@ -328,6 +328,8 @@ def start_lint(
         if p == STDIN or not (session.config.exclude and session.config.is_excluded(p))
     ]
     inputs = _without_rule_files(inputs, session.ruleset.own_rule_files(), notices)
+    if fix is not None:
+        inputs = _each_file_once(inputs)
     # Linted in the order they are reported: sorted by the path shown (stable, so an input
     # named twice is reported twice), standard input under its name.
     inputs.sort(key=lambda item: STDIN_NAME if item[0] == STDIN else item[0])
@@ -381,6 +383,25 @@ def _without_rule_files(inputs: list[tuple[str, str]], rule_files: dict[str, str
         n = len(found)
         notices.append(Notice(f"{n} file{'s' if n != 1 else ''} of the rule pack {pack!r} not linted (your rules, not copy)", os.path.dirname(found[0]) or "."))
     return kept
+
+
+def _each_file_once(inputs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """For ``--fix`` and ``--diff``: a file named twice (``a.txt ./a.txt``, a link and its
+    target, a hard link) is fixed once, under the first name; the second would find it changed
+    since it was read and report findings already fixed."""
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for path, fmt in inputs:
+        try:
+            info = os.stat(path)
+        except OSError:
+            out.append((path, fmt))
+            continue
+        key = (info.st_dev, info.st_ino)
+        if path == STDIN or key not in seen:
+            out.append((path, fmt))
+        seen.add(key)
+    return out
 
 
 def _lint_stdin(session: _Session, stdin_text: str | None, fmt: str) -> FileReport:

@@ -129,6 +129,9 @@ def write_atomically(path: str, old_text: str, new_text: str, encoding: str, *, 
         # template is read-only on purpose.
         if not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
             raise InputError("cannot fix: file is read-only; left unchanged")
+        if info.st_nlink > 1:
+            # (a new file renamed over this name would leave the other names with the old text)
+            raise InputError(f"cannot fix: it has {info.st_nlink} hard links, which a rewrite would split; left unchanged")
         _replace(path, fd, original, seen, data, mode, info)
     except OSError as exc:
         raise InputError(f"cannot fix: {exc.strerror or exc}; left unchanged") from None
@@ -155,6 +158,7 @@ def _replace(path: str, fd: int, original: bytes, seen: tuple[int, ...], data: b
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         _keep_owner(tmp, info)
+        _keep_attributes(fd, tmp)
         if _identity(os.fstat(fd)) != seen or _identity(os.stat(path)) != seen or _read_all(fd) != original:
             raise InputError("cannot fix: the file changed while it was being fixed; left unchanged")
         os.replace(tmp, path)
@@ -343,7 +347,8 @@ def _remove_stale_temporaries(folder: str) -> None:
 
 
 def _keep_owner(tmp: str, info: os.stat_result) -> None:
-    """Give the new file the old one's owner and group (possible as root or the owner)."""
+    """Give the new file the old one's owner and group, or refuse: a file someone else owns
+    (group-writable, say) would otherwise become the fixer's."""
     if not hasattr(os, "chown"):  # pragma: no cover - Windows
         return
     if (info.st_uid, info.st_gid) == (os.getuid(), os.getgid()):
@@ -351,7 +356,27 @@ def _keep_owner(tmp: str, info: os.stat_result) -> None:
     try:
         os.chown(tmp, info.st_uid, info.st_gid)
     except OSError:
-        pass
+        raise InputError("cannot fix: the new file could not be given the old one's owner and group (a rewrite would change them); left unchanged") from None
+
+
+#: Extended attributes a rewrite carries over: a user's own, and access control lists (the
+#: security.* labels of SELinux and the like are the system's to set on a new file).
+_KEPT_XATTRS = ("user.", "system.posix_acl_")
+
+
+def _keep_attributes(fd: int, tmp: str) -> None:
+    """Give the new file the old one's extended attributes and ACLs, or refuse."""
+    if not hasattr(os, "listxattr"):  # pragma: no cover - not Linux
+        return
+    try:
+        names = [n for n in os.listxattr(fd) if n.startswith(_KEPT_XATTRS)]
+    except OSError:  # (a file system without them)
+        return
+    try:
+        for name in names:
+            os.setxattr(tmp, name, os.getxattr(fd, name))
+    except OSError as exc:
+        raise InputError(f"cannot fix: its extended attributes ({', '.join(names)}) could not be carried over ({exc.strerror or exc}); left unchanged") from None
 
 
 def _encode(text: str, encoding: str, original: bytes) -> bytes:

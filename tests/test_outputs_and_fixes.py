@@ -454,6 +454,52 @@ def test_fix_keeps_the_files_owner_and_group(tmp_path: Path, rules_dir: str) -> 
     assert (target.stat().st_uid, target.stat().st_gid) == (4321, 4322)
 
 
+def test_fix_refuses_what_a_rewrite_would_not_keep(tmp_path: Path, rules_dir: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rename cannot keep a hard link (the other name would keep the old text) nor, when
+    chown is refused, the owner: one line, exit 1, nothing changed. Extended attributes and
+    ACLs are carried over."""
+    text = "We'll reply ASAP.\n"
+    linked = tmp_path / "reply.txt"
+    linked.write_text(text, encoding="utf-8")
+    os.link(linked, tmp_path / "other-name.txt")
+    result = invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--fix", str(linked))
+    assert result.exit_code == 1 and "cannot fix: it has 2 hard links" in result.stderr
+    assert linked.read_text(encoding="utf-8") == (tmp_path / "other-name.txt").read_text(encoding="utf-8") == text
+
+    owned = tmp_path / "owned.txt"
+    owned.write_text(text, encoding="utf-8")
+    os.chown(owned, 4321, 4322)
+
+    def refused(*args: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "chown", refused)
+    result = invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--fix", str(owned))
+    assert result.exit_code == 1 and "could not be given the old one's owner and group" in result.stderr
+    assert owned.read_text(encoding="utf-8") == text and owned.stat().st_uid == 4321
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # (no temporary file left)
+    monkeypatch.undo()
+
+    tagged = tmp_path / "tagged.txt"
+    tagged.write_text(text, encoding="utf-8")
+    try:
+        os.setxattr(tagged, "user.reviewed-by", b"ana")
+    except OSError:
+        pytest.skip("this file system keeps no user extended attributes")
+    invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--fix", str(tagged))
+    assert tagged.read_text(encoding="utf-8") == "We'll reply as soon as we can.\n"
+    assert os.getxattr(tagged, "user.reviewed-by") == b"ana"
+
+
+def test_a_file_named_twice_is_fixed_once(tmp_path: Path, rules_dir: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "reply.txt").write_text("We'll reply ASAP.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--fix", "reply.txt", "./reply.txt")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "reply.txt").read_text(encoding="utf-8") == "We'll reply as soon as we can.\n"
+    assert "changed since it was read" not in result.output
+
+
 # -- the indented JSON writer is json.dumps(indent=2, ensure_ascii=False), faster ----------
 
 
