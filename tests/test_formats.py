@@ -97,6 +97,21 @@ def test_markdown_skips_code_front_matter_and_link_targets() -> None:
     assert guarantees("reply.md") == [(8, 17, "guaranteed"), (8, 44, "we guarantee"), (17, 23, "we guarantee")]
 
 
+def test_html_code_kbd_samp_and_var_are_not_prose_and_never_fixed(tmp_path: Path) -> None:
+    """As Markdown's `code`: each stands for one word in its sentence; --fix leaves it alone."""
+    page = tmp_path / "help.html"
+    page.write_text(
+        "<p>Type <code>guaranteed ASAP</code> in the box, then we will reply ASAP.</p>\n"
+        "<pre><code>refund = 'guaranteed'</code></pre>\n<p>Press <kbd>Ctrl</kbd>+<kbd>S</kbd>; "
+        "it prints <samp>guaranteed</samp> for <var>ASAP</var>.</p>\n",
+        encoding="utf-8",
+    )
+    result = mantracheck.lint_paths([str(page)], select=("overpromise.guarantee", "courtesy.asap"))
+    assert [(f.rule, f.line, f.column) for f in result.files[0].findings] == [("courtesy.asap", 1, 69)]
+    CliRunner().invoke(cli, ["lint", "--no-config", "--select", "courtesy.asap", "--fix", str(page)])
+    assert page.read_text(encoding="utf-8").splitlines()[0] == "<p>Type <code>guaranteed ASAP</code> in the box, then we will reply as soon as we can.</p>"
+
+
 def test_input_format_overrides_the_extension(tmp_path: Path) -> None:
     page = tmp_path / "page.txt"
     page.write_text("<p>We <em>really</em> guarantee it.</p>\n<!-- We guarantee it. -->\n")

@@ -5,7 +5,8 @@ from the parser (``getpos()``), so the map back to the source is exact. Tags bec
 opaque pieces (a hit running across ``<b>`` is dropped, one ending next to it is kept); a
 block element also adds a paragraph break that has no source (``gap``) so that sentences do
 not run from one block into the next; ``<br>`` becomes a line break. ``script``, ``style``,
-``template``, ``title`` and comments are left out; comments are kept for directives. A
+``template``, ``title`` and comments are left out (comments are kept for directives), and
+``code``, ``kbd``, ``samp`` and ``var`` become one stand-in word, as Markdown's code spans do. A
 ``Dialect`` adds an email markup language's blocks and skipped elements (MJML, Inky).
 """
 
@@ -19,7 +20,7 @@ from html.parser import HTMLParser
 
 from mantracheck.text.defuse import defuse_unclosed_tags
 from mantracheck.text.offsets import Extracted, TextBuilder
-from mantracheck.text.placeholders import Masker, Placeholders
+from mantracheck.text.placeholders import STAND_IN, Masker, Placeholders
 
 SKIPPED = frozenset({"script", "style", "template", "title", "head"})
 BLOCKS = frozenset(
@@ -28,6 +29,9 @@ BLOCKS = frozenset(
     section summary table tbody td tfoot th thead tr ul""".split()
 )
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+#: Inline code, keyboard input, program output and variables: not prose, and never fixed;
+#: each reads as one stand-in word in its sentence (as Markdown's `code` does).
+CODE = frozenset({"code", "kbd", "samp", "var"})
 #: Elements whose text is something to click: a link or a button (HTML, MJML, Inky).
 CONTROLS = frozenset({"a", "button", "mj-button", "mj-navbar-link"})
 
@@ -185,7 +189,10 @@ def _events_into(
                         builder.controls.append((controls[i][1], builder.clean_length))
                         del controls[i:]
                         break
-            if kind == "start" and (name in dialect.skipped or (skip_quotes and _is_quote(name, attrs))):
+            if kind == "start" and name in CODE:
+                builder.opaque(STAND_IN, s, e)
+                skipping.append(name)
+            elif kind == "start" and (name in dialect.skipped or (skip_quotes and _is_quote(name, attrs))):
                 builder.opaque("", s, e)
                 builder.gap("\n\n")
                 skipping.append(name)
