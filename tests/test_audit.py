@@ -230,6 +230,42 @@ def test_line_ends_a_bom_and_blank_lines_are_read_as_pyarrow_reads_them(tmp_path
         assert report["overall"]["findings"] == {"overpromise.guarantee": 1}
 
 
+def test_one_bad_row_is_one_malformed_row_not_a_failed_audit(tmp_path: Path) -> None:
+    """Each of these stopped the whole audit (exit 3) or merged groups; now the row is counted
+    as malformed and the rest is audited."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    ok = "Hi Ann, we guarantee a refund. Thanks, Bob"
+    cases: dict[str, tuple[list[str], int]] = {}
+    (tmp_path / "surrogate.jsonl").write_text(json.dumps({"body": ok, "team": "a"}) + "\n" + '{"body":"Hi","team":"x\\ud83d"}\n', encoding="utf-8")
+    cases["surrogate.jsonl"] = (["--group-by", "team"], 1)
+    (tmp_path / "deep.jsonl").write_text(json.dumps({"body": ok}) + "\n" + '{"body":' + "[" * 100_000 + "]" * 100_000 + "}\n", encoding="utf-8")
+    cases["deep.jsonl"] = ([], 1)
+    (tmp_path / "latin1.csv").write_bytes(f'body,team\n"{ok}",a\nJos\xe9,x,y\n'.encode("latin-1"))
+    cases["latin1.csv"] = ([], 1)
+    pq.write_table(pa.table({"body": pa.array([ok.encode(), ok.encode(), ok.encode()], pa.binary()), "team": pa.array([b"Jos\xe9", b"Jos\xe8", b"Ann"], pa.binary())}), tmp_path / "binary.parquet")
+    cases["binary.parquet"] = (["--group-by", "team"], 2)  # (two names that are not UTF-8 are not one group)
+    for name, (extra, malformed) in cases.items():
+        code, out, err = _cli("audit", str(tmp_path / name), "--text-column", "body", *extra, "--jobs", "1", "--no-progress", "-q")
+        assert code == 0, (name, err)
+        totals = json.loads(out)["totals"]
+        assert totals["malformed"] == malformed and totals["replies"] == 3 - malformed - (name != "binary.parquet"), (name, totals)
+
+
+def test_months_of_zoned_times_nanoseconds_and_times_out_of_range(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    times = ["2017-10-31 23:30:00 -0500 EST", "2017-10-31T23:30-05:00[America/New_York]", "2017-10-31T23:30:00.1234567-05:00", "2017-10-31 23:30:00 EST", "0001-01-01T00:00:00+01:00"]
+    assert [month_of(t) for t in times] == ["2017-11", "2017-11", "2017-11", None, None]
+    path = tmp_path / "ns.parquet"
+    pq.write_table(pa.table({"body": ["Thanks, we are on it."], "ts": pa.array([1509487847123456789], pa.timestamp("ns", tz="UTC"))}), path)
+    code, out, err = _cli("audit", str(path), "--text-column", "body", "--group-by", "month", "--column", "timestamp=ts", "--jobs", "1", "--no-progress", "-q")
+    assert code == 0, err
+    assert [g["group"]["month"] for g in json.loads(out)["groups"]] == ["2017-10"]
+
+
 def test_a_gzipd_export_is_decompressed_once_not_once_per_partition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A gzip stream cannot seek: each partition read on its own decompressed the file up to
     it (quadratic: 34 s against 1.2 s on 240 MB). The parent reads a gzip'd file once, in

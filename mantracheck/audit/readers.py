@@ -337,7 +337,35 @@ def read(part: Partition, columns: Sequence[str]) -> Records:
     if part.fmt == "jsonl":
         return _jsonl_records(part)
     table = part.inline if part.inline is not None else _parquet_table(part, columns)
-    return Records(table.num_rows, ((k, row, None) for k, row in enumerate(table.to_pylist())))
+    table = _microseconds(table)
+
+    def items() -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
+        for k, row in enumerate(table.to_pylist()):
+            # a binary column holds text as UTF-8 bytes; other bytes make the row malformed,
+            # as in a CSV file (read leniently, two names would become one group)
+            bad = None
+            for name, cell in row.items():
+                if isinstance(cell, bytes):
+                    try:
+                        row[name] = cell.decode("utf-8")
+                    except UnicodeDecodeError:
+                        bad = bad or f"{name!r} is not valid UTF-8"
+            yield (k, None, bad) if bad else (k, row, None)
+
+    return Records(table.num_rows, items())
+
+
+def _microseconds(table: Any) -> Any:
+    """Nanosecond timestamps as microseconds (Python's datetime holds no nanoseconds, and
+    pyarrow will not make one of them without pandas)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for i, field in enumerate(table.schema):
+        if pa.types.is_timestamp(field.type) and field.type.unit == "ns":
+            column = pc.cast(table.column(i), pa.timestamp("us", field.type.tz), safe=False)
+            table = table.set_column(i, pa.field(field.name, column.type), column)
+    return table
 
 
 #: pyarrow's largest CSV block (an int32).
@@ -359,25 +387,38 @@ def _csv_records(part: Partition, columns: Sequence[str]) -> Records:
 
     wanted = list(dict.fromkeys(columns))
     buffer = part.header + data
+    latin1 = False
 
     def parse(block_size: int | None) -> Any:
         bad.clear()
         return pcsv.read_csv(
-            io.BytesIO(buffer),
+            io.BytesIO(buffer.decode("latin-1").encode("utf-8") if latin1 else buffer),
             read_options=pcsv.ReadOptions(use_threads=False, **({"block_size": block_size} if block_size else {})),
             parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=invalid),
             convert_options=pcsv.ConvertOptions(include_columns=wanted, column_types={c: pa.binary() for c in wanted}, strings_can_be_null=False),
         )
 
+    def read() -> Any:
+        try:
+            return parse(None)
+        except pa.ArrowInvalid as exc:
+            # a record larger than pyarrow's 1 MB block (a 5 MB reply) "straddles two block
+            # boundaries": read the partition as one block then (pyarrow's limit is 2 GiB)
+            if "straddl" not in str(exc) or len(buffer) >= _MAX_BLOCK:
+                raise
+            return parse(len(buffer) + 1)
+
+    # Bytes that are not UTF-8 are read as Latin-1 (the same rows, every byte a character),
+    # and each value is given back its bytes: pyarrow cannot show a row with the wrong number
+    # of fields and such bytes to the malformed-row handler, and fails the whole partition.
     try:
-        table = parse(None)
-    except pa.ArrowInvalid as exc:
-        # a record larger than pyarrow's 1 MB block (a 5 MB reply) "straddles two block
-        # boundaries": read the partition as one block then (pyarrow's limit is 2 GiB)
-        if "straddl" not in str(exc) or len(buffer) >= _MAX_BLOCK:
-            raise
-        table = parse(len(buffer) + 1)
+        buffer.decode("utf-8")
+    except UnicodeDecodeError:
+        latin1 = True
+    table = read()
     values = {c: table.column(c).to_pylist() for c in wanted}
+    if latin1:
+        values = {c: [None if v is None else v.decode("utf-8").encode("latin-1") for v in vs] for c, vs in values.items()}
     count = table.num_rows + len(bad)
 
     def items() -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
@@ -418,15 +459,33 @@ def _jsonl_records(part: Partition) -> Records:
             except UnicodeDecodeError:
                 yield k, None, "not valid UTF-8"
                 continue
-            except ValueError:
+            except (ValueError, RecursionError):  # (RecursionError: nested 100,000 deep)
                 yield k, None, "not valid JSON"
                 continue
             if not isinstance(record, dict):
                 yield k, None, "not a JSON object"
                 continue
+            if _SURROGATE_ESCAPE.search(line) and _has_lone_surrogate(record):
+                # ("\ud83d" alone: a tweet cut in the middle of an emoji; it cannot be written out)
+                yield k, None, "not valid Unicode (half of a surrogate pair)"
+                continue
             yield k, record, None
 
     return Records(len(lines), items())
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return _LONE_SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(v) for v in value)
+    return False
 
 
 def _parquet_table(part: Partition, columns: Sequence[str]) -> Any:

@@ -92,7 +92,10 @@ def month_of(value: Any) -> str | None:
     if when is None:
         return None
     if when.tzinfo is not None:
-        when = when.astimezone(dt.timezone.utc)
+        try:
+            when = when.astimezone(dt.timezone.utc)
+        except (OverflowError, ValueError):  # (year 1 an hour east of UTC, year 9999 west of it)
+            return None
     return f"{when.year:04d}-{when.month:02d}"
 
 
@@ -123,10 +126,42 @@ def _parse(text: str) -> dt.datetime | None:
         return email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         pass
-    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", text)  # ISO-like with fractional digits 3.10 cannot read
-    if m:
-        try:
-            return dt.datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            return None
-    return None
+    return _iso_like(text)
+
+
+# ISO-like times fromisoformat does not read (on 3.10 or at all): a space before the offset,
+# "-0500", 7+ fractional digits, a zone name after the offset (Go's "-0500 EST", Java's
+# "-05:00[America/New_York]"). A zone named without an offset cannot be placed: no month.
+_ISO_LIKE = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?"
+    r"\s*(?:(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?))?\s*(\[[^\]]{1,60}\]|\([A-Za-z]{1,6}\)|[A-Za-z]{1,6})?",
+    re.IGNORECASE,
+)
+
+
+def _iso_like(text: str) -> dt.datetime | None:
+    m = _ISO_LIKE.fullmatch(text)
+    if m is None:
+        return None
+    year, month, day, hour, minute, second, fraction, offset, name = m.groups()
+    if name and not offset and name.upper() not in ("Z", "UTC", "GMT"):
+        return None  # ("EST" alone: which offset it means is not said)
+    zone = None
+    if offset:
+        digits = offset.replace(":", "")
+        if offset.upper() in ("Z", "UTC", "GMT"):
+            zone = dt.timezone.utc
+        else:
+            minutes = int(digits[1:3]) * 60 + (int(digits[3:5]) if len(digits) > 3 else 0)
+            if minutes >= 24 * 60:
+                return None
+            zone = dt.timezone(dt.timedelta(minutes=-minutes if digits[0] == "-" else minutes))
+    elif name:
+        zone = dt.timezone.utc
+    try:
+        return dt.datetime(
+            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+            int((fraction or "0")[:6].ljust(6, "0")), tzinfo=zone,
+        )
+    except ValueError:
+        return None
