@@ -266,6 +266,18 @@ def test_months_of_zoned_times_nanoseconds_and_times_out_of_range(tmp_path: Path
     assert [g["group"]["month"] for g in json.loads(out)["groups"]] == ["2017-10"]
 
 
+def test_a_group_named_like_an_output_column_keeps_both(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "replies.csv"
+    path.write_text("body,replies\nWe guarantee it.,r1\nThanks!,r2\n", encoding="utf-8")
+    out = tmp_path / "out.parquet"
+    code, _, err = _cli("audit", str(path), "--text-column", "body", "--group-by", "replies", "--format", "parquet", "-o", str(out), "--jobs", "1", "--no-progress", "-q")
+    assert code == 0, err
+    table = pq.read_table(out).to_pydict()
+    assert table["group.replies"] == ["", "r1", "r2"] and table["replies"] == [2, 1, 1]
+
+
 def test_a_gzipd_export_is_decompressed_once_not_once_per_partition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A gzip stream cannot seek: each partition read on its own decompressed the file up to
     it (quadratic: 34 s against 1.2 s on 240 MB). The parent reads a gzip'd file once, in

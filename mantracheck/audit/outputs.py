@@ -28,9 +28,13 @@ def table(report: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     entries = [("overall", {}, report["overall"])] + [("group", g["group"], g) for g in report["groups"]]
     rules = sorted({rule for _, _, s in entries for rule in s["findings_per_100"]})
     cues = list(report["overall"]["missing_share"])
-    header = ["scope", *labels, "replies", "courtesy_mean", "courtesy_min", "courtesy_q1", "courtesy_median", "courtesy_q3", "courtesy_max",
-              "overpromise_rate", "overpromise_replies", "overpromise_risk_mean",
-              *(f"missing_share.{c}" for c in cues), *(f"per_100.{r}" for r in rules)]
+    fixed = ["replies", "courtesy_mean", "courtesy_min", "courtesy_q1", "courtesy_median", "courtesy_q3", "courtesy_max",
+             "overpromise_rate", "overpromise_replies", "overpromise_risk_mean",
+             *(f"missing_share.{c}" for c in cues), *(f"per_100.{r}" for r in rules)]
+    # (a group named like a column of its own, --group-by replies, is group.replies: no two
+    # columns share a name, which Parquet would resolve by keeping one)
+    taken = {"scope", *fixed}
+    header = ["scope", *(f"group.{label}" if label in taken else label for label in labels), *fixed]
     rows = []
     for scope, group, s in entries:
         c, o = s["courtesy"], s["overpromise"]
