@@ -278,6 +278,27 @@ def test_a_group_named_like_an_output_column_keeps_both(tmp_path: Path) -> None:
     assert table["group.replies"] == ["", "r1", "r2"] and table["replies"] == [2, 1, 1]
 
 
+def test_a_misspelt_nested_column_is_a_usage_error(tmp_path: Path) -> None:
+    """`--group-by author.nme` put every reply in one group named '' and `--where author.tpye!=bot`
+    kept every row, silently: only `author` was checked."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [{"body": "We guarantee it.", "author": {"type": "admin", "id": "7"}}, {"body": "Thanks!", "author": None}]
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "r.parquet")
+    (tmp_path / "r.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    (tmp_path / "null-first.jsonl").write_text("".join(json.dumps(r) + "\n" for r in reversed(rows)), encoding="utf-8")
+    for name in ("r.parquet", "r.jsonl"):
+        code, _, err = _cli("audit", str(tmp_path / name), "--text-column", "body", "--group-by", "author.nme", "--no-progress")
+        assert code == 2 and "no column 'author.nme'" in err, (name, err)
+        code, _, err = _cli("audit", str(tmp_path / name), "--text-column", "body", "--where", "author.tpye!=bot", "--no-progress")
+        assert code == 2 and "no column 'author.tpye'" in err, (name, err)
+    for name in ("r.parquet", "r.jsonl", "null-first.jsonl"):  # (a null first value is taken on trust)
+        code, out, err = _cli("audit", str(tmp_path / name), "--text-column", "body", "--group-by", "author.type", "--jobs", "1", "--no-progress", "-q")
+        assert code == 0, (name, err)
+        assert sorted(g["group"]["author.type"] for g in json.loads(out)["groups"]) == ["", "admin"], name
+
+
 def test_a_gzipd_export_is_decompressed_once_not_once_per_partition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A gzip stream cannot seek: each partition read on its own decompressed the file up to
     it (quadratic: 34 s against 1.2 s on 240 MB). The parent reads a gzip'd file once, in

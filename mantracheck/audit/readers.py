@@ -110,7 +110,22 @@ def plan(paths: Sequence[str], required: Sequence[str], partition_bytes: int = P
 
 
 def _has(columns: Sequence[str], name: str, fmt: str) -> bool:
-    return name in columns or (fmt != "csv" and name.split(".")[0] in columns)
+    """Whether a file has the column ``name``; a dotted name reaches into nested values.
+    ``columns`` names nested fields too (``author.type``: a Parquet schema's every struct
+    field, a JSON Lines file's first record's keys); a JSON value that is not an object there
+    (null) is taken on trust, a misspelt key of an object is not (``author.tpye``)."""
+    if name in columns:
+        return True
+    top = name.split(".")[0]
+    return fmt == "jsonl" and top in columns and not any(c.startswith(top + ".") for c in columns)
+
+
+def _paths(record: dict[str, Any], prefix: str = "") -> Iterator[str]:
+    """Every key of ``record`` and, dotted, of the objects in it (``author``, ``author.type``)."""
+    for key, value in record.items():
+        yield prefix + key
+        if isinstance(value, dict):
+            yield from _paths(value, f"{prefix}{key}.")
 
 
 def _boundaries(stream: BinaryIO, size: int) -> tuple[int, list[int], int]:
@@ -258,11 +273,12 @@ def _jsonl_columns(stream: BinaryIO) -> list[str]:
         except (ValueError, UnicodeDecodeError):
             continue
         if isinstance(record, dict):
-            return list(record)
+            return list(_paths(record))
     return []
 
 
 def _parquet_plan(i: int, path: str, size: int) -> tuple[list[str], list[Partition]]:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     meta = pq.ParquetFile(path).metadata
@@ -274,7 +290,13 @@ def _parquet_plan(i: int, path: str, size: int) -> tuple[list[str], list[Partiti
         step = max(1, size // per_row)
         for start in range(0, rows, step):
             parts.append(Partition(i, path, "parquet", False, len(parts), start, min(start + step, rows), row_group=rg))
-    return list(meta.schema.to_arrow_schema().names), parts
+    def fields(field: Any, prefix: str) -> Iterator[str]:
+        yield prefix + field.name
+        if pa.types.is_struct(field.type):
+            for k in range(field.type.num_fields):
+                yield from fields(field.type.field(k), f"{prefix}{field.name}.")
+
+    return [name for field in meta.schema.to_arrow_schema() for name in fields(field, "")], parts
 
 
 # -- reading one partition ----------------------------------------------------------------
