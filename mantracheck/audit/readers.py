@@ -277,6 +277,10 @@ def _jsonl_columns(stream: BinaryIO) -> list[str]:
     return []
 
 
+#: The fewest bytes a Parquet row is taken to read as, for the rows of a partition.
+_ROW_BYTES = 256
+
+
 def _parquet_plan(i: int, path: str, size: int) -> tuple[list[str], list[Partition]]:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -287,7 +291,9 @@ def _parquet_plan(i: int, path: str, size: int) -> tuple[list[str], list[Partiti
         group = meta.row_group(rg)
         rows = group.num_rows
         per_row = max(1, group.total_byte_size // max(rows, 1))
-        step = max(1, size // per_row)
+        # (stored sizes can be far below what a row reads as: a dictionary-encoded column of
+        # a few thousand templates stores 400,000 replies in a few MB; at least _ROW_BYTES a row)
+        step = max(1, size // max(per_row, _ROW_BYTES))
         for start in range(0, rows, step):
             parts.append(Partition(i, path, "parquet", False, len(parts), start, min(start + step, rows), row_group=rg))
     def fields(field: Any, prefix: str) -> Iterator[str]:
