@@ -176,6 +176,11 @@ class _Session:
             if after.error is not None:  # (the fixed text cannot be read: keep the fixes made so far)
                 break
             text, now, applied = text_after, after, applied + count
+        else:
+            # still fixing after FIX_ROUNDS: a fix that writes its own match again ("team" ->
+            # "support team"); what it would write is no fix
+            looping = sorted({f.rule for f in now.findings if f.fix is not None})
+            return replace(report, error=f"cannot fix: the fixes do not settle ({', '.join(looping)} keeps matching what its fix writes); left unchanged")
         if not applied:
             return report
         try:
@@ -389,18 +394,27 @@ def _each_file_once(inputs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """For ``--fix`` and ``--diff``: a file named twice (``a.txt ./a.txt``, a link and its
     target, a hard link) is fixed once, under the first name; the second would find it changed
     since it was read and report findings already fixed."""
-    seen: set[tuple[int, int]] = set()
-    out = []
-    for path, fmt in inputs:
+    keys: list[tuple[int, int] | None] = []
+    plain: set[tuple[int, int]] = set()  # files named by a name that is not a link
+    for path, _ in inputs:
         try:
             info = os.stat(path)
         except OSError:
-            out.append((path, fmt))
+            keys.append(None)
             continue
         key = (info.st_dev, info.st_ino)
-        if path == STDIN or key not in seen:
+        keys.append(key)
+        if not os.path.islink(path):
+            plain.add(key)
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for (path, fmt), found in zip(inputs, keys):
+        if path == STDIN or found is None:
             out.append((path, fmt))
-        seen.add(key)
+        elif found not in seen and not (found in plain and os.path.islink(path)):
+            # (a link to a file also named as itself gives way to that name: --fix refuses links)
+            out.append((path, fmt))
+            seen.add(found)
     return out
 
 

@@ -56,11 +56,25 @@ def _patch_lines(text: str) -> list[str]:
     return lines if lines[-1] else lines[:-1]
 
 
+def patch_path(path: str) -> str:
+    """The path a patch names: normalised (``./a.txt`` is ``a.txt``), and relative to the
+    current folder when it is inside it (git apply takes no ``a//abs`` or ``a/../x``)."""
+    shown = os.path.normpath(path)
+    if os.path.isabs(shown):
+        try:
+            relative = os.path.relpath(shown)
+        except ValueError:  # (another drive, on Windows)
+            return shown
+        return relative if not relative.startswith(os.pardir) else shown
+    return shown
+
+
 def unified_diff(path: str, old: str, new: str) -> str:
     """A unified diff that ``git apply`` and ``patch`` take: a last line without a line end
     is followed by git's "\\ No newline at end of file"."""
     out = []
-    for line in difflib.unified_diff(_patch_lines(old), _patch_lines(new), f"a/{path}", f"b/{path}"):
+    name = patch_path(path)
+    for line in difflib.unified_diff(_patch_lines(old), _patch_lines(new), f"a/{name}", f"b/{name}"):
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
 
@@ -375,6 +389,10 @@ def _keep_attributes(fd: int, tmp: str) -> None:
     try:
         for name in names:
             os.setxattr(tmp, name, os.getxattr(fd, name))
+        for name in os.listxattr(tmp):
+            # (an ACL the new file took from its folder's default ACL, which the old one did not have)
+            if name.startswith(_KEPT_XATTRS) and name not in names:
+                os.removexattr(tmp, name)
     except OSError as exc:
         raise InputError(f"cannot fix: its extended attributes ({', '.join(names)}) could not be carried over ({exc.strerror or exc}); left unchanged") from None
 

@@ -184,6 +184,38 @@ def test_fixes_that_overlap_are_applied_in_rounds_and_what_is_left_is_where_it_n
     assert where[0] == where[1] == [(1, 35, "team.promise")]
 
 
+def test_a_fix_that_writes_its_own_match_again_leaves_the_file_alone(tmp_path: Path) -> None:
+    packs = make_pack(tmp_path / "grow", {"grow": """\
+        kind: substitution
+        severity: info
+        message: "'{match}' -> '{replacement}'"
+        description: A rule whose fix writes its own match.
+        swap:
+          - regex: '\\b(?P<m>team)\\b'
+            replacement: support team
+        examples:
+          good: ["Our crew."]
+          bad: ["Our team."]
+    """})
+    target = tmp_path / "reply.txt"
+    target.write_text("Our team will reply.\n", encoding="utf-8")
+    result = invoke("lint", "--no-config", "--rules", packs, "--select", "team", "--fix", str(target))
+    assert result.exit_code == 1 and "the fixes do not settle (team.grow" in result.stderr
+    assert target.read_text(encoding="utf-8") == "Our team will reply.\n"
+
+
+def test_fix_through_a_link_and_its_target_named_together_fixes_the_target(tmp_path: Path, rules_dir: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "z.txt").write_text("We'll reply ASAP.\n", encoding="utf-8")
+    (tmp_path / "a.txt").symlink_to("z.txt")
+    monkeypatch.chdir(tmp_path)
+    for order in (["a.txt", "z.txt"], ["."]):
+        (tmp_path / "z.txt").write_text("We'll reply ASAP.\n", encoding="utf-8")
+        result = invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--fix", *order)
+        assert result.exit_code == 0, (order, result.output)
+        assert (tmp_path / "z.txt").read_text(encoding="utf-8") == "We'll reply as soon as we can.\n", order
+        assert (tmp_path / "a.txt").is_symlink()
+
+
 def test_diff_applies_with_git_and_reads_standard_input(tmp_path: Path, rules_dir: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Lines are LF-ended as patch counts them (a form feed, U+2028 or a lone CR is text), a
     last line without LF gets git's marker, and `--diff -` shows the fixes of standard input."""
@@ -201,6 +233,10 @@ def test_diff_applies_with_git_and_reads_standard_input(tmp_path: Path, rules_di
     assert applied.returncode == 0, applied.stderr + result.stdout
     for name, data in texts.items():
         assert (tmp_path / name).read_bytes() == data.replace(b"ASAP", b"as soon as we can"), name
+    for name, data in texts.items():
+        (tmp_path / name).write_bytes(data)
+    dotted = invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--diff", "./n.txt", str(tmp_path / "ff.txt"))
+    assert "--- a/n.txt\n" in dotted.stdout and "--- a/ff.txt\n" in dotted.stdout  # (git apply takes no a/./n.txt or a//tmp/...)
     piped = invoke("lint", "--no-config", "--rules", rules_dir, "--select", "team", "--diff", "-", input="We'll reply ASAP.\n")
     assert "-We'll reply ASAP.\n+We'll reply as soon as we can.\n" in piped.stdout
 

@@ -275,11 +275,13 @@ def _diff_with_printable_names(path: str, diff: str) -> str:
     """A file's diff, its ``--- a/`` and ``+++ b/`` lines naming the file ``printable`` (a
     newline in the name would start a line of its own). The changed lines are the file's
     text as it is, as git shows them, so that the diff applies."""
+    from mantracheck.fix import patch_path
     from mantracheck.formatters.escape import printable
 
-    head = f"--- a/{path}\n+++ b/{path}\n"
-    shown = printable(path)
-    if shown == path or not diff.startswith(head):
+    name = patch_path(path)
+    head = f"--- a/{name}\n+++ b/{name}\n"
+    shown = printable(name)
+    if shown == name or not diff.startswith(head):
         return diff
     return f"--- a/{shown}\n+++ b/{shown}\n" + diff[len(head) :]
 
