@@ -110,6 +110,10 @@ def test_html_code_kbd_samp_and_var_are_not_prose_and_never_fixed(tmp_path: Path
     assert [(f.rule, f.line, f.column) for f in result.files[0].findings] == [("courtesy.asap", 1, 69)]
     CliRunner().invoke(cli, ["lint", "--no-config", "--select", "courtesy.asap", "--fix", str(page)])
     assert page.read_text(encoding="utf-8").splitlines()[0] == "<p>Type <code>guaranteed ASAP</code> in the box, then we will reply as soon as we can.</p>"
+    # an unclosed <code> ends with its paragraph, as in a browser: the rest is still read
+    page.write_text("<p>Use <code>x</p>\n<p>We will reply ASAP.</p>\n<p>Please reply asap.</p>\n", encoding="utf-8")
+    result = mantracheck.lint_paths([str(page)], select=("courtesy.asap",))
+    assert [(f.line, f.match) for f in result.files[0].findings] == [(2, "ASAP"), (3, "asap")]
 
 
 def test_input_format_overrides_the_extension(tmp_path: Path) -> None:

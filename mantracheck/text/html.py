@@ -172,6 +172,8 @@ def _events_into(
                 e += 1
         if kind == "comment":
             comments.append((s, e, text[s:e]))
+        if skipping and skipping[0] in CODE and kind in ("start", "startend", "end") and (name in dialect.blocks or name == "br"):
+            skipping.clear()  # (an unclosed <code> ends where its block does, as a browser ends it)
         if skipping:
             if kind == "start" and name == skipping[0] and name not in VOID:
                 skipping.append(name)
