@@ -102,7 +102,7 @@ def plan(paths: Sequence[str], required: Sequence[str], partition_bytes: int = P
         for name in required:
             if not _has(columns, name, fmt):
                 shown = ", ".join(columns[:30]) + (", ..." if len(columns) > 30 else "")
-                where = "its first record's keys" if fmt == "jsonl" else "its columns"
+                where = "the keys of its first records" if fmt == "jsonl" else "its columns"
                 raise UsageError(f"{path}: no column {name!r} ({where}: {shown or 'none'})")
         files.append(ExportFile(i, path, fmt, gz, tuple(columns)))
         parts.extend(found)
@@ -112,8 +112,8 @@ def plan(paths: Sequence[str], required: Sequence[str], partition_bytes: int = P
 def _has(columns: Sequence[str], name: str, fmt: str) -> bool:
     """Whether a file has the column ``name``; a dotted name reaches into nested values.
     ``columns`` names nested fields too (``author.type``: a Parquet schema's every struct
-    field, a JSON Lines file's first record's keys); a JSON value that is not an object there
-    (null) is taken on trust, a misspelt key of an object is not (``author.tpye``)."""
+    field, the keys of a JSON Lines file's first records); a JSON key whose value was never an
+    object there (null) is taken on trust, a misspelt key of an object is not (``author.tpye``)."""
     if name in columns:
         return True
     top = name.split(".")[0]
@@ -266,15 +266,22 @@ def _csv_columns(header: bytes) -> list[str]:
 
 
 def _jsonl_columns(stream: BinaryIO) -> list[str]:
-    """The keys of the first line that holds a JSON object (within the first thousand lines)."""
+    """The keys, at every depth, of the first objects of a JSON Lines file (the first thousand
+    lines, or 4 MB once one object is found): a nested key one record leaves out (an optional
+    ``author.id``) is still known from another."""
+    seen: dict[str, None] = {}
+    read = 0
     for _, line in zip(range(1000), stream):
+        read += len(line)
         try:
             record = json.loads(line)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             continue
         if isinstance(record, dict):
-            return list(_paths(record))
-    return []
+            seen.update(dict.fromkeys(_paths(record)))
+        if seen and read >= 4 << 20:
+            break
+    return list(seen)
 
 
 #: The fewest bytes a Parquet row is taken to read as, for the rows of a partition.
@@ -369,16 +376,15 @@ def read(part: Partition, columns: Sequence[str]) -> Records:
 
     def items() -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
         for k, row in enumerate(table.to_pylist()):
-            # a binary column holds text as UTF-8 bytes; other bytes make the row malformed,
-            # as in a CSV file (read leniently, two names would become one group)
-            bad = None
+            # a binary column that holds UTF-8 is text; other bytes (a UUID) stay bytes: as the
+            # reply's text they are no text, as a group or id their hex (as_text)
             for name, cell in row.items():
                 if isinstance(cell, bytes):
                     try:
                         row[name] = cell.decode("utf-8")
                     except UnicodeDecodeError:
-                        bad = bad or f"{name!r} is not valid UTF-8"
-            yield (k, None, bad) if bad else (k, row, None)
+                        pass
+            yield k, row, None
 
     return Records(table.num_rows, items())
 

@@ -23,8 +23,11 @@ def as_text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
+    if isinstance(value, bytes):  # (bytes that are not UTF-8, a UUID, as hex: two never merge)
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return value.hex()
     if isinstance(value, (list, dict)):  # a JSON value: as JSON, not Python's repr (['x'])
         import json
 
@@ -131,37 +134,46 @@ def _parse(text: str) -> dt.datetime | None:
 
 # ISO-like times fromisoformat does not read (on 3.10 or at all): a space before the offset,
 # "-0500", 7+ fractional digits, a zone name after the offset (Go's "-0500 EST", Java's
-# "-05:00[America/New_York]"). A zone named without an offset cannot be placed: no month.
+# "-05:00[America/New_York]"), "11:30 PM". What follows the time that is not an offset (a zone
+# name, "at", Go's "m=+0.001") leaves the UTC month unknown only near a month's edge.
 _ISO_LIKE = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?"
-    r"\s*(?:(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?))?\s*(\[[^\]]{1,60}\]|\([A-Za-z]{1,6}\)|[A-Za-z]{1,6})?",
+    r"(\d{4})-(\d{2})-(\d{2})(?:(?:[T ]|\s+at\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:\s*([AaPp][Mm])\b)?)?"
+    r"(?:\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)(?![\d:]))?",
     re.IGNORECASE,
 )
+#: The furthest a local time is from UTC (UTC-12 to UTC+14).
+_MOST_OFF = dt.timedelta(hours=14)
 
 
 def _iso_like(text: str) -> dt.datetime | None:
-    m = _ISO_LIKE.fullmatch(text)
+    m = _ISO_LIKE.match(text)
     if m is None:
         return None
-    year, month, day, hour, minute, second, fraction, offset, name = m.groups()
-    if name and not offset and name.upper() not in ("Z", "UTC", "GMT"):
-        return None  # ("EST" alone: which offset it means is not said)
-    zone = None
+    year, month, day, hour, minute, second, fraction, half, offset = m.groups()
+    rest = text[m.end() :].strip()
+    try:
+        hours = int(hour or 0)
+        if half:
+            if not 1 <= hours <= 12:
+                return None
+            hours = hours % 12 + (12 if half.lower() == "pm" else 0)
+        when = dt.datetime(int(year), int(month), int(day), hours, int(minute or 0), int(second or 0), int((fraction or "0")[:6].ljust(6, "0")))
+    except ValueError:
+        return None
     if offset:
+        if offset.upper() in ("Z", "UTC", "GMT") and not rest.startswith(("+", "-")):
+            return when.replace(tzinfo=dt.timezone.utc)
         digits = offset.replace(":", "")
-        if offset.upper() in ("Z", "UTC", "GMT"):
-            zone = dt.timezone.utc
-        else:
+        if digits[0] in "+-":
             minutes = int(digits[1:3]) * 60 + (int(digits[3:5]) if len(digits) > 3 else 0)
             if minutes >= 24 * 60:
                 return None
-            zone = dt.timezone(dt.timedelta(minutes=-minutes if digits[0] == "-" else minutes))
-    elif name:
-        zone = dt.timezone.utc
-    try:
-        return dt.datetime(
-            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
-            int((fraction or "0")[:6].ljust(6, "0")), tzinfo=zone,
-        )
-    except ValueError:
+            return when.replace(tzinfo=dt.timezone(dt.timedelta(minutes=-minutes if digits[0] == "-" else minutes)))
+    if not rest and not offset:
+        return when  # (no zone said: the time as written, as fromisoformat reads one)
+    # A zone by name, or more text: the month in UTC is the written one unless the time is
+    # within any zone's offset of the month's edge (the date alone, within a day of it).
+    margin = _MOST_OFF if hour else dt.timedelta(days=1)
+    if (when - margin).month != when.month or (when + margin).month != when.month:
         return None
+    return when
