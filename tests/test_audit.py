@@ -28,6 +28,7 @@ from mantracheck.audit.readers import plan, read
 from mantracheck.audit.report import quantile
 from mantracheck.audit.rows import Where, as_text, month_of
 from mantracheck.cli import cli
+from mantracheck.errors import UsageError
 from tests.conftest import shared
 
 COLUMNS = ["tweet_id", "author_id", "inbound", "created_at", "text"]
@@ -360,6 +361,13 @@ def test_a_gzipd_export_is_decompressed_once_not_once_per_partition(tmp_path: Pa
     assert opened == [str(packed)]  # (here, once; the processes were handed the bytes)
     same = json.dumps(results["packed"]["groups"]).replace("replies.csv.gz", "replies.csv")  # (examples name their file)
     assert same == json.dumps(results["plain"]["groups"]) and results["plain"]["totals"]["replies"] == 300
+
+
+def test_where_values_are_a_csv_line() -> None:
+    assert Where.parse('team="Sales, EMEA",Support').values == frozenset({"sales, emea", "support"})
+    assert Where.parse("team=").matches("") and Where.parse("team=a, b").values == frozenset({"a", "b"})
+    with pytest.raises(UsageError, match="must end with its quote"):
+        Where.parse('team="open')
 
 
 def test_where_and_month() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import email.utils
 import re
@@ -62,7 +63,11 @@ class Where:
         m = re.fullmatch(r"\s*([^=!\s][^=!]*?)\s*(!?=)\s*(.*?)\s*", text)
         if m is None or m.group(3).startswith("="):
             raise UsageError(f"--where {text!r}: expected COLUMN=VALUE or COLUMN!=VALUE (values separated by commas)")
-        values = frozenset(_norm(v.strip()) for v in m.group(3).split(","))
+        # values as a CSV line: a value with a comma in it is quoted, team="Sales, EMEA",Support
+        try:
+            values = frozenset(_norm(v) for v in next(csv.reader([m.group(3)], skipinitialspace=True, strict=True)) or [""])
+        except csv.Error:
+            raise UsageError(f"--where {text!r}: a value in quotes must end with its quote (team=\"Sales, EMEA\",Support)") from None
         return cls(m.group(1), values, m.group(2) == "!=")
 
     def matches(self, value: Any) -> bool:

@@ -41,7 +41,7 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--text-column", default=None, metavar="COLUMN", help="The column that holds the reply text (a preset names one).")
 @click.option("--preset", type=click.Choice(PRESET_NAMES), default=None, help="Column names and filters of a help desk's export: zendesk, freshdesk, helpscout, intercom, twcs.")
 @click.option("--group-by", "group_by", multiple=True, metavar="NAMES", help="Group by these (comma-separated): team, agent, month, or any column.")
-@click.option("--where", "where", multiple=True, metavar="COLUMN=VALUE", help="Keep only rows where COLUMN is VALUE (or != VALUE; values comma-separated), e.g. inbound=false. Repeatable.")
+@click.option("--where", "where", multiple=True, metavar="COLUMN=VALUE", help="Keep only rows where COLUMN is VALUE (or != VALUE; values comma-separated, quoted as in CSV when they hold a comma), e.g. inbound=false. Repeatable.")
 @click.option("--column", "columns", multiple=True, metavar="NAME=COLUMN", help="The column for text, id, agent, team or timestamp (over the preset's). Repeatable.")
 @click.option("--input-format", type=click.Choice(INPUT_FORMATS), default=None, help="How a reply is read: auto (HTML when it has tags or entities; default), text, html, markdown.")
 @click.option("--profile", default=None, help="Which rules apply: support (default), script, social or marketing.")
