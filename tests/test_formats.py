@@ -116,6 +116,32 @@ def test_html_code_kbd_samp_and_var_are_not_prose_and_never_fixed(tmp_path: Path
     assert [(f.line, f.match) for f in result.files[0].findings] == [(2, "ASAP"), (3, "asap")]
 
 
+@pytest.mark.parametrize(
+    ("name", "data", "where"),
+    [
+        # Markdown: a line ending in one space, an indented continuation line, a quote's "  b"
+        ("reply.md", b"Hi Sam, \nwe guarantee a refund.\n\n- Ships today\n    and we guarantee it.\n\n> a\n>  b we guarantee it\n", [(2, 1), (5, 9), (8, 6)]),
+        # HTML whose </head> is left out (optional in HTML): the body is still read
+        ("reset.html", b'<html>\n<head>\n<meta charset="utf-8">\n<title>Reset</title>\n<body>\n<p>We guarantee a refund.</p>\n', [(6, 4)]),
+        # gettext with CRLF line ends, and a bare \x escape (a crash before)
+        ("crlf.po", b'msgid ""\r\nmsgstr ""\r\n\r\nmsgid "We guarantee a refund."\r\nmsgstr ""\r\n', [(4, 8)]),
+        ("escape.po", b'msgid "Bad escape \\xg we guarantee."\nmsgstr ""\n', [(1, 23)]),
+        # an email whose text/plain part is blank: its HTML part is the body
+        ("blank-plain.eml", b'Subject: Hi\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary="b"\n\n--b\nContent-Type: text/plain\n\n\n--b\nContent-Type: text/html\n\n<p>We guarantee a refund.</p>\n--b--\n', [(12, 4)]),
+        # a YAML field that holds a list of strings
+        ("macro.yaml", b"body:\n  - Hi, we guarantee a refund.\n  - More text here.\nsubject: Hello\n", [(2, 9)]),
+    ],
+)
+def test_copy_these_readers_used_to_drop_silently(tmp_path: Path, name: str, data: bytes, where: list[tuple[int, int]]) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    (report,) = mantracheck.lint_paths([str(path)], select=GUARANTEE).files
+    assert report.error is None
+    assert [(f.line, f.column) for f in report.findings] == where
+    for f in report.findings:
+        assert read_back(path, f).lower() in ("we guarantee",), f
+
+
 def test_input_format_overrides_the_extension(tmp_path: Path) -> None:
     page = tmp_path / "page.txt"
     page.write_text("<p>We <em>really</em> guarantee it.</p>\n<!-- We guarantee it. -->\n")

@@ -64,8 +64,16 @@ def select(tree: Node, specs: Sequence[FieldSpec], path: str = "") -> Iterator[t
     if isinstance(tree, dict):
         for key, child in tree.items():
             label = f"{path}.{key}" if path else key
-            if isinstance(child, Leaf) and any(_matches(s, key, tree) for s in specs):
+            chosen = (isinstance(child, (Leaf, list))) and any(_matches(s, key, tree) for s in specs)
+            if chosen and isinstance(child, Leaf):
                 yield label, child
+            elif chosen and isinstance(child, list):
+                # a field holding a list of strings (body: [line, line]): each is copy
+                for i, item in enumerate(child):
+                    if isinstance(item, Leaf):
+                        yield f"{label}[{i}]", item
+                    else:
+                        yield from select(item, specs, f"{label}[{i}]")
             else:
                 yield from select(child, specs, label)
     elif isinstance(tree, list):

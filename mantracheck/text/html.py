@@ -32,6 +32,8 @@ VOID = frozenset("area base br col embed hr img input link meta param source tra
 #: Inline code, keyboard input, program output and variables: not prose, and never fixed;
 #: each reads as one stand-in word in its sentence (as Markdown's `code` does).
 CODE = frozenset({"code", "kbd", "samp", "var"})
+#: What a <head> holds; any other element ends one whose end tag was left out.
+_IN_HEAD = frozenset({"title", "meta", "link", "style", "script", "base", "noscript", "template", "object"})
 #: Elements whose text is something to click: a link or a button (HTML, MJML, Inky).
 CONTROLS = frozenset({"a", "button", "mj-button", "mj-navbar-link"})
 
@@ -174,6 +176,8 @@ def _events_into(
             comments.append((s, e, text[s:e]))
         if skipping and skipping[0] in CODE and kind in ("start", "startend", "end") and (name in dialect.blocks or name == "br"):
             skipping.clear()  # (an unclosed <code> ends where its block does, as a browser ends it)
+        elif skipping == ["head"] and kind in ("start", "startend") and name not in _IN_HEAD:
+            skipping.clear()  # (</head> may be left out: <body>, or any element a head cannot hold, ends it)
         if skipping:
             if kind == "start" and name == skipping[0] and name not in VOID:
                 skipping.append(name)

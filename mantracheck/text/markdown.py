@@ -238,16 +238,19 @@ class _Inline:
             elif kind == "text_special":
                 self._expect(tok.markup)
                 self.b.replace(tok.content, *self._src(c, self.c))
-            elif kind == "softbreak":
-                self._expect("\n")
-                self._copy(c, self.c)
-            elif kind == "hardbreak":
-                while self.c < len(content) and content[self.c] in " \t\\":
+            elif kind in ("softbreak", "hardbreak"):
+                # (markdown-it's text tokens leave out the spaces before a line break, the
+                # backslash of a hard one, and the indentation of the next line: hidden here)
+                while self.c < len(content) and content[self.c] in (" \t\\" if kind == "hardbreak" else " \t"):
                     self.c += 1
                 self._hide(c, self.c)
                 c = self.c
                 self._expect("\n")
                 self._copy(c, self.c)
+                c = self.c
+                while self.c < len(content) and content[self.c] in " \t":
+                    self.c += 1
+                self._hide(c, self.c)
             elif kind == "code_inline":
                 self._expect(tok.markup)
                 close = self.c

@@ -278,13 +278,22 @@ def _subject(source: str, hdr_end: int, placeholders: Placeholders) -> Extracted
 
 
 def _chosen(leaves: list[tuple[Message, Pieces | None]]) -> tuple[Message, Pieces | None] | None:
-    """The first text/plain part that is not an attachment, else the first such text/html."""
+    """The first text/plain part that is not an attachment and not blank (a template's empty
+    plain part beside its HTML one), else the first such text/html."""
     for wanted in ("text/plain", "text/html"):
         for part, span in leaves:
             disposition = str(part.get("Content-Disposition", "")).lower()
-            if part.get_content_type() == wanted and not disposition.startswith("attachment"):
+            if part.get_content_type() == wanted and not disposition.startswith("attachment") and not _blank(part):
                 return part, span
     return None
+
+
+def _blank(part: Message) -> bool:
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception:  # noqa: BLE001 - (undecodable: not blank; the reader says why)
+        return False
+    return isinstance(payload, bytes) and not payload.strip()
 
 
 def extract_email(source: str, placeholders: Placeholders) -> list[Extracted]:

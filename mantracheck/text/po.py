@@ -18,7 +18,7 @@ from mantracheck.text.placeholders import STAND_IN, Placeholders
 
 _LINE = re.compile(
     r"^[ \t]*(?:(?P<comment>#(?!~)[^\r\n]*)|(?P<obsolete>#~[^\r\n]*)"
-    r"|(?:(?P<keyword>msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)[ \t]+)?(?P<string>\"(?:[^\"\\\r\n]|\\.)*\"))[ \t]*$",
+    r"|(?:(?P<keyword>msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)[ \t]+)?(?P<string>\"(?:[^\"\\\r\n]|\\.)*\"))[ \t]*\r?$",
     re.MULTILINE,
 )
 _ESCAPE = r"\\(?:[0-7]{1,3}|x[0-9A-Fa-f]{1,2}|.)"
@@ -29,7 +29,7 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v
 def _decode(escape: str) -> str:
     code = escape[1:]
     if code[0] == "x":
-        return chr(int(code[1:], 16))
+        return chr(int(code[1:], 16)) if len(code) > 1 else "x"  # (a bare \x with no hex digit: read as the letter)
     if code[0] in "01234567":
         return chr(int(code, 8))
     return _ESCAPES.get(code, code)
