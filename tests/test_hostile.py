@@ -395,3 +395,16 @@ def test_config_placeholders_that_backtrack_on_python_re_do_not_hang_a_run(tmp_p
     result = invoke("lint", "--select", "overpromise.guarantee", "--format", "concise", "reply.txt")
     assert time.monotonic() - started < 20
     assert result.exit_code == 1 and result.output.splitlines()[0].startswith("reply.txt:2:1: error overpromise.guarantee"), result.output
+
+
+def test_config_placeholders_that_match_nothing_too_do_not_hang_a_run(tmp_path: Path) -> None:
+    """'x*' or '(%%[a-z]+%%)?' also match the empty string: the search gave that empty match at
+    the end of the text again and again, and the run never ended (run in a process with a
+    time limit, so that a hang fails the test rather than the suite)."""
+    (tmp_path / ".mantracheck.toml").write_text('placeholders = ["x*", "(%%[a-z]+%%)?"]\n', encoding="utf-8")
+    (tmp_path / "reply.txt").write_text("Hi %%name%%, xx " + G + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "mantracheck", "lint", "--select", "overpromise.guarantee", "--format", "concise", "reply.txt"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert done.returncode == 1 and "overpromise.guarantee" in done.stdout, done.stdout + done.stderr

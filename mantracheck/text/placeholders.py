@@ -143,11 +143,13 @@ class TeamPlaceholders:
         searches = [self._streams[0][1].search, team.search, self._streams[2][1].search]
         found: list[Any] = [search(text, 0) for search in searches]
         pos = 0
-        while True:
+        while pos <= len(text):
             best = None
             for i, match in enumerate(found):
                 if match is not None and match.start() < pos:  # overlapped by the last one kept
                     match = found[i] = searches[i](text, pos)
+                    if match is not None and match.start() < pos:  # (an empty match it gives again at the end)
+                        match = found[i] = None
                 if match is not None and (best is None or match.start() < found[best].start()):
                     best = i
             if best is None:
