@@ -79,3 +79,21 @@ def test_cli_report_unused_directives(tmp_path: Path) -> None:
     assert (finding["rule"], finding["line"], finding["column"], finding["severity"]) == (UNUSED, 1, 6, "warning")
     assert unused.exit_code == 0  # a warning; --fail-on warning would fail
     assert runner.invoke(cli, ["lint", "--select", "overpromise", "--report-unused-directives", "--fail-on", "warning", str(page)]).exit_code == 1
+
+
+def test_a_directive_inside_a_field_acts_in_that_field_only(tmp_path: Path) -> None:
+    """An HTML comment in one YAML/JSON/PO string silenced every later field of the file (the
+    other messages); a YAML '#' comment outside the values still acts on the whole file."""
+    yaml_file = tmp_path / "macros.yaml"
+    yaml_file.write_text(
+        '- body: "<p>Thanks!</p> <!-- mantracheck: disable=overpromise --> <p>We guarantee it.</p>"\n'
+        '- body: "<p>We guarantee a refund.</p>"\n',
+        encoding="utf-8",
+    )
+    po_file = tmp_path / "messages.po"
+    po_file.write_text('msgid "See <!-- mantracheck: disable --> our terms."\nmsgstr ""\n\nmsgid "We guarantee a refund."\nmsgstr ""\n', encoding="utf-8")
+    whole = tmp_path / "whole.yaml"
+    whole.write_text('# mantracheck: disable=overpromise\n- body: "We guarantee a refund."\n', encoding="utf-8")
+    result = mantracheck.lint_paths([str(yaml_file), str(po_file), str(whole)], select=("overpromise",))
+    found = {Path(r.path).name: [(f.line, f.match) for f in r.findings] for r in result.files}
+    assert found == {"macros.yaml": [(2, "We guarantee")], "messages.po": [(4, "We guarantee")], "whole.yaml": []}

@@ -344,6 +344,14 @@ class Linter:
         """Apply the inline ``mantracheck:`` directives found in the texts' comments."""
         comments = [(e.base + s, e.base + end, c) for e in parts for s, end, c in e.comments]
         directives, problems = suppress.parse(comments, lines, text)
+        # A directive written inside one field's string value acts in that value only: the
+        # other fields of the file are other messages.
+        fields = [(e.base + extent[0], e.base + extent[1]) for e in parts if e.label is not None and (extent := e.offsets.source_extent())]
+        for d in directives:
+            inside = [span for span in fields if span[0] <= d.start < span[1]]
+            if inside:
+                start, end = min(inside, key=lambda span: span[1] - span[0])
+                d.scope = (lines.position(start), lines.position(end))
         known = {r.id for r in self.ruleset.rules} | set(self.ruleset.packs)
         return suppress.apply(findings, directives, problems, known, lines, text, self.report_unused_directives)
 

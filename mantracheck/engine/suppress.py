@@ -45,6 +45,9 @@ class Directive:
     end_line: int
     position: tuple[int, int]  # line and column where the directive starts
     used: set[str] = field(default_factory=set)
+    #: (line, column) bounds of the string value the directive is written in (a YAML, JSON,
+    #: PO or PHP field's HTML comment), outside which it does nothing; None: the whole file
+    scope: tuple[tuple[int, int], tuple[int, int]] | None = None
 
     def covers(self, rule: str) -> str | None:
         """The name in this directive that selects ``rule`` ("" for all rules), or None."""
@@ -120,7 +123,7 @@ def _suppressors(finding: Finding, directives: Sequence[Directive]) -> list[tupl
     current: tuple[Directive, str] | None = None
     for d in directives:
         name = d.covers(finding.rule)
-        if name is None:
+        if name is None or (d.scope is not None and not d.scope[0] <= where < d.scope[1]):
             continue
         if d.kind in ("disable", "enable"):
             if d.position <= where:

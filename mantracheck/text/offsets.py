@@ -55,6 +55,12 @@ class OffsetMap:
     def identity(cls, length: int) -> OffsetMap:
         return cls([Piece(0, length, 0, length, COPY)] if length else [])
 
+    def source_extent(self) -> tuple[int, int] | None:
+        """The source span from the first piece's start to the last one's end, or None."""
+        if not self._pieces:
+            return None
+        return min(p.src_start for p in self._pieces), max(p.src_end for p in self._pieces)
+
     def _piece_at(self, offset: int) -> Piece | None:
         i = bisect.bisect_right(self._starts, offset) - 1
         if i < 0:
