@@ -187,7 +187,9 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
 def glob_match(pattern: str, rel_path: str) -> bool:
     """gitignore-like: ``*`` stays in one folder, ``**`` crosses folders; a pattern without a
     slash matches a name in any folder."""
-    pattern = pattern.strip().lstrip("./") if pattern.startswith("./") else pattern.strip()
+    pattern = pattern.strip()
+    while pattern.startswith("./"):  # (not lstrip("./"): "./.github/**" keeps its dot)
+        pattern = pattern[2:]
     if "/" not in pattern.rstrip("/"):
         return _glob_regex(pattern.rstrip("/")).match(rel_path.rsplit("/", 1)[-1]) is not None
     return _glob_regex(pattern.strip("/")).match(rel_path) is not None

@@ -28,6 +28,8 @@ def write(path: Path, text: str) -> Path:
         ("*.md", "deep/in/here.md", True),
         ("**/drafts/**", "a/drafts/b.txt", True),
         ("drafts", "a/drafts", True),
+        ("./.github/**", ".github/workflows/ci.yml", True),  # (lstrip("./") took the dot of .github)
+        ("./emails/*.txt", "emails/a.txt", True),
     ],
 )
 def test_glob_match(pattern: str, path: str, expected: bool) -> None:
