@@ -213,7 +213,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def read_raw(path: Path) -> dict[str, Any] | None:
     """The mantracheck table of a config file; None for a pyproject.toml without one."""
     if path.name == "pyproject.toml":
-        table = _read_toml(path).get("tool", {}).get("mantracheck")
+        tool = _read_toml(path).get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError(f"{path}: tool: expected a table ([tool.mantracheck]), got {kind_of(tool)}")
+        table = tool.get("mantracheck")
         if table is None:
             return None
     elif path.suffix == ".toml":
@@ -328,7 +331,7 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
         overrides=tuple(overrides),
         model=model,
         min_courtesy=min_courtesy,
-        fields=_strings(raw, "fields", fail),
+        fields=_field_specs(raw, fail),
         report_unused_directives=unused,
         fragment_fields=_strings(raw, "fragment_fields", fail),
     )
@@ -361,7 +364,10 @@ def _rule_paths(raw: Mapping[str, Any], root: Path, limit: Path, fail: Any) -> t
     inside ``limit`` (its repository) only; anything else must come from ``--rules``."""
     out = []
     for i, value in enumerate(_strings(raw, "rule_paths", fail)):
-        path = (root / value).resolve()
+        try:
+            path = (root / value).resolve()
+        except (RuntimeError, OSError):  # (a link that leads to itself)
+            raise fail(f"rule_paths[{i}]", "a link that cannot be followed (it leads back to itself)") from None
         if not path.is_relative_to(limit):
             where = "repository" if os.path.lexists(limit / ".git") else "config file's folder"
             raise fail(f"rule_paths[{i}]", f"a folder outside the {where} ({limit}); a config file may only name rule packs inside it (others: --rules on the command line)")
@@ -384,6 +390,18 @@ def placeholder_problem(pattern: str) -> str | None:
     if problem and "empty string" not in problem:
         return problem
     return None
+
+
+def _field_specs(raw: Mapping[str, Any], fail: Any) -> tuple[str, ...]:
+    from mantracheck.text.fields import FieldSpec
+
+    specs = _strings(raw, "fields", fail)
+    for i, spec in enumerate(specs):
+        try:
+            FieldSpec.parse(spec)
+        except ValueError:
+            raise fail(f"fields[{i}]", "expected KEY or KEY[SIBLING=VALUE]") from None
+    return specs
 
 
 def _strings(raw: Mapping[str, Any], key: str, fail: Any, prefix: str = "") -> tuple[str, ...]:

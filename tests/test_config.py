@@ -89,10 +89,15 @@ fail_on = "warning"
         ("[tool.mantracheck]\nrule_paths = ['nowhere']\n", "rule_paths[0]: no such folder"),
         ("[tool.mantracheck]\nplaceholders = ['(unclosed']\n", "placeholders[0]: invalid regular expression"),
         ("[tool.mantracheck\n", "invalid TOML"),
+        # each was an internal error (exit 3, or 'please report it' on every YAML file)
+        ("tool = 3\n", "tool: expected a table ([tool.mantracheck]), got a number"),
+        ("[tool.mantracheck]\nfields = ['[x]']\n", "fields[0]: expected KEY or KEY[SIBLING=VALUE]"),
+        ("[tool.mantracheck]\nrule_paths = ['loop']\n", "rule_paths[0]: a link that cannot be followed"),
     ],
 )
 def test_invalid_config_names_file_and_key(tmp_path: Path, body: str, message: str) -> None:
     cfg = write(tmp_path / "pyproject.toml", body)
+    (tmp_path / "loop").symlink_to("loop")
     with pytest.raises(ConfigError) as info:
         load_config(str(cfg))
     assert str(info.value).startswith(str(cfg))
@@ -128,3 +133,29 @@ def test_fields_and_unused_directives_from_config_reach_the_linter(tmp_path: Pat
     assert [(f.line, f.column) for f in result.findings] == [(1, 11)]  # "note" linted, "body" not
     with pytest.raises(ConfigError, match="report_unused_directives: expected true or false"):
         load_config(str(write(tmp_path / "bad.toml", "report_unused_directives = 'yes'\n")))
+
+
+def test_rule_paths_that_hold_no_rules_are_errors_and_a_pack_named_twice_loads_once(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from mantracheck.cli import cli
+
+    pack = write(tmp_path / "rules" / "team" / "no-jargon.yaml", """\
+kind: existence
+severity: error
+message: "'{match}' is jargon."
+description: Say it plainly.
+patterns: [{regex: '\\bsynergy\\b'}]
+examples:
+  good: ["We work together."]
+  bad: ["Our synergy."]
+""").parent
+    (tmp_path / "empty").mkdir()
+    reply = write(tmp_path / "a.txt", "Our synergy.\n")
+    empty = CliRunner().invoke(cli, ["lint", "--no-config", "--rules", str(tmp_path / "empty"), str(reply)])
+    assert empty.exit_code == 2 and "no rule files here" in empty.stderr  # (it loaded nothing, silently)
+    twice = CliRunner().invoke(cli, ["lint", "--no-config", "--rules", str(tmp_path / "rules"), "--rules", str(pack), "--format", "concise", str(reply)])
+    assert twice.exit_code == 1 and twice.stdout.count("team.no-jargon") == 1, twice.output  # ("defined twice" before)
+    unwritable = CliRunner().invoke(cli, ["rules", "new", "team.x", "--dir", "/proc/no-such-folder"])
+    assert unwritable.exit_code == 2 and "cannot create" in unwritable.stderr
+

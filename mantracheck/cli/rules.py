@@ -236,7 +236,10 @@ def new_rule(rule_id: str, folder: str) -> None:
     path = os.path.join(folder, pack, f"{name}.yaml")
     if os.path.exists(path):
         raise UsageError(f"{path} already exists; not overwriting it")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "x", encoding="utf-8") as handle:
-        handle.write(RULE_TEMPLATE.format(rule_id=rule_id))
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "x", encoding="utf-8") as handle:
+            handle.write(RULE_TEMPLATE.format(rule_id=rule_id))
+    except OSError as exc:
+        raise UsageError(f"cannot create {path}: {exc.strerror or exc}") from None
     click.echo(f"created {path}; edit it, then run: mantracheck rules test {path}")

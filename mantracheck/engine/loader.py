@@ -257,8 +257,20 @@ def load_rules(rule_paths: tuple[str, ...] = ()) -> RuleSet:
         builtin_packs.add(folder.name)
         for rule in load_pack(folder, profiles, True):
             rules[rule.id] = rule
+    loaded: set[str] = set()  # (a pack named by the config and on the command line: once)
     for extra in rule_paths:
-        for folder in _pack_dirs(Path(os.path.expanduser(extra))):
+        path = Path(os.path.expanduser(extra))
+        try:
+            folders = list(_pack_dirs(path))
+        except OSError as exc:  # (a folder that links to itself; one that cannot be listed)
+            raise RuleError(str(path), None, f"cannot read the rule path ({exc.strerror or exc})") from None
+        if not folders:
+            raise RuleError(str(path), None, "no rule files here: a pack is a folder of .yaml rule files (its name prefixes the ids), given itself or as a sub-folder")
+        for folder in folders:
+            real = os.path.realpath(folder)
+            if real in loaded:
+                continue
+            loaded.add(real)
             if folder.name in builtin_packs:
                 raise RuleError(str(folder), None, f"pack name {folder.name!r} is taken by a built-in pack; rename the folder")
             for rule in load_pack(folder, profiles, False):
