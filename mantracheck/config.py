@@ -155,10 +155,16 @@ def _settings_dict(s: Settings) -> dict[str, Any]:
 
 
 def _relative(path: str, root: Path) -> str | None:
-    try:
-        return Path(os.path.abspath(path)).relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return None
+    """``path`` relative to ``root``, as written or, when it goes through a linked folder
+    (an editor's path, macOS's /var), with its folders resolved."""
+    absolute = os.path.abspath(path)
+    base = root.resolve()
+    for candidate in (absolute, os.path.join(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))):
+        try:
+            return Path(candidate).relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return None
 
 
 @lru_cache(maxsize=256)

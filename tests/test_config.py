@@ -159,3 +159,17 @@ examples:
     unwritable = CliRunner().invoke(cli, ["rules", "new", "team.x", "--dir", "/proc/no-such-folder"])
     assert unwritable.exit_code == 2 and "cannot create" in unwritable.stderr
 
+
+
+def test_excludes_and_overrides_apply_to_a_file_named_through_a_linked_folder(tmp_path: Path) -> None:
+    """An editor or macOS (/var -> /private/var) names a file through a link: the config's
+    globs were matched against the unresolved path and silently did not apply."""
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    write(root / ".mantracheck.toml", 'exclude = ["emails/**"]\n[overrides."drafts/**"]\nprofile = "marketing"\n')
+    write(root / "emails" / "a.txt", "We guarantee it.\n")
+    write(root / "drafts" / "b.txt", "Best deal.\n")
+    (tmp_path / "link").symlink_to(root)
+    config = load_config(None, start=str(root))
+    assert config.is_excluded(str(tmp_path / "link" / "emails" / "a.txt"))
+    assert config.settings_for(str(tmp_path / "link" / "drafts" / "b.txt")).profile == "marketing"
