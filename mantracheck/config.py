@@ -469,9 +469,17 @@ def with_cli(config: Config, **changes: Any) -> Config:
     other = {k: v for k, v in changes.items() if k not in ("profile", "select", "ignore") and v}
     if "rule_paths" in other:
         other["rule_paths"] = tuple(dict.fromkeys(config.rule_paths + tuple(other["rule_paths"])))
+    if "select" in base_changes and "ignore" not in base_changes:
+        # (--select names the rules to run: one the file ignores is run when named)
+        base_changes["ignore"] = ()
     base = replace(config.base, **base_changes)
-    # A profile given on the command line wins over per-folder overrides too.
-    overrides = config.overrides
+    # A profile or a selection given on the command line wins over per-folder overrides too.
+    drop: dict[str, Any] = {}
     if "profile" in base_changes:
-        overrides = tuple((p, replace(s, profile=None)) for p, s in overrides)
+        drop["profile"] = None
+    if "select" in base_changes:
+        drop["select"] = ()
+    if "ignore" in base_changes:
+        drop["ignore"] = ()
+    overrides = tuple((p, replace(s, **drop)) for p, s in config.overrides) if drop else config.overrides
     return replace(config, base=base, overrides=overrides, **other)

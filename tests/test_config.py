@@ -173,3 +173,19 @@ def test_excludes_and_overrides_apply_to_a_file_named_through_a_linked_folder(tm
     config = load_config(None, start=str(root))
     assert config.is_excluded(str(tmp_path / "link" / "emails" / "a.txt"))
     assert config.settings_for(str(tmp_path / "link" / "drafts" / "b.txt")).profile == "marketing"
+
+
+def test_command_line_selection_wins_over_the_file_and_its_overrides(tmp_path: Path) -> None:
+    """'Command-line options win': an override's select and the file's ignore used to narrow a
+    --select further (--select X on a rule the file ignores ran nothing, exit 0)."""
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / ".mantracheck.toml", 'ignore = ["overpromise.guarantee"]\n[overrides."emails/**"]\nselect = ["overpromise.guarantee"]\nignore = ["overpromise.superlative"]\n')
+    config = load_config(None, start=str(tmp_path))
+    in_emails = str(tmp_path / "emails" / "a.txt")
+    assert config.settings_for(in_emails).select == ("overpromise.guarantee",)
+    picked = with_cli(config, select=("overpromise.time-commitment",))
+    assert picked.settings_for(in_emails).select == ("overpromise.time-commitment",) and picked.settings_for(in_emails).ignore == ()
+    named = with_cli(config, select=("overpromise.guarantee",))
+    assert named.settings_for(str(tmp_path / "b.txt")).ignore == ()  # (the file ignored it; the command line names it)
+    ignoring = with_cli(config, ignore=("overpromise.time-commitment",))
+    assert ignoring.settings_for(in_emails).ignore == ("overpromise.time-commitment",)
