@@ -346,7 +346,7 @@ class Linter:
         directives, problems = suppress.parse(comments, lines, text)
         # A directive written inside one field's string value acts in that value only: the
         # other fields of the file are other messages.
-        fields = [(e.base + extent[0], e.base + extent[1]) for e in parts if e.label is not None and (extent := e.offsets.source_extent())]
+        fields = [(e.base + extent[0], e.base + extent[1]) for e in parts if e.label is not None and (extent := e.offsets.source_extent())] if directives else []
         for d in directives:
             inside = [span for span in fields if span[0] <= d.start < span[1]]
             if inside:
