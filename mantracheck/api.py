@@ -194,8 +194,8 @@ class _Session:
         return replace(now, fixed=applied)
 
 
-#: Rounds of fixes and lints ``--fix`` makes at most on one file (ruff makes up to 100; a fix
-#: here never makes another, so two are the most seen).
+#: Rounds of fixes and lints ``--fix`` makes at most on one file (ruff makes up to 100; here a
+#: round is needed only for a fix that overlapped one applied before it).
 FIX_ROUNDS = 10
 
 
@@ -392,8 +392,8 @@ def _without_rule_files(inputs: list[tuple[str, str]], rule_files: dict[str, str
 
 def _each_file_once(inputs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """For ``--fix`` and ``--diff``: a file named twice (``a.txt ./a.txt``, a link and its
-    target, a hard link) is fixed once, under the first name; the second would find it changed
-    since it was read and report findings already fixed."""
+    target) is fixed once, under the first name that is not a link (``--fix`` refuses links);
+    the second would find it changed since it was read and report findings already fixed."""
     keys: list[tuple[int, int] | None] = []
     plain: set[tuple[int, int]] = set()  # files named by a name that is not a link
     for path, _ in inputs:
