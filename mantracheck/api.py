@@ -340,6 +340,10 @@ def start_lint(
     inputs.sort(key=lambda item: STDIN_NAME if item[0] == STDIN else item[0])
     files = [(p, f) for p, f in inputs if p != STDIN]
     session.prepare(STDIN_NAME if p == STDIN else p for p, _ in inputs)
+    if inputs and not any(linter.rules or linter.notices for linter in session.linters):
+        # (--select X --ignore X, or a profile whose rules are all ignored: a run that checks
+        # nothing would pass everything; rules skipped for the pipeline are said in a notice)
+        raise UsageError("the rules selected leave none to run (see --select, --ignore and the profile); 'mantracheck rules' lists them")
     for linter in session.linters:
         notices.extend(n for n in linter.notices if n not in notices)
     metas = {r.id: RuleMeta(r.id, linter.severities[r.id], r.one_line(), r.description, r.link, r.suggestions) for linter in session.linters for r in linter.rules}

@@ -189,3 +189,15 @@ def test_command_line_selection_wins_over_the_file_and_its_overrides(tmp_path: P
     assert named.settings_for(str(tmp_path / "b.txt")).ignore == ()  # (the file ignored it; the command line names it)
     ignoring = with_cli(config, ignore=("overpromise.time-commitment",))
     assert ignoring.settings_for(in_emails).ignore == ("overpromise.time-commitment",)
+
+
+def test_a_selection_that_leaves_no_rule_is_a_usage_error(tmp_path: Path) -> None:
+    """--select X --ignore X ran nothing and passed (exit 0): a check that cannot fail."""
+    from click.testing import CliRunner
+
+    from mantracheck.cli import cli
+
+    reply = write(tmp_path / "a.txt", "We guarantee it.\n")
+    result = CliRunner().invoke(cli, ["lint", "--no-config", "--select", "overpromise.guarantee", "--ignore", "overpromise", str(reply)])
+    assert result.exit_code == 2 and "leave none to run" in result.stderr
+    assert CliRunner().invoke(cli, ["lint", "--no-config", "--select", "overpromise.guarantee", str(reply)]).exit_code == 1
