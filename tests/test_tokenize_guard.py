@@ -1,4 +1,5 @@
-"""The tokenizer guard's quick check never lets a run that must be cut through."""
+"""The tokenizer guard: its quick check never lets a run that must be cut through, and its
+seeding of spaCy's cache never changes a split."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mantracheck.nlp import get_pipeline
-from mantracheck.tokenize_guard import CHUNK, LONG, RUN, _RUN, may_need_cutting
+from mantracheck.tokenize_guard import _RUN, CHUNK, LONG, RUN, may_need_cutting
 
 #: Whitespace of every kind (str.split and the regex's \s must agree on all of them).
 SPACES = [" ", "\n", "\t", "\x0b", "\x1c", "\x85", "\xa0", "\u2028", "\u3000"]
@@ -21,7 +22,11 @@ SPACES = [" ", "\n", "\t", "\x0b", "\x1c", "\x85", "\xa0", "\u2028", "\u3000"]
     pieces=st.lists(
         st.one_of(
             st.sampled_from([*SPACES, "a", "Hi", "!", "_"]),
-            st.builds(lambda c, k: c * k, st.sampled_from(["=", "_", "a", "!a", "-", "\u00e9"]), st.integers(RUN - 3, RUN + 3)),
+            st.builds(
+                lambda c, k: c * k,
+                st.sampled_from(["=", "_", "a", "!a", "-", "\u00e9"]),
+                st.integers(RUN - 3, RUN + 3),
+            ),
             st.builds(lambda k: "ab" * k, st.integers(LONG // 2 - 2, LONG // 2 + 2)),
         ),
         max_size=12,
@@ -52,7 +57,27 @@ def test_a_long_run_is_cut_and_the_text_kept() -> None:
 
 # -- the cache seeding (explosion/spaCy#13950) ---------------------------------------------
 REAL_COPY = Path(__file__).resolve().parents[2] / "shared" / "data" / "real-copy"
-TRICKY = ["I'm", "can't", "don't!", "(we'll)", "U.S.", "e.g.", ":)", "3pm,", "$20.", "re-open", "“Thanks”", "Hi", "Sam,", "https://a.example/x?y=1.", "--", "a/b", "We've", "’s", "o'clock"]
+TRICKY = [
+    "I'm",
+    "can't",
+    "don't!",
+    "(we'll)",
+    "U.S.",
+    "e.g.",
+    ":)",
+    "3pm,",
+    "$20.",
+    "re-open",
+    "“Thanks”",
+    "Hi",
+    "Sam,",
+    "https://a.example/x?y=1.",
+    "--",
+    "a/b",
+    "We've",
+    "’s",
+    "o'clock",
+]
 
 
 def _tokens(doc: Any) -> list[tuple[str, int, str]]:
@@ -75,7 +100,14 @@ _PAIR = _pair()  # shared by the examples: the seeded cache fills up as they run
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.lists(st.sampled_from(TRICKY), min_size=1, max_size=4).map("".join), min_size=1, max_size=30), st.sampled_from([" ", "\n", "  "]))
+@given(
+    st.lists(
+        st.lists(st.sampled_from(TRICKY), min_size=1, max_size=4).map("".join),
+        min_size=1,
+        max_size=30,
+    ),
+    st.sampled_from([" ", "\n", "  "]),
+)
 def test_seeding_the_cache_never_changes_a_split(chunks: list[str], sep: str) -> None:
     seeded, plain = _PAIR
     seeded(" ".join(reversed(chunks)))  # the chunks seen before, in another Doc
