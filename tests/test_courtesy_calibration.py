@@ -182,6 +182,32 @@ def test_lexicon_entries_are_runs_of_lemmas() -> None:
     assert all(1 <= entry.count(" ") + 1 <= 3 for entry in model.lexicon)
 
 
+def test_the_scorer_finds_the_lexicon_entries_words_in_gives() -> None:
+    """lexicon_in (what the scorer reads) is words_in filtered by the lexicon, span for span."""
+    import csv
+    from pathlib import Path
+
+    model = load_model()
+    nlp = language()
+    det = Detector(model, nlp)
+    texts = [
+        "Thanks for the logs; could you check whether it does the same? I'm sure we can help.",
+        "Hi Sam,\n\nI'm so sorry about that! Would you mind sending it again? Thank you so much.",
+        "what do you mean? i do not know what you are doing here, but it does not work.",
+    ]
+    ratings = Path(__file__).resolve().parents[2] / "shared" / "data" / "politeness" / "stack-exchange.annotated.csv"
+    if ratings.is_file():
+        with ratings.open(newline="", encoding="utf-8") as f:
+            texts += [row["Request"] for _, row in zip(range(400), csv.DictReader(f))]
+    total = 0
+    for text in texts:
+        tokens = det.tokens(nlp(text))
+        expected = [found for found in det.words_in(None, tokens) if found[0] in model.lexicon]
+        assert list(det.lexicon_in(tokens)) == expected, text
+        total += len(expected)
+    assert total > 10 * len(texts) // 4  # entries were found, not just none on both sides
+
+
 def test_more_courtesy_scores_higher() -> None:
     steps = [
         "Send the order number.",

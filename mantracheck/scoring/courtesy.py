@@ -133,7 +133,7 @@ def courtesy_score(clean: str, doc: Any, *, model: CourtesyModel | None = None, 
     found = det.strategies_in(clean, doc, tokens)
     # (start, end, marker name, what counts once per text, weight)
     items: list[tuple[int, int, str, str, float]] = [(f.start, f.end, f.name, f.name, weights[f.name]) for f in found]
-    items += [(s, e, "lexicon", w, model.lexicon[w]) for w, s, e in det.words_in(doc, tokens) if w in model.lexicon]
+    items += [(s, e, "lexicon", w, model.lexicon[w]) for w, s, e in det.lexicon_in(tokens)]
     if model.sentiment is not None:
         for word, valence, s, e in det.sentiment_in(tokens, found):
             name = "positive_word" if valence > 0 else "negative_word"

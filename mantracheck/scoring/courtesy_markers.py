@@ -149,6 +149,8 @@ class Detector:
         #: the longest lexicon entry, in lemmas (the scorer builds no longer runs)
         self._longest = max((entry.count(" ") + 1 for entry in model.lexicon), default=1)
         self._folds: dict[int, tuple[str, str]] = {}  # string hash (ORTH, LEMMA) -> (text, folded text)
+        #: every run of lemmas some lexicon entry starts with ("thank", "thank you")
+        self._heads = {entry[:i] for entry in model.lexicon for i, c in enumerate(entry) if c == " "}
 
     def tokens(self, doc: Any) -> Tokens:
         """The Doc's tokens as the scorer reads them (folded texts cached per word)."""
@@ -207,6 +209,26 @@ class Detector:
                     break
                 entry += " " + words[k + n - 1][0]
                 yield entry, start, words[k + n - 1][3]
+
+    def lexicon_in(self, tokens: Tokens) -> Iterator[tuple[str, int, int]]:
+        """The candidates of ``words_in`` that are entries of the model's lexicon, in the same
+        order, found without building the rest: a run grows only while some entry starts
+        with it (a 2 KB email has about 1,100 candidates and 250 entries)."""
+        lexicon, heads, taken = self.model.lexicon, self._heads, self._taken
+        fix = self.model.lemma_exceptions
+        lowers, lemmas, starts, texts = tokens.lowers, tokens.lemmas, tokens.starts, tokens.texts
+        words = [(fix.get(lowers[i], lemmas[i]), lowers[i], starts[i], starts[i] + len(texts[i])) for i, space in enumerate(tokens.spaces) if not space]
+        most = self._longest
+        for k, (lemma, lower, start, end) in enumerate(words):
+            if lemma in lexicon and lemma not in taken and lower not in taken:
+                yield lemma, start, end
+            entry = lemma
+            for word in words[k + 1 : k + most]:
+                if entry not in heads:
+                    break
+                entry += " " + word[0]
+                if entry in lexicon:
+                    yield entry, start, word[3]
 
     def sentiment_in(self, tokens: Tokens, found: Sequence[Found]) -> Iterator[tuple[str, float, int, int]]:
         """Words of the sentiment lexicon with their valence and span: a token looked up as
