@@ -63,6 +63,7 @@ class Workbench:
         self._sessions: dict[str | None, _Session] = {}
         self.lock = threading.Lock()
         self._read = 0  # characters read since the engine was built
+        self._metas: dict[int, tuple[Any, tuple[RuleMeta, ...]]] = {}  # a linter's rules, as the report lists them
         first = self.session(None)
         self.profiles = list(first.ruleset.profiles)
         self.default_profile = first.config.base.profile or first.ruleset.default_profile
@@ -75,6 +76,7 @@ class Workbench:
         self._read += chars
         if self._read > RECYCLE_CHARS:
             self._sessions.clear()
+            self._metas.clear()
             release_pipelines()
             self._read = chars
 
@@ -95,11 +97,14 @@ class Workbench:
             session = self.session(profile)
             linter = session.linter_for(STDIN_NAME)
             report = _lint_stdin(session, text, input_format)
-            metas = tuple(
-                RuleMeta(r.id, linter.severities[r.id], r.one_line(), r.description, r.link, r.suggestions)
-                for r in sorted(linter.rules, key=lambda r: r.id)
-            )
-            result = LintResult(files=(report,), notices=tuple(linter.notices), rules=metas)
+            metas = self._metas.get(id(linter))
+            if metas is None or metas[0] is not linter:
+                rules = tuple(
+                    RuleMeta(r.id, linter.severities[r.id], r.one_line(), r.description, r.link, r.suggestions)
+                    for r in sorted(linter.rules, key=lambda r: r.id)
+                )
+                metas = self._metas[id(linter)] = (linter, rules)
+            result = LintResult(files=(report,), notices=tuple(linter.notices), rules=metas[1])
         return format_json_compact(result)
 
     def mantra(self, candidates: list[str]) -> list[dict[str, Any]]:
