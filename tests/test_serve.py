@@ -208,3 +208,46 @@ def test_the_engine_is_built_afresh_after_so_much_text(monkeypatch):
     assert len(get_pipeline().nlp.vocab) < len(nlp.vocab)
     assert bench.lint(email, None, "text") == first
     assert bench.mantra(["People serving people."]) == Workbench().mantra(["People serving people."])
+
+
+def test_engine_processes_share_the_work_answer_like_the_cli_and_stop_cleanly(tmp_path):
+    """serve --workers 2: one HTTP process, two engine processes taking checks as they come."""
+    import os
+    import signal
+
+    texts = [EMAIL.replace("Sam", f"Sam{i}") + ("We are the best. " * (i % 3)) for i in range(20)]
+    with running_server(tmp_path, "--workers", "2") as (base, proc):
+        children = [int(p) for p in open(f"/proc/{proc.pid}/task/{proc.pid}/children").read().split()]
+        engines = [pid for pid in children if "spawn_main" in open(f"/proc/{pid}/cmdline").read()]  # not the resource tracker
+        assert len(engines) == 2
+
+        def one(text: str) -> tuple[int, dict]:
+            return post(base + "/api/lint", json.dumps({"text": text}).encode())
+
+        def cpu(pid: int) -> int:
+            fields = open(f"/proc/{pid}/stat").read().rpartition(")")[2].split()
+            return int(fields[11]) + int(fields[12])
+
+        before = [cpu(pid) for pid in engines]
+        with ThreadPoolExecutor(20) as pool:
+            results = list(pool.map(one, texts * 5))
+        assert all(status == 200 for status, _ in results)
+        for text, (_, body) in zip(texts[:2], results[:2]):
+            assert body == cli_json(stdin=text)
+        used = [cpu(pid) - b for pid, b in zip(engines, before)]
+        assert min(used) > 0.25 * max(used), used  # both engines did a share of the checks
+        assert post(base + "/api/lint", json.dumps({"text": "x", "profile": "nope"}).encode())[0] == 400
+        status, ranked = post(base + "/api/mantra", json.dumps({"candidates": ["People serving people."]}).encode())
+        assert status == 200 and ranked == cli_mantra("People serving people.")
+
+        # an engine process that dies costs its request a 503; the next request is answered
+        os.kill(engines[0], signal.SIGKILL)
+        statuses = [one(texts[0])[0] for _ in range(3)]
+        assert set(statuses) <= {200, 503} and statuses[-1] == 200, statuses
+        assert one(texts[1])[1] == cli_json(stdin=texts[1])
+
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+        assert "Traceback" not in err and "stopped" in err
+    assert list(tmp_path.iterdir()) == []

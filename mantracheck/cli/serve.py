@@ -13,7 +13,7 @@ LOCAL = ("127.0.0.1", "localhost", "::1")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; anything but 127.0.0.1 lets other machines in.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8750, show_default=True, help="Port to listen on (0: any free one).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Processes serving requests, each with its own warm engine (about 150 MB each); more than 1 uses more cores for many users at once.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Engine processes (about 150 MB each): with more than 1, each check goes to a free one, so many people at once use more cores.")
 @model_option
 def serve(host: str, port: int, open_browser: bool, workers: int, model: str | None) -> None:
     """Serve the page: check copy (findings in place, fixes, scores) and rank mantras.
@@ -32,7 +32,6 @@ def serve(host: str, port: int, open_browser: bool, workers: int, model: str | N
     from mantracheck.config import load_config
     from mantracheck.web.app import Workbench, create_app
 
-    app = create_app(Workbench(load_config(), model=model))
     # (IPPROTO_TCP named: asyncio then sets TCP_NODELAY on each connection; with proto 0 it
     # does not, and a response written in two parts waited 40 ms for a delayed ACK)
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
@@ -43,6 +42,11 @@ def serve(host: str, port: int, open_browser: bool, workers: int, model: str | N
         from mantracheck.errors import UsageError
 
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    # the engine after the port: a busy port is said at once, not after the engine processes start
+    bench = Workbench(load_config(), model=model, processes=workers)
+    if workers == 1:
+        bench.warm()
+    app = create_app(bench)
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{bound}/"
@@ -54,18 +58,9 @@ def serve(host: str, port: int, open_browser: bool, workers: int, model: str | N
 
         webbrowser.open(url)
     try:
-        if workers == 1:
-            uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(sockets=[sock])
-        else:
-            import os
-
-            from uvicorn.supervisors import Multiprocess
-
-            # each worker process builds its own engine from the config of this folder
-            if model:
-                os.environ["MANTRACHECK_MODEL"] = model
-            config = uvicorn.Config("mantracheck.web.app:app_from_environment", factory=True, workers=workers, log_level="warning", access_log=False)
-            Multiprocess(config, sockets=[sock]).run()
+        uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(sockets=[sock])
     except KeyboardInterrupt:
         pass
+    finally:
+        bench.close()
     click.echo("mantracheck: stopped", err=True)

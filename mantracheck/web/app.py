@@ -57,7 +57,7 @@ class Workbench:
     """The engine behind the page: the config found where the server started, and a warm
     session per profile (the rules are loaded once)."""
 
-    def __init__(self, config: Config | None = None, model: str | None = None) -> None:
+    def __init__(self, config: Config | None = None, model: str | None = None, processes: int = 1) -> None:
         self.config = config or Config()
         self.model = model
         self._sessions: dict[str | None, _Session] = {}
@@ -67,6 +67,33 @@ class Workbench:
         first = self.session(None)
         self.profiles = list(first.ruleset.profiles)
         self.default_profile = first.config.base.profile or first.ruleset.default_profile
+        #: with processes > 1, checks and rankings run in that many engine processes (pool.py)
+        self.pool = None
+        if processes > 1:
+            from mantracheck.web.pool import EnginePool
+
+            self.pool = EnginePool(processes, self.config, model)
+
+    async def run(self, method: str, *args: Any) -> Any:
+        """``lint`` or ``mantra`` for a request: in a free engine process, or in a thread here
+        (one at a time: ``lock``)."""
+        if self.pool is not None:
+            return await self.pool.call(method, *args)
+        from starlette.concurrency import run_in_threadpool
+
+        return await run_in_threadpool(getattr(self, method), *args)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+
+    def warm(self) -> Workbench:
+        """Load what the first requests would (the spaCy pipeline, the scorers, the mantra
+        model) before the server takes any: the first check answers in milliseconds, not a
+        second, and a worker process of ``serve --workers N`` starts ready."""
+        self.lint("Hi Sam,\n\nThanks for writing! Please send the receipt; we guarantee a reply.\n\nAna\n", None, "text")
+        self.mantra(["People serving people."])
+        return self
 
     def _reading(self, chars: int) -> None:
         """Count what a request makes the engine read; past ``RECYCLE_CHARS``, forget the
@@ -179,9 +206,7 @@ def create_app(workbench: Workbench | None = None) -> Starlette:
         text = _string(data, "text", required=True)
         profile = _string(data, "profile")
         fmt = _string(data, "input_format", choices=FORMATS) or "text"
-        from starlette.concurrency import run_in_threadpool
-
-        report = await run_in_threadpool(bench.lint, text or "", profile, fmt)
+        report = await bench.run("lint", text or "", profile, fmt)
         return Response(report, media_type="application/json")
 
     async def mantra(request: Request) -> Response:
@@ -192,9 +217,7 @@ def create_app(workbench: Workbench | None = None) -> Starlette:
         candidates = [c.strip() for c in candidates if c.strip()]
         if len(candidates) > MAX_CANDIDATES:
             raise BadRequest(413, f"at most {MAX_CANDIDATES} candidates a request")
-        from starlette.concurrency import run_in_threadpool
-
-        return JSONResponse(await run_in_threadpool(bench.mantra, candidates) if candidates else [])
+        return JSONResponse(await bench.run("mantra", candidates) if candidates else [])
 
     async def explain(request: Request) -> Response:
         return JSONResponse(bench.explain(request.path_params["rule_id"]))
@@ -233,13 +256,3 @@ def create_app(workbench: Workbench | None = None) -> Starlette:
     ]
     handlers = {BadRequest: bad_request, MantracheckError: engine_error, Exception: internal}
     return Starlette(routes=routes, exception_handlers=handlers)  # type: ignore[arg-type]
-
-
-def app_from_environment() -> Starlette:
-    """The app as each worker process of ``serve --workers N`` builds it: the config of the
-    folder it runs in, the pipeline named by MANTRACHECK_MODEL (if any)."""
-    import os
-
-    from mantracheck.config import load_config
-
-    return create_app(Workbench(load_config(), model=os.environ.get("MANTRACHECK_MODEL") or None))
