@@ -217,8 +217,7 @@ def test_engine_processes_share_the_work_answer_like_the_cli_and_stop_cleanly(tm
 
     texts = [EMAIL.replace("Sam", f"Sam{i}") + ("We are the best. " * (i % 3)) for i in range(20)]
     with running_server(tmp_path, "--workers", "2") as (base, proc):
-        children = [int(p) for p in open(f"/proc/{proc.pid}/task/{proc.pid}/children").read().split()]
-        engines = [pid for pid in children if "spawn_main" in open(f"/proc/{pid}/cmdline").read()]  # not the resource tracker
+        engines = _engines(proc)
         assert len(engines) == 2
 
         def one(text: str) -> tuple[int, dict]:
@@ -240,10 +239,13 @@ def test_engine_processes_share_the_work_answer_like_the_cli_and_stop_cleanly(tm
         status, ranked = post(base + "/api/mantra", json.dumps({"candidates": ["People serving people."]}).encode())
         assert status == 200 and ranked == cli_mantra("People serving people.")
 
-        # an engine process that dies costs its request a 503; the next request is answered
+        # an engine process that dies costs at most the request in the pool then a 503 (when
+        # the pool notices is a race); the pool is started again and answers the rest
         os.kill(engines[0], signal.SIGKILL)
-        statuses = [one(texts[0])[0] for _ in range(3)]
-        assert set(statuses) <= {200, 503} and statuses[-1] == 200, statuses
+        statuses = [one(texts[0])[0] for _ in range(6)]
+        assert statuses.count(503) <= 1 and statuses.count(200) + statuses.count(503) == 6, statuses
+        assert statuses[-3:] == [200, 200, 200]
+        assert len(_engines(proc)) == 2 and engines[0] not in _engines(proc)
         assert one(texts[1])[1] == cli_json(stdin=texts[1])
 
         proc.send_signal(signal.SIGINT)
@@ -251,3 +253,40 @@ def test_engine_processes_share_the_work_answer_like_the_cli_and_stop_cleanly(tm
         assert proc.returncode == 0, err
         assert "Traceback" not in err and "stopped" in err
     assert list(tmp_path.iterdir()) == []
+    assert not [pid for pid in engines if _alive(pid)]
+
+
+def _alive(pid: int) -> bool:
+    import time
+
+    for _ in range(40):  # up to 10 s
+        try:
+            if open(f"/proc/{pid}/stat").read().rpartition(")")[2].split()[0] == "Z":
+                return False  # exited, not yet reaped
+        except OSError:
+            return False
+        time.sleep(0.25)
+    return True
+
+
+def _engines(proc: subprocess.Popen) -> list[int]:
+    import os
+
+    # (each thread lists the children it started: a pool started again is started by another)
+    children = [int(p) for t in os.listdir(f"/proc/{proc.pid}/task") for p in open(f"/proc/{proc.pid}/task/{t}/children").read().split()]
+    return [pid for pid in children if "spawn_main" in open(f"/proc/{pid}/cmdline").read()]  # not the resource tracker
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
+def test_engine_processes_end_with_the_server(tmp_path, how):
+    """Stopped (SIGTERM: as Ctrl-C) or killed, the server leaves no engine process behind."""
+    import signal
+
+    with running_server(tmp_path, "--workers", "2") as (base, proc):
+        engines = _engines(proc)
+        assert len(engines) == 2
+        proc.send_signal(getattr(signal, how))
+        _, err = proc.communicate(timeout=60)
+        if how == "SIGTERM":
+            assert proc.returncode == 0 and "stopped" in err and "Traceback" not in err, err
+        assert not [pid for pid in engines if _alive(pid)]

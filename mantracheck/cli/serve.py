@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from mantracheck.cli.options import model_option
@@ -57,6 +59,12 @@ def serve(host: str, port: int, open_browser: bool, workers: int, model: str | N
         import webbrowser
 
         webbrowser.open(url)
+    import signal
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt  # uvicorn shuts down on SIGTERM, then raises it again: stop as on Ctrl-C
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(sockets=[sock])
     except KeyboardInterrupt:
