@@ -247,6 +247,7 @@ def test_engine_processes_share_the_work_answer_like_the_cli_and_stop_cleanly(tm
         assert statuses[-3:] == [200, 200, 200]
         assert len(_engines(proc)) == 2 and engines[0] not in _engines(proc)
         assert one(texts[1])[1] == cli_json(stdin=texts[1])
+        engines = _engines(proc)
 
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=60)
