@@ -50,18 +50,20 @@ class GuardedTokenizer:
         self.inner = inner
         self.seeded: set[str] = set()
 
-    def _seed(self, text: str) -> None:
+    def _seed(self, chunks: list[str]) -> None:
         seeded, inner = self.seeded, self.inner
-        for chunk in text.split():
-            if chunk not in seeded and len(chunk) <= SEED_CHARS:
+        for chunk in set(chunks).difference(seeded):
+            if len(chunk) <= SEED_CHARS:
                 if len(seeded) >= SEEDS:
                     return
                 seeded.add(chunk)
                 inner(chunk)
 
     def __call__(self, text: str) -> Any:
-        self._seed(text)
-        if not may_need_cutting(text) or _RUN.search(text) is None:
+        chunks = text.split()
+        self._seed(chunks)
+        # (may_need_cutting, on the chunks already split)
+        if len(text) < RUN or max(map(len, chunks), default=0) < RUN or _RUN.search(text) is None:
             return self.inner(text)
         from spacy.tokens import Doc
 

@@ -217,3 +217,30 @@ def test_compose_keeps_copies_exact_and_replaced_spans_whole() -> None:
     w = inner.clean.index("world")
     assert composed.to_source(w, w + 5) == (27, 32)
     assert composed.to_source(0, w + 5) == (11, 32)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from([COPY, QUOTED, REPLACE, OPAQUE, GAP]), st.integers(0, 6), st.integers(0, 4), st.integers(0, 3)), max_size=8),
+    st.lists(st.tuples(st.integers(0, 40), st.integers(-2, 8)), min_size=1, max_size=20),
+)
+def test_to_source_quick_path_gives_what_the_pieces_give(shape, spans) -> None:
+    """to_source's path for a span inside one verbatim piece answers as the general one does."""
+    from mantracheck.text.offsets import Piece, _span
+
+    pieces, clean, src = [], 0, 0
+    for kind, length, replaced, skip in shape:
+        src += skip  # source the clean text leaves out (markup)
+        size = length if kind in (COPY, QUOTED) else replaced if kind != GAP else 0
+        pieces.append(Piece(clean, clean + length, src, src + size, kind))
+        clean, src = clean + length, src + size
+    offsets = OffsetMap(pieces)
+
+    def general(start: int, end: int) -> tuple[int, int] | None:
+        found = offsets._pieces_in(start, max(end, start + 1))
+        if not found or any(p.kind == OPAQUE for p in found):
+            return None
+        return _span(found, start, end)
+
+    for start, width in spans:
+        assert offsets.to_source(start, start + width) == general(start, start + width), (pieces, start, width)

@@ -167,9 +167,9 @@ class Detector:
                 found.add(Found(name, view.starts[first], view.end(last)))
 
         for seq, index in ((view.lowers, self._words), (view.lemmas, self._lemmas)):
-            for i, key in enumerate(seq):
-                for toks, name in index.get(key, ()):
-                    if tuple(seq[i : i + len(toks)]) == toks:
+            for i in [i for i, key in enumerate(seq) if key in index]:
+                for toks, name in index[seq[i]]:
+                    if len(toks) == 1 or tuple(seq[i : i + len(toks)]) == toks:  # (the first is the key)
                         add(name, i, i + len(toks) - 1)
         if self._fast is not None:
             for name, start, end in self._fast(doc):

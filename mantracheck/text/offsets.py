@@ -78,6 +78,11 @@ class OffsetMap:
     def to_source(self, start: int, end: int) -> tuple[int, int] | None:
         """The source span for clean ``[start, end)``, or None if it touches an opaque piece
         or lies wholly in text that has no source."""
+        i = bisect.bisect_right(self._starts, start) - 1
+        if i >= 0:
+            p = self._pieces[i]
+            if p.kind in VERBATIM and max(end, start + 1) <= p.clean_end:  # in one piece, one for one
+                return p.src_start + start - p.clean_start, p.src_start + max(end, start) - p.clean_start
         pieces = self._pieces_in(start, max(end, start + 1))
         if not pieces or any(p.kind == OPAQUE for p in pieces):
             return None
