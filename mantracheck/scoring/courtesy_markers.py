@@ -10,17 +10,16 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from mantracheck.engine.token_matcher import TokenMatcher, supported
 from mantracheck.errors import RuleError
 from mantracheck.scoring.courtesy_model import CourtesyModel, Strategy
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
-    """A strategy match: clean-text span ``[start, end)``."""
+class Found(NamedTuple):
+    """A strategy match: clean-text span ``[start, end)`` (a tuple: about a hundred are made
+    for each email)."""
 
     name: str
     start: int
@@ -45,20 +44,16 @@ class Tokens:
         bounds = [(s.start, s.end) for s in doc.sents]  # raises as doc.sents does when unset
         folds = {} if folds is None else folds
         strings = doc.vocab.strings
-        rows = doc.to_array([ORTH, LEMMA, IDX, IS_SPACE, IS_PUNCT, IS_ALPHA, LIKE_NUM]).tolist() if len(doc) else []
-        texts, lowers, lemmas, starts, spaces, words = [], [], [], [], [], []
-        n_words = 0
-        for orth, lemma, idx, space, punct, alpha, num in rows:
-            text, low = folds.get(orth) or _fold_into(folds, strings, orth)
-            texts.append(text)
-            lowers.append(low)
-            # Token.lemma_ or Token.text, folded
-            lemmas.append(low if lemma == 0 or lemma == orth else (folds.get(lemma) or _fold_into(folds, strings, lemma))[1])
-            starts.append(idx)
-            spaces.append(space)
-            words.append(not (space or punct))
-            n_words += alpha or num
-        positions = [-1] * len(rows)
+        columns = doc.to_array([ORTH, LEMMA, IDX, IS_SPACE, IS_PUNCT, IS_ALPHA, LIKE_NUM]).T.tolist() if len(doc) else [[]] * 7
+        orths, lemma_keys, starts, spaces, puncts, alphas, nums = columns
+        pairs = [folds.get(orth) or _fold_into(folds, strings, orth) for orth in orths]
+        texts = [text for text, _ in pairs]
+        lowers = [low for _, low in pairs]
+        # Token.lemma_ or Token.text, folded
+        lemmas = [low if lemma == 0 or lemma == orth else (folds.get(lemma) or _fold_into(folds, strings, lemma))[1] for orth, lemma, low in zip(orths, lemma_keys, lowers)]
+        words = [not (space or punct) for space, punct in zip(spaces, puncts)]
+        n_words = sum(1 for alpha, num in zip(alphas, nums) if alpha or num)
+        positions = [-1] * len(orths)
         sentences = []
         for start, end in bounds:
             n = 0
