@@ -14,7 +14,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mantracheck.web.app import MAX_BODY, Workbench, create_app
-from tests.serving import running_server
+from tests.serving import free_port, running_server
 
 EMAIL = "Hi Sam,\n\nThanks for your order! We guarantee delivery within the hour. Send us the receipt.\n\nBest,\nAna\n"
 
@@ -291,3 +291,35 @@ def test_engine_processes_end_with_the_server(tmp_path, how):
         if how == "SIGTERM":
             assert proc.returncode == 0 and "stopped" in err and "Traceback" not in err, err
         assert not [pid for pid in engines if _alive(pid)]
+
+
+def test_the_server_collects_garbage_once_its_engine_is_built(tmp_path):
+    """The command line turns the cyclic collector off while a command starts (cli.main);
+    serve turns it on again once its engine is built, and freezes nothing (the engine is
+    built afresh from time to time, and a frozen one's cycles would stay for good)."""
+    import signal
+
+    port = free_port()
+    driver = f"""
+import gc, threading, time, urllib.request
+from mantracheck.cli import main
+
+def probe():
+    for _ in range(300):
+        try:
+            urllib.request.urlopen("http://127.0.0.1:{port}/api/profiles", timeout=2).read()
+            break
+        except OSError:
+            time.sleep(0.2)
+    print("collector", gc.isenabled(), gc.get_freeze_count(), flush=True)
+
+threading.Thread(target=probe, daemon=True).start()
+main(["serve", "--port", "{port}"])
+"""
+    proc = subprocess.Popen([sys.executable, "-c", driver], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    assert line.split() == ["collector", "True", "0"], (line, err)

@@ -188,14 +188,16 @@ def _invoke(argv: list[str] | None, freeze: bool = True) -> None:
         _startup = None
 
 
-def ready() -> None:
+def ready(freeze_heap: bool = True) -> None:
     """Called by a command once its long-lived state is built (see ``main``); does nothing
-    when the command was not started by ``main`` or ``run`` (click's test runner, the API)."""
+    when the command was not started by ``main`` or ``run`` (click's test runner, the API).
+    ``freeze_heap=False`` for a server that builds its engine afresh from time to time
+    (``serve``): a frozen engine's cycles would never be collected once it is let go."""
     global _startup
     if _startup is None:
         return
     (resume, freeze), _startup = _startup, None
-    if freeze:
+    if freeze and freeze_heap:
         gc.freeze()
     if resume:
         gc.enable()

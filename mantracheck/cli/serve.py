@@ -49,6 +49,12 @@ def serve(host: str, port: int, open_browser: bool, workers: int, model: str | N
     if workers == 1:
         bench.warm()
     app = create_app(bench)
+    from mantracheck.cli import ready
+
+    # The engine is built: collect garbage again (see cli.main), without freezing this heap,
+    # since the engine is built afresh after RECYCLE_CHARS (until here serve ran with the
+    # collector off for good).
+    ready(freeze_heap=False)
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{bound}/"
