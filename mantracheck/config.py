@@ -97,8 +97,11 @@ class Config:
         """The base settings with every override whose glob matches ``path`` merged in order."""
         rel = _relative(path, self.root)
         settings = self.base
+        # as in exclude and .gitignore, a pattern that names a folder ("partials") applies
+        # to every file under it
+        folders = _with_folders(rel) if rel is not None else []
         for pattern, override in self.overrides:
-            if rel is not None and glob_match(pattern, rel):
+            if any(glob_match(pattern, c) for c in folders):
                 settings = Settings(
                     profile=override.profile or settings.profile,
                     select=override.select or settings.select,
@@ -112,9 +115,8 @@ class Config:
         rel = _relative(path, self.root)
         if rel is None:
             return False
-        parts = rel.split("/")
         # A pattern excludes a file when it matches the file or any folder above it.
-        candidates = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+        candidates = _with_folders(rel)
         return any(glob_match(p, c) for p in self.exclude for c in candidates)
 
     def to_dict(self, path: str | None = None) -> dict[str, Any]:
@@ -137,6 +139,12 @@ class Config:
             "fragment_fields": list(self.fragment_fields),
             "kind": settings.kind,
         }
+
+
+def _with_folders(rel: str) -> list[str]:
+    """A relative path and the folders above it: ``a/b/c.txt`` -> a, a/b, a/b/c.txt."""
+    parts = rel.split("/")
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
 
 
 def _settings_dict(s: Settings) -> dict[str, Any]:
@@ -184,10 +192,33 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
         elif c == "?":
             out.append("[^/]")
             i += 1
+        elif c == "\\" and i + 1 < len(pattern):  # an escaped character stands for itself
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+        elif c == "[" and (end := _class_end(pattern, i)) > 0:  # [abc], [a-z], [!abc]
+            body = pattern[i + 1 : end]
+            negated = body[:1] in ("!", "^")
+            body = body[1:] if negated else body
+            escaped = "".join("\\" + ch if ch in "\\[]^" else ch for ch in body)
+            out.append(f"[^/{escaped}]" if negated else f"(?!/)[{escaped}]")
+            i = end + 1
         else:
             out.append(re.escape(c))
             i += 1
     return re.compile("".join(out) + r"\Z")
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """Where the character class opening at ``start`` closes (its "]"), or -1: then "[" is a
+    character like any other. A "]" first in the class ("[]a]", "[!]a]") is one of its
+    characters, as in gitignore and fnmatch."""
+    i = start + 1
+    if i < len(pattern) and pattern[i] in "!^":
+        i += 1
+    if i < len(pattern) and pattern[i] == "]":
+        i += 1
+    end = pattern.find("]", i)
+    return end if end > start + 1 else -1
 
 
 def glob_match(pattern: str, rel_path: str) -> bool:

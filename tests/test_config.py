@@ -30,10 +30,46 @@ def write(path: Path, text: str) -> Path:
         ("drafts", "a/drafts", True),
         ("./.github/**", ".github/workflows/ci.yml", True),  # (lstrip("./") took the dot of .github)
         ("./emails/*.txt", "emails/a.txt", True),
+        # character classes and escapes, as in .gitignore
+        ("[Rr]eadme.md", "docs/readme.md", True),
+        ("[Rr]eadme.md", "docs/README.md", False),
+        ("*.[!ch]", "src/a.c", False),
+        ("*.[!ch]", "src/a.x", True),
+        ("emails/[0-9]*/x.txt", "emails/2024/x.txt", True),
+        ("a[/]b", "a/b", False),  # a class never matches "/"
+        ("[]x].txt", "].txt", True),
+        ("[a.md", "[a.md", True),  # an unclosed "[" is a character
+        ("\\*.txt", "*.txt", True),
+        ("\\*.txt", "a.txt", False),
     ],
 )
 def test_glob_match(pattern: str, path: str, expected: bool) -> None:
     assert glob_match(pattern, path) is expected
+
+
+def test_an_override_naming_a_folder_applies_to_every_file_under_it(tmp_path: Path) -> None:
+    """As in exclude (and .gitignore): "partials" and "emails/" name the folders, so the files
+    in them take the override; before, such a pattern matched no file at all."""
+    cfg = write(tmp_path / ".mantracheck.toml", '[overrides]\n"partials" = { kind = "fragment" }\n"emails/" = { profile = "marketing" }\n"[Ll]egal/*.txt" = { ignore = ["courtesy"] }\n')
+    config = load_config(str(cfg))
+    assert config.settings_for(str(tmp_path / "mail" / "partials" / "footer.html")).kind == "fragment"
+    assert config.settings_for(str(tmp_path / "emails" / "2024" / "spring.txt")).profile == "marketing"
+    assert config.settings_for(str(tmp_path / "legal" / "terms.txt")).ignore == ("courtesy",)
+    plain = config.settings_for(str(tmp_path / "replies" / "partials.txt"))
+    assert plain.kind is None and plain.profile is None and plain.ignore == ()
+    # and through the command line: a text of such a folder is a fragment, so its missing
+    # greeting is no finding (without the config it is one: "blurbs" is no built-in folder)
+    write(tmp_path / "blurbs" / "spring.txt", "Your order has shipped and should reach you on Monday morning.\n\nIf anything arrives damaged, reply to this email with a photo and we will arrange a replacement.\n")
+    from click.testing import CliRunner
+
+    from mantracheck.cli import cli
+
+    write(cfg, '[overrides]\n"blurbs" = { kind = "fragment" }\n')
+    target = str(tmp_path / "blurbs" / "spring.txt")
+    without = CliRunner().invoke(cli, ["lint", "--no-config", "--format", "json", target])
+    with_config = CliRunner().invoke(cli, ["lint", "--config", str(cfg), "--format", "json", target])
+    assert '"courtesy.greeting"' in without.output
+    assert '"courtesy.greeting"' not in with_config.output and with_config.exit_code == 0, with_config.output
 
 
 def test_discovery_walks_up_and_prefers_dedicated_files(tmp_path: Path) -> None:
