@@ -143,3 +143,24 @@ def test_click_usage_errors_are_one_line_too() -> None:
         assert result.exit_code == 2, args
         (line,) = result.stderr.splitlines()
         assert line.startswith("mantracheck: error: ") and says in line and line.endswith("--help')"), line
+
+
+def test_rules_lists_and_explains_the_packs_of_the_config_as_lint_runs_them(tmp_path: Path) -> None:
+    """A team's packs named by the config's rule_paths are listed and explained, as a lint in
+    the same folder runs them; --rules adds more."""
+    made = invoke("rules", "new", "team.no-synergy", "--dir", "style", cwd=tmp_path)
+    assert made.exit_code == 0, made.output
+    (tmp_path / ".git").mkdir()  # the repository the config's rule_paths must stay inside
+    (tmp_path / ".mantracheck.toml").write_text('rule_paths = ["style"]\n', encoding="utf-8")
+    (tmp_path / "a.txt").write_text("A sentence with replace me in it.\n", encoding="utf-8")
+    linted = invoke("lint", "--format", "json", "a.txt", cwd=tmp_path)
+    assert '"team.no-synergy"' in linted.output, linted.output
+    listed = invoke("rules", cwd=tmp_path)
+    assert listed.exit_code == 0 and "team.no-synergy" in listed.output, listed.output
+    explained = invoke("rules", "explain", "team.no-synergy", cwd=tmp_path)
+    assert explained.exit_code == 0 and explained.output.startswith("team.no-synergy  (existence, warning)"), explained.output
+    # elsewhere (no config) the rule is unknown, as lint there would not run it
+    assert invoke("rules", "explain", "team.no-synergy", cwd=tmp_path / "style").exit_code == 0  # (the config above is found)
+    other = tmp_path.parent / (tmp_path.name + "-other")
+    (other / ".git").mkdir(parents=True)
+    assert invoke("rules", "explain", "team.no-synergy", cwd=other).exit_code == 2

@@ -18,14 +18,15 @@ from mantracheck.cli.options import rule_paths_option
 @rule_paths_option
 @click.pass_context
 def rules(ctx: click.Context, fmt: str, profile: str | None, rule_paths: tuple[str, ...]) -> None:
-    """List the rules (id, severity, profiles, what it checks)."""
+    """List the rules (id, severity, profiles, what it checks): the built-in ones and the
+    packs of the config's rule_paths (found as lint finds it) and --rules."""
     ctx.obj = {"rule_paths": rule_paths}
     if ctx.invoked_subcommand is not None:
         return
     from mantracheck.engine.loader import load_rules
     from mantracheck.errors import UsageError
 
-    ruleset = load_rules(tuple(rule_paths))
+    ruleset = load_rules(_with_config_packs(rule_paths))
     if profile is not None and profile not in ruleset.profiles:
         raise UsageError(f"unknown profile {profile!r}; expected one of {', '.join(ruleset.profiles)}")
     listed = [r for r in ruleset.rules if profile is None or profile in r.profiles]
@@ -51,6 +52,14 @@ def rules(ctx: click.Context, fmt: str, profile: str | None, rule_paths: tuple[s
     click.echo(format_rule_list(rows, width), nl=False)
     footer = f"{len(listed)} rules in {len({r.pack for r in listed})} packs. * severity differs by profile. 'mantracheck rules explain ID' for details."
     click.echo("\n" + (footer if width is None else textwrap.fill(footer, width)))
+
+
+def _with_config_packs(rule_paths: tuple[str, ...]) -> tuple[str, ...]:
+    """The config's rule_paths (the config lint would use here), then --rules: what a lint
+    in this folder runs, so that a team's rules are listed and explained too."""
+    from mantracheck.config import load_config
+
+    return tuple(dict.fromkeys((*load_config().rule_paths, *rule_paths)))
 
 
 #: Below this many columns for the summary beside the other columns, it goes on lines of its own.
@@ -91,7 +100,7 @@ def explain(ctx: click.Context, rule_id: str) -> None:
     from mantracheck.engine.loader import load_rules
     from mantracheck.errors import UsageError
 
-    ruleset = load_rules(tuple(ctx.obj["rule_paths"]))
+    ruleset = load_rules(_with_config_packs(ctx.obj["rule_paths"]))
     rule = ruleset.by_id().get(rule_id)
     if rule is None:
         close = [r.id for r in ruleset.rules if rule_id in r.id]
