@@ -3,6 +3,7 @@ from PyYAML's composed node tree: the same tree, for every kind of value."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,9 @@ def composed(text: str) -> Any:
         if isinstance(n, yaml.SequenceNode):
             return [node(v) for v in n.value]
         if isinstance(n, yaml.ScalarNode) and n.tag == "tag:yaml.org,2002:str":
-            return Leaf(n.value, n.start_mark.index, n.end_mark.index, n.style)
+            # the node starts at its anchor or tag ("&b 'Hi'", "!!str 42"); the Leaf at its text
+            own = re.compile(r"(?:(?:![^\s]*|&[^\s]+)\s+)*").match(text, n.start_mark.index).end()
+            return Leaf(n.value, min(own, n.end_mark.index), n.end_mark.index, n.style)
         return None
 
     trees = [node(d) for d in yaml.compose_all(text, Loader=yaml.SafeLoader) if d is not None]
@@ -58,6 +61,22 @@ def test_the_event_reader_on_every_yaml_file_at_hand() -> None:
         except yaml.YAMLError:
             continue
         assert parse_yaml(text) == expected, path
+
+
+def test_findings_in_an_anchored_or_tagged_string_point_at_their_words_and_an_alias_is_linted_once() -> None:
+    """An anchor or tag before a string ("&b 'Hi...'") put every finding in it at the anchor;
+    each alias of it linted the same text again, at the same place."""
+    from mantracheck.api import lint_text
+
+    text = 'base: !!str &promise "Hi. We guarantee it. Really, we guarantee it."\nreplies:\n  - body: *promise\n  - body: *promise\n  - body: &two\n      Thanks. We guarantee more.\n'
+    findings = lint_text(text, path="replies.yaml", input_format="yaml", fields=("base", "body"))
+    found = sorted((f.rule, f.line, f.column) for f in findings if f.rule == "overpromise.guarantee")
+    line = text.splitlines()[0]
+    assert found == [
+        ("overpromise.guarantee", 1, line.index("We guarantee") + 1),
+        ("overpromise.guarantee", 1, line.index("we guarantee") + 1),
+        ("overpromise.guarantee", 6, 15),
+    ]
 
 
 def test_an_undefined_alias_is_an_input_error() -> None:

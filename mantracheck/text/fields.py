@@ -226,7 +226,8 @@ def _yaml_value(loader: Any, anchors: dict[str, tuple[Node, str | None]], depth:
         tag = event.tag
         if tag is None or tag == "!":
             tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-        built = (Leaf(event.value, event.start_mark.index, event.end_mark.index, event.style) if tag == _STR_TAG else None, event.value)
+        start = _after_properties(loader, event)
+        built = (Leaf(event.value, start, event.end_mark.index, event.style) if tag == _STR_TAG else None, event.value)
     elif isinstance(event, yaml.SequenceStartEvent):
         items: list[Node] = []
         while not loader.check_event(yaml.SequenceEndEvent):
@@ -245,6 +246,24 @@ def _yaml_value(loader: Any, anchors: dict[str, tuple[Node, str | None]], depth:
     if event.anchor is not None:
         anchors[event.anchor] = built
     return built
+
+
+#: A node's properties before its scalar: an anchor (&name) or a tag (!x, !!str, !<uri>).
+_PROPERTY = re.compile(r"(?:!<[^>]*>|[&!][^\s,\[\]{}]*)\s*")
+
+
+def _after_properties(loader: Any, event: Any) -> int:
+    """Where a scalar's own text starts: its event starts at its anchor or tag, if it has
+    one ("&greeting 'Hi...'"); the rebuild reads from the quote. (A wrong guess costs
+    nothing: the rebuild is checked against the parser's value.)"""
+    i = event.start_mark.index
+    text = loader.buffer  # the whole text (parse_yaml reads a str), as the marks count it
+    while i < event.end_mark.index and text[i] in "&!":
+        m = _PROPERTY.match(text, i)
+        if m is None or m.end() <= i:
+            break
+        i = m.end()
+    return i
 
 
 _BREAK = re.compile(r"\r\n|\r|\n")
@@ -393,9 +412,11 @@ def fields_to_texts(text: str, tree: Node, specs: Sequence[FieldSpec], placehold
 
     out = []
     total = 0
+    seen: set[int] = set()  # a YAML alias is the anchored node again: its text is linted once, where it is written
     for label, leaf in select(tree, specs):
-        if not leaf.value.strip():
+        if not leaf.value.strip() or id(leaf) in seen:
             continue
+        seen.add(id(leaf))
         total += len(leaf.value)
         if total > MAX_BYTES:  # decoded text counts towards the limit: aliases repeat a value
             raise InputError(f"its text fields add up to more than the {MAX_BYTES // (1024 * 1024)} MiB limit (YAML aliases repeat a value?); not linted")
