@@ -45,7 +45,7 @@ def lsp(port: int | None, debounce: int, docs_url: str | None, config_path: str 
     get_pipeline(model)  # warm: the slow part of the first lint, done before the editor waits on it
     options = ServerOptions(config_path=config_path, use_config=not no_config, model=model, rule_paths=rule_paths)
     server = MantracheckServer(options, debounce=debounce / 1000, docs_url=docs_url)
-    ready()  # collect garbage again (see cli.main)
+    ready(freeze_heap=False)  # collect garbage again (see cli.main); its engines are rebuilt after 32 MB, so nothing frozen
     if port is not None:
         click.echo(f"mantracheck: language server on 127.0.0.1:{port} (Ctrl-C stops it)", err=True)
         try:
