@@ -29,10 +29,11 @@ RUN = 200
 LONG = 1000
 CHUNK = 32
 #: Chunks up to this long are seeded into spaCy's cache; at most ``SEEDS`` of them per
-#: tokenizer (past that, spaCy's own caching as before). Both caches go with the pipeline
-#: (``nlp.release_pipelines``).
+#: tokenizer (past that, spaCy's own caching as before), and spaCy's cache is made that big
+#: (its default, 10,000 chunks, would fill and leave later seeds tokenized twice for
+#: nothing; 100,000 cost a few MB). Both go with the pipeline (``nlp.release_pipelines``).
 SEED_CHARS = 40
-SEEDS = 500_000
+SEEDS = 100_000
 _RUN = re.compile(rf"(?:[^\w\s]|_){{{RUN},}}|\S{{{LONG},}}")
 
 
@@ -49,6 +50,8 @@ class GuardedTokenizer:
     def __init__(self, inner: Any) -> None:
         self.inner = inner
         self.seeded: set[str] = set()
+        if getattr(inner, "max_cache_size", SEEDS) < SEEDS:
+            inner.max_cache_size = SEEDS
 
     def _seed(self, chunks: list[str]) -> None:
         seeded, inner = self.seeded, self.inner

@@ -9,6 +9,7 @@ import sys
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -323,3 +324,89 @@ main(["serve", "--port", "{port}"])
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=60)
     assert line.split() == ["collector", "True", "0"], (line, err)
+
+
+def _marked(mark: str) -> list[int]:
+    """The processes started with MANTRACHECK_TEST_MARK=mark in their environment (a server
+    and its engines, whoever their parent is now)."""
+    import os
+
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                environ = open(f"/proc/{entry}/environ", "rb").read()
+                state = open(f"/proc/{entry}/stat").read().rpartition(")")[2].split()[0]
+            except OSError:
+                continue
+            if f"MANTRACHECK_TEST_MARK={mark}".encode() in environ.split(b"\0") and state != "Z":
+                found.append(int(entry))
+    return found
+
+
+def _gone(mark: str, seconds: float = 15) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while _marked(mark):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.25)
+    return True
+
+
+def _serve(tmp_path, mark: str, *args: str, **popen: Any) -> subprocess.Popen:
+    import os
+
+    env = {**os.environ, "MANTRACHECK_TEST_MARK": mark}
+    return subprocess.Popen([sys.executable, "-m", "mantracheck", "serve", "--port", str(free_port()), "--workers", "2", *args], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **popen)
+
+
+def test_engines_that_cannot_start_stop_the_server_with_one_line(tmp_path):
+    proc = _serve(tmp_path, "nomodel", "--model", "no_such_pipeline_here")
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2, err
+    assert err.count("\n") == 1 and "no_such_pipeline_here" in err and "Traceback" not in err, err
+    assert _gone("nomodel")
+
+
+@pytest.mark.parametrize(("how", "after"), [("SIGINT", 0.6), ("SIGTERM", 0.3), ("SIGTERM", 0.05)])
+def test_stopped_while_its_engines_start_the_server_leaves_nothing_running(tmp_path, how, after):
+    import signal
+    import time
+
+    mark = f"early-{how}-{after}"
+    proc = _serve(tmp_path, mark)
+    time.sleep(after)
+    proc.send_signal(getattr(signal, how))
+    _, err = proc.communicate(timeout=60)  # (it used to wait for its engines for good)
+    assert "Traceback" not in err, err
+    assert _gone(mark), _marked(mark)
+
+
+def test_sigterm_to_the_process_group_lets_the_checks_in_hand_finish(tmp_path):
+    """systemd, `timeout` and `kill -- -PGID` signal every process of the group: the engines
+    leave stopping to the server, which answers what it holds first."""
+    import os
+    import signal
+    import time
+
+    mark = "group-term"
+    proc = _serve(tmp_path, mark, start_new_session=True)
+    base = None
+    deadline = time.monotonic() + 60
+    while base is None:
+        line = proc.stderr.readline()
+        if "serving on" in line:
+            base = line.split("serving on ")[1].split()[0].rstrip("/")
+        assert line and time.monotonic() < deadline, "serve did not start"
+    text = ("Hi Sam,\n\nWe guarantee delivery within the hour, and thanks for waiting. " * 3000)[:200_000]
+    with ThreadPoolExecutor(6) as pool:
+        futures = [pool.submit(post, base + "/api/lint", json.dumps({"text": text + str(i)}).encode()) for i in range(6)]
+        time.sleep(0.5)
+        os.killpg(proc.pid, signal.SIGTERM)
+        statuses = [f.result()[0] for f in futures]
+    _, err = proc.communicate(timeout=60)
+    assert statuses == [200] * 6, (statuses, err)
+    assert proc.returncode == 0 and "Traceback" not in err, err
+    assert _gone(mark)

@@ -137,3 +137,10 @@ def test_seeding_stops_at_its_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     seeded("one two " + "x" * (guard.SEED_CHARS + 1) + " three four five")
     assert len(seeded.seeded) == 3 and seeded.seeded < {"one", "two", "three", "four", "five"}  # the long chunk skipped, then full
     assert _tokens(seeded("one six")) == _tokens(_fresh()("one six"))
+
+
+def test_the_guard_makes_spacys_cache_hold_what_it_seeds() -> None:
+    from mantracheck.tokenize_guard import SEEDS, GuardedTokenizer
+
+    assert _fresh().max_cache_size < SEEDS  # spaCy's default would fill and drop later seeds
+    assert GuardedTokenizer(_fresh()).inner.max_cache_size == SEEDS

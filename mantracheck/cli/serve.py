@@ -44,37 +44,39 @@ def serve(host: str, port: int, open_browser: bool, workers: int, model: str | N
         from mantracheck.errors import UsageError
 
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    # the engine after the port: a busy port is said at once, not after the engine processes start
-    bench = Workbench(load_config(), model=model, processes=workers)
-    if workers == 1:
-        bench.warm()
-    app = create_app(bench)
-    from mantracheck.cli import ready
-
-    # The engine is built: collect garbage again (see cli.main), without freezing this heap,
-    # since the engine is built afresh after RECYCLE_CHARS (until here serve ran with the
-    # collector off for good).
-    ready(freeze_heap=False)
-    bound = sock.getsockname()[1]
-    shown = f"[{host}]" if ":" in host else host
-    url = f"http://{shown}:{bound}/"
-    click.echo(f"mantracheck: serving on {url} (Ctrl-C stops it)", err=True)
-    if host not in LOCAL:
-        click.echo(f"mantracheck: listening on {host}, not 127.0.0.1: other machines can reach this page", err=True)
-    if open_browser:
-        import webbrowser
-
-        webbrowser.open(url)
     import signal
 
     def stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt  # uvicorn shuts down on SIGTERM, then raises it again: stop as on Ctrl-C
 
     signal.signal(signal.SIGTERM, stop)
+    bench = None
     try:
+        # the engine after the port: a busy port is said at once, not after the engines start
+        bench = Workbench(load_config(), model=model, processes=workers)
+        if workers == 1:
+            bench.warm()
+        app = create_app(bench)
+        from mantracheck.cli import ready
+
+        # The engine is built: collect garbage again (see cli.main), without freezing this
+        # heap, since the engine is built afresh after RECYCLE_CHARS.
+        ready(freeze_heap=False)
+        sock.listen(2048)  # (uvicorn's backlog): from here a connection waits, never is refused
+        bound = sock.getsockname()[1]
+        shown = f"[{host}]" if ":" in host else host
+        url = f"http://{shown}:{bound}/"
+        click.echo(f"mantracheck: serving on {url} (Ctrl-C stops it)", err=True)
+        if host not in LOCAL:
+            click.echo(f"mantracheck: listening on {host}, not 127.0.0.1: other machines can reach this page", err=True)
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
         uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(sockets=[sock])
     except KeyboardInterrupt:
         pass
     finally:
-        bench.close()
+        if bench is not None:
+            bench.close()
     click.echo("mantracheck: stopped", err=True)
