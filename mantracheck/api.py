@@ -15,7 +15,7 @@ from mantracheck.engine.runner import Linter, Source
 from mantracheck.errors import InputError, MantracheckError, UsageError
 from mantracheck.models import FileReport, Finding, LintResult, Notice, RuleMeta, Severity
 from mantracheck.text import LineIndex, format_for_path, read_file
-from mantracheck.text.formats import EXTENSIONS, FORMATS, KEYED, keys_of, names_a_field
+from mantracheck.text.formats import EXTENSIONS, FORMATS, KEYED, format_of, keys_of, names_a_field
 from mantracheck.text.walk import FolderWalk, in_language_folder, is_legal_file
 
 T = TypeVar("T")
@@ -144,6 +144,8 @@ class _Session:
             except InputError as exc:
                 reports[i] = FileReport(path=path, error=str(exc), skipped=exc.skipped)
                 continue
+            if fmt == "text" and self.options.input_format is None:
+                fmt = format_of(path, src.text) or fmt  # a .liquid/.j2/.erb template of HTML is HTML
             linter = self.linter_for(path)
             too_long = _too_long_for(linter, src.text)
             if too_long:

@@ -579,3 +579,23 @@ def test_text_index_round_trips_every_offset(text: str, encoding: str) -> None:
         units = {"utf-8": len(before.encode("utf-8")), "utf-16": len(before.encode("utf-16-le")) // 2, "utf-32": len(before)}[encoding]
         assert position.character == units
     assert apply_text_edits(text, []) == text
+
+
+def test_the_editor_reads_a_bare_template_of_html_as_lint_does(tmp_path: Path) -> None:
+    """A .liquid email of HTML: its markup is no copy (a class name in capitals no shouting),
+    as `lint` reads it."""
+    from mantracheck.lsp import engines as eng
+
+    (tmp_path / ".git").mkdir()
+    engines = eng.Engines(eng.ServerOptions(use_config=False))
+    engines.set_folders([tmp_path])
+    slot = engines.slot(tmp_path)
+    slot.refresh()
+    assert slot.engine is not None
+    text = '<div class="BUTTON">\n  <p>Hi Sam,</p>\n  <p>Thanks for your order: it ships today.</p>\n</div>\n'
+    path = tmp_path / "order.liquid"
+    path.write_text(text, encoding="utf-8")
+    rules = {f.rule for f in slot.engine.lint(str(path), "order.liquid", text, "text").findings}
+    assert "courtesy.shouting" not in rules and "courtesy.greeting" not in rules, rules
+    as_text = {f.rule for f in slot.engine.lint(None, "order.liquid", text, "text").findings}  # (no path: no file to say)
+    assert "courtesy.shouting" in as_text

@@ -146,6 +146,35 @@ def test_liquid(tmp_path: Path, name: str) -> None:
     assert fixed(tmp_path, "fix-" + name, LIQUID) == LIQUID.replace("ASAP", "when you can")
 
 
+HTML_LIQUID = """<div class="BUTTON">
+  <p>Hi {{ customer.first_name }},</p>
+  <p>Thanks for your order: it ships today.</p>
+  <a href="https://example.com/TRACK">TRACK YOUR ORDER</a>
+</div>
+"""
+
+
+@pytest.mark.parametrize("name", ["order.liquid", "order.mustache", "order.j2", "order.tpl", "order.erb"])
+def test_a_bare_template_of_html_is_read_as_html(tmp_path: Path, name: str) -> None:
+    """A .liquid/.mustache/.j2/.tpl/.erb file is plain text or HTML by what it holds: read as
+    text, this email's class name and button were shouting and it had no greeting."""
+    from mantracheck.text.formats import format_of
+
+    assert format_of(name, HTML_LIQUID) == "html"
+    courtesy = ("courtesy.greeting", "courtesy.shouting")
+    assert lint(tmp_path, name, HTML_LIQUID, select=courtesy) == lint(tmp_path, "order.html", HTML_LIQUID, select=courtesy) == []
+    plain = "Hi {{ name }},\n\nYour order shipped. Questions? Write to <help@acme.example> or reply.\n\nAna\n"
+    assert format_of(name, plain) == "text"  # an address in brackets is no HTML
+    assert format_of("order.txt" + name[name.index(".") :], HTML_LIQUID) == "text"  # the name says text
+    assert format_of("order.text.erb", HTML_LIQUID) == "text"
+    # named outright with --input-format text, it is text, as asked
+    (tmp_path / "forced").mkdir()
+    forced = tmp_path / "forced" / name
+    forced.write_text(HTML_LIQUID, encoding="utf-8")
+    (report,) = mantracheck.lint_paths([str(forced)], select=courtesy, input_format="text").files
+    assert any(f.rule == "courtesy.shouting" for f in report.findings)
+
+
 NUNJUCKS = """{# We guarantee nothing #}
 {% extends "base.njk" %}
 {% block body %}<p>Dear {{ name }}, we guarantee a reply. Reply ASAP.</p>{% endblock %}

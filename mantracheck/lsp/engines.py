@@ -140,6 +140,10 @@ class Engine:
         too_long = _too_long_for(linter, text)
         if too_long:
             return FileReport(shown, error=too_long, skipped=True)
+        if fmt == "text" and path is not None:
+            from mantracheck.text.formats import format_of
+
+            fmt = format_of(path, text) or fmt  # as lint reads it: a .liquid template of HTML is HTML
         return _lint_guarded(linter, [Source(shown, text, fmt)])[0]
 
     def severity(self, path: str | None, rule_id: str) -> Any:

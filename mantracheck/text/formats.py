@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from mantracheck.text.offsets import GAP, Extracted, TextBuilder
 from mantracheck.text.placeholders import Placeholders, add_text, compile_placeholders
 
-__all__ = ["EXTENSIONS", "FORMATS", "KEYED", "TextOptions", "add_text", "extract", "format_for_path", "key_spans", "keys_of"]
+__all__ = ["EXTENSIONS", "FORMATS", "KEYED", "TextOptions", "add_text", "extract", "format_for_path", "format_of", "key_spans", "keys_of"]
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,35 @@ EXTENSIONS: dict[str, str] = {
     ".yml": "yaml",
     ".json": "json",
 }
+
+
+#: Template extensions used for plain text and HTML alike (a Liquid, Mustache, Jinja or ERB
+#: email): for these the file's content decides (``format_of``). A name that says which
+#: (``.html.liquid``, ``.txt.j2``, ``.text.erb``) is not asked.
+AMBIGUOUS = (".tmpl", ".tpl", ".j2", ".jinja", ".jinja2", ".liquid", ".mustache", ".erb")
+#: What makes such a template HTML: an element of an HTML page or email, by name (not any
+#: "<...>": a plain-text email may show an address as <help@acme.example>).
+_HTML_ELEMENT = re.compile(
+    r"<(?:!doctype|/?(?:html|head|body|div|p|span|a|table|tbody|thead|tr|td|th|ul|ol|li|br|hr|img|h[1-6]|strong|em|b|i|u|font|center|section|header|footer|main|article|blockquote|pre|style|meta|title))(?=[\s/>])[^<>]*>",
+    re.IGNORECASE,
+)
+
+
+def format_of(path: str, text: str) -> str | None:
+    """``format_for_path``, but a template of an ``AMBIGUOUS`` extension that holds an HTML
+    element (``<p>``, ``<div>``, ``<a href=...>``, ``<br>``) is read as HTML: its tags and
+    attributes are markup, not words (a class name in capitals is no shouting, a link is a
+    button, the greeting is the first paragraph's)."""
+    fmt = format_for_path(path)
+    if fmt == "text":
+        name = os.path.basename(path).lower()
+        for ext in AMBIGUOUS:
+            if name.endswith(ext):
+                stem = name[: -len(ext)]
+                if not stem.endswith((".txt", ".text")) and _HTML_ELEMENT.search(text):
+                    return "html"
+                break
+    return fmt
 
 
 def format_for_path(path: str) -> str | None:
