@@ -44,16 +44,20 @@ class Tokens:
         bounds = [(s.start, s.end) for s in doc.sents]  # raises as doc.sents does when unset
         folds = {} if folds is None else folds
         strings = doc.vocab.strings
-        columns = doc.to_array([ORTH, LEMMA, IDX, IS_SPACE, IS_PUNCT, IS_ALPHA, LIKE_NUM]).T.tolist() if len(doc) else [[]] * 7
-        orths, lemma_keys, starts, spaces, puncts, alphas, nums = columns
-        pairs = [folds.get(orth) or _fold_into(folds, strings, orth) for orth in orths]
-        texts = [text for text, _ in pairs]
-        lowers = [low for _, low in pairs]
-        # Token.lemma_ or Token.text, folded
-        lemmas = [low if lemma == 0 or lemma == orth else (folds.get(lemma) or _fold_into(folds, strings, lemma))[1] for orth, lemma, low in zip(orths, lemma_keys, lowers)]
-        words = [not (space or punct) for space, punct in zip(spaces, puncts)]
-        n_words = sum(1 for alpha, num in zip(alphas, nums) if alpha or num)
-        positions = [-1] * len(orths)
+        rows = doc.to_array([ORTH, LEMMA, IDX, IS_SPACE, IS_PUNCT, IS_ALPHA, LIKE_NUM]).tolist() if len(doc) else []
+        texts, lowers, lemmas, starts, spaces, words = [], [], [], [], [], []
+        n_words = 0
+        for orth, lemma, idx, space, punct, alpha, num in rows:
+            text, low = folds.get(orth) or _fold_into(folds, strings, orth)
+            texts.append(text)
+            lowers.append(low)
+            # Token.lemma_ or Token.text, folded
+            lemmas.append(low if lemma == 0 or lemma == orth else (folds.get(lemma) or _fold_into(folds, strings, lemma))[1])
+            starts.append(idx)
+            spaces.append(space)
+            words.append(not (space or punct))
+            n_words += alpha or num
+        positions = [-1] * len(rows)
         sentences = []
         for start, end in bounds:
             n = 0
@@ -193,8 +197,7 @@ class Detector:
         the same features."""
         view = tokens if tokens is not None else self.tokens(doc)
         most = self._longest if longest is None else longest
-        fix = self.model.lemma_exceptions
-        words = [(fix.get(view.lowers[i], view.lemmas[i]), view.lowers[i], view.starts[i], view.end(i)) for i, space in enumerate(view.spaces) if not space]
+        words = self._word_tokens(view)
         for k, (lemma, lower, start, end) in enumerate(words):
             if lemma not in self._taken and lower not in self._taken:
                 yield lemma, start, end
@@ -205,14 +208,18 @@ class Detector:
                 entry += " " + words[k + n - 1][0]
                 yield entry, start, words[k + n - 1][3]
 
+    def _word_tokens(self, view: Tokens) -> list[tuple[str, str, int, int]]:
+        """(lemma, lower-cased text, start, end) of each token but white space; the lemma of a
+        word in the model's ``lemma_exceptions`` as given there."""
+        fix = self.model.lemma_exceptions
+        return [(fix.get(view.lowers[i], view.lemmas[i]), view.lowers[i], view.starts[i], view.end(i)) for i, space in enumerate(view.spaces) if not space]
+
     def lexicon_in(self, tokens: Tokens) -> Iterator[tuple[str, int, int]]:
         """The candidates of ``words_in`` that are entries of the model's lexicon, in the same
         order, found without building the rest: a run grows only while some entry starts
         with it (a 2 KB email has about 1,100 candidates and 250 entries)."""
         lexicon, heads, taken = self.model.lexicon, self._heads, self._taken
-        fix = self.model.lemma_exceptions
-        lowers, lemmas, starts, texts = tokens.lowers, tokens.lemmas, tokens.starts, tokens.texts
-        words = [(fix.get(lowers[i], lemmas[i]), lowers[i], starts[i], starts[i] + len(texts[i])) for i, space in enumerate(tokens.spaces) if not space]
+        words = self._word_tokens(tokens)
         most = self._longest
         for k, (lemma, lower, start, end) in enumerate(words):
             if lemma in lexicon and lemma not in taken and lower not in taken:
