@@ -37,11 +37,12 @@ SEEDS = 100_000
 _RUN = re.compile(rf"(?:[^\w\s]|_){{{RUN},}}|\S{{{LONG},}}")
 
 
-def may_need_cutting(text: str) -> bool:
+def may_need_cutting(text: str, chunks: list[str] | None = None) -> bool:
     """False when no run can be cut: both kinds are at least ``RUN`` characters without
     whitespace (``str.split`` and ``\\s`` agree on what whitespace is). A quarter of the
-    time of the search itself on prose, which tries every character."""
-    return len(text) >= RUN and max(map(len, text.split()), default=0) >= RUN
+    time of the search itself on prose, which tries every character. ``chunks``: the text
+    already split."""
+    return len(text) >= RUN and max(map(len, text.split() if chunks is None else chunks), default=0) >= RUN
 
 
 class GuardedTokenizer:
@@ -65,8 +66,7 @@ class GuardedTokenizer:
     def __call__(self, text: str) -> Any:
         chunks = text.split()
         self._seed(chunks)
-        # (may_need_cutting, on the chunks already split)
-        if len(text) < RUN or max(map(len, chunks), default=0) < RUN or _RUN.search(text) is None:
+        if not may_need_cutting(text, chunks) or _RUN.search(text) is None:
             return self.inner(text)
         from spacy.tokens import Doc
 
