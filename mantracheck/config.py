@@ -337,6 +337,8 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
         raise fail("overrides", f"expected {TOP_KEYS['overrides']}, got {kind_of(table)}")
     for pattern, value in table.items():
         key = f"overrides.{_key(pattern)}"
+        if str(pattern).startswith("!"):
+            raise fail(key, _NEGATION)
         if not isinstance(value, dict):
             raise fail(key, f"expected a table with {', '.join(OVERRIDE_KEYS)}, got {kind_of(value)}")
         for sub in value:
@@ -364,7 +366,7 @@ def parse_config(raw: Mapping[str, Any], path: Path) -> Config:
         fail_on=fail_on,
         rule_paths=rule_paths,
         placeholders=placeholders,
-        exclude=_strings(raw, "exclude", fail),
+        exclude=_globs(raw, "exclude", fail),
         overrides=tuple(overrides),
         model=model,
         min_courtesy=min_courtesy,
@@ -439,6 +441,19 @@ def _field_specs(raw: Mapping[str, Any], fail: Any) -> tuple[str, ...]:
         except ValueError:
             raise fail(f"fields[{i}]", "expected KEY or KEY[SIBLING=VALUE]") from None
     return specs
+
+
+#: A .gitignore "!pattern" would re-include; here it would be a name starting with "!" and
+#: match nothing, silently: said instead.
+_NEGATION = 'a "!" pattern (re-include, as in .gitignore) is not supported; narrow the other patterns instead (write "\\!" for a name that starts with "!")'
+
+
+def _globs(raw: Mapping[str, Any], key: str, fail: Any) -> tuple[str, ...]:
+    patterns = _strings(raw, key, fail)
+    for i, pattern in enumerate(patterns):
+        if pattern.strip().startswith("!"):
+            raise fail(f"{key}[{i}]", _NEGATION)
+    return patterns
 
 
 def _strings(raw: Mapping[str, Any], key: str, fail: Any, prefix: str = "") -> tuple[str, ...]:

@@ -41,6 +41,7 @@ def write(path: Path, text: str) -> Path:
         ("[a.md", "[a.md", True),  # an unclosed "[" is a character
         ("\\*.txt", "*.txt", True),
         ("\\*.txt", "a.txt", False),
+        ("\\!important.txt", "notes/!important.txt", True),  # (the way to name one)
     ],
 )
 def test_glob_match(pattern: str, path: str, expected: bool) -> None:
@@ -123,6 +124,9 @@ fail_on = "warning"
         ("[tool.mantracheck]\nseverity = {'overpromise.guarantee' = 'loud'}\n", "severity.overpromise.guarantee: expected one of error, warning, info"),
         ("[tool.mantracheck.overrides]\n'emails/**' = {profil = 'marketing'}\n", "overrides.emails/**.profil: unknown key; expected one of profile, select, ignore, severity"),
         ("[tool.mantracheck]\nrule_paths = ['nowhere']\n", "rule_paths[0]: no such folder"),
+        # a "!" pattern would re-include in .gitignore; here it matched nothing, silently
+        ("[tool.mantracheck]\nexclude = ['drafts/**', '!drafts/keep.txt']\n", 'exclude[1]: a "!" pattern (re-include, as in .gitignore) is not supported'),
+        ("[tool.mantracheck.overrides]\n'!drafts' = {profile = 'marketing'}\n", 'overrides.!drafts: a "!" pattern (re-include, as in .gitignore) is not supported'),
         ("[tool.mantracheck]\nplaceholders = ['(unclosed']\n", "placeholders[0]: invalid regular expression"),
         ("[tool.mantracheck\n", "invalid TOML"),
         # each was an internal error (exit 3, or 'please report it' on every YAML file)
